@@ -1,0 +1,76 @@
+// `npm run bench`: Gust's invoke path against a bare node:http baseline in the same run, and
+// cold starts for Node and Python. Prints figures and ratios; never fails on a timing.
+import { spawn } from 'node:child_process';
+import { CreateFunctionCommand, InvokeCommand, DeleteFunctionCommand } from '@aws-sdk/client-lambda';
+import { signRequest } from '../src/api/sigv4.js';
+import { fixtureZip } from '../test/helpers/fixtures.js';
+import { startGust } from '../test/helpers/gust-process.js';
+import { lambdaClient } from '../test/helpers/sdk.js';
+import { load, type LoadResult, type RequestSpec } from './load.js';
+
+const BODY = JSON.stringify({ hello: 'world', pid: 12345 });
+const fmt = (r: LoadResult) => `p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  ${r.rps.toFixed(0)} req/s`;
+
+async function startBaseline(): Promise<{ url: string; stop(): void }> {
+  const code = `require('http').createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end(${JSON.stringify(BODY)})})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => child.stdout.once('data', (d) => resolve(String(d).trim())));
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+}
+
+async function coldStarts(lambda: ReturnType<typeof lambdaClient>, runtime: string, fixture: string, handler: string, rounds: number): Promise<number[]> {
+  const zip = await fixtureZip(fixture);
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const name = `cold-${runtime.replace(/\W/g, '')}-${i}`;
+    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime as never, Handler: handler, Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: zip } }));
+    const t = performance.now();
+    const res = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}') }));
+    times.push(performance.now() - t);
+    if (res.FunctionError) throw new Error(`cold start bench function failed: ${Buffer.from(res.Payload!).toString()}`);
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const N1 = Number(process.env.BENCH_REQUESTS_C1 ?? 3000);
+const N10 = Number(process.env.BENCH_REQUESTS_C10 ?? 10000);
+
+const gust = await startGust({ args: ['--keep-alive', '600'] });
+const lambda = lambdaClient(gust);
+const baseline = await startBaseline();
+try {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'bench-hello', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip('bench-hello') } }));
+  const invokeUrl = new URL(`${gust.url}/2015-03-31/functions/bench-hello/invocations`);
+  const payload = Buffer.from('{}');
+  const gustSpec: RequestSpec = {
+    url: invokeUrl,
+    method: 'POST',
+    body: payload,
+    headers: () => signRequest({ method: 'POST', url: invokeUrl.href, headers: {}, body: payload, ...gust.credentials, region: 'us-east-1', service: 'lambda' }),
+  };
+  const baseSpec: RequestSpec = { url: new URL(baseline.url), method: 'POST', body: payload, headers: () => signRequest({ method: 'POST', url: baseline.url, headers: {}, body: payload, ...gust.credentials, region: 'us-east-1', service: 'lambda' }) };
+
+  console.log(`# Gust benchmark (${new Date().toISOString()}, node ${process.version})`);
+  const base1 = await load(baseSpec, 1, N1);
+  const gust1 = await load(gustSpec, 1, N1);
+  console.log(`warm invoke, concurrency 1:   baseline ${fmt(base1)}`);
+  console.log(`                              gust     ${fmt(gust1)}`);
+  console.log(`  p50 overhead over baseline: ${(gust1.p50 - base1.p50).toFixed(3)} ms (target ≤ 1 ms)`);
+  const base10 = await load(baseSpec, 10, N10);
+  const gust10 = await load(gustSpec, 10, N10);
+  console.log(`warm invoke, concurrency 10:  baseline ${fmt(base10)}`);
+  console.log(`                              gust     ${fmt(gust10)}`);
+  console.log(`  throughput vs baseline: ${((gust10.rps / base10.rps) * 100).toFixed(1)} % (target ≥ 40 %)`);
+
+  const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
+  const node = await coldStarts(lambda, 'nodejs20.x', 'bench-hello', 'index.handler', rounds);
+  const python = await coldStarts(lambda, 'python3.11', 'bench-hello-python', 'app.handler', rounds);
+  const p50 = (xs: number[]) => xs[Math.floor(xs.length / 2)];
+  console.log(`cold start (first invoke of a new function), ${rounds} rounds:`);
+  console.log(`  node    p50 ${p50(node).toFixed(1)} ms  (min ${node[0].toFixed(1)}, max ${node.at(-1)!.toFixed(1)}; target ≤ 80 ms)`);
+  console.log(`  python  p50 ${p50(python).toFixed(1)} ms  (min ${python[0].toFixed(1)}, max ${python.at(-1)!.toFixed(1)}; target ≤ 100 ms)`);
+} finally {
+  baseline.stop();
+  await gust.stop();
+}

@@ -1,0 +1,93 @@
+// Gust's own paths under /gust/: health, usage reports and the code download links that
+// GetFunction hands out. None of them changes a Lambda behaviour a client relies on.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FunctionRecord } from '../../control/function-record.js';
+import { GustError, invalidParameter } from '../../errors.js';
+import type { CodeStore } from '../../storage/code-store.js';
+import type { Metering } from '../../telemetry/metering.js';
+import { sendJson } from '../http-io.js';
+
+const CODE_LINK_SECONDS = 600;
+
+export interface GustRoutesDeps {
+  metering: Metering;
+  code: CodeStore;
+  /** Secret for signing code download links. */
+  linkSecret: string;
+  endpoint: () => string;
+  status: () => Record<string, unknown>;
+}
+
+export class GustRoutes {
+  constructor(private readonly deps: GustRoutesDeps) {}
+
+  codeLocation(fn: FunctionRecord): string {
+    const expires = Math.floor(Date.now() / 1000) + CODE_LINK_SECONDS;
+    return `${this.deps.endpoint()}/gust/code/${fn.codeKey}.zip?expires=${expires}&signature=${this.sign(fn.codeKey, expires)}`;
+  }
+
+  /** Paths that need no signature: health and pre-signed code links. */
+  isPublic(method: string, path: string): boolean {
+    return method === 'GET' && (path === '/gust/health' || path.startsWith('/gust/code/'));
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+    if (req.method !== 'GET') return false;
+    if (path === '/gust/health') {
+      sendJson(res, 200, { status: 'ok', ...this.deps.status() });
+      return true;
+    }
+    if (path === '/gust/usage') {
+      sendJson(res, 200, this.usage(query));
+      return true;
+    }
+    const code = /^\/gust\/code\/([0-9a-f]{64})\.zip$/.exec(path);
+    if (code) {
+      this.serveCode(res, code[1], query);
+      return true;
+    }
+    return false;
+  }
+
+  private usage(query: URLSearchParams) {
+    const time = (name: string, fallback: number) => {
+      const raw = query.get(name);
+      if (raw === null) return fallback;
+      const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      if (!Number.isFinite(t)) throw invalidParameter(`${name} must be a time in milliseconds or ISO 8601, got '${raw.slice(0, 50)}'`);
+      return t;
+    };
+    const start = time('start', 0);
+    const end = time('end', Date.now() + 1);
+    const functions = this.deps.metering.usage({ functionName: query.get('function') ?? undefined, start, end });
+    const total = functions.reduce(
+      (t, f) => ({ requests: t.requests + f.requests, errors: t.errors + f.errors, gbSeconds: t.gbSeconds + f.gbSeconds, cost: t.cost + f.cost }),
+      { requests: 0, errors: 0, gbSeconds: 0, cost: 0 },
+    );
+    return { start, end, functions, total };
+  }
+
+  private sign(key: string, expires: number): string {
+    return createHmac('sha256', this.deps.linkSecret).update(`${key}\n${expires}`).digest('hex');
+  }
+
+  private serveCode(res: ServerResponse, key: string, query: URLSearchParams) {
+    const expires = Number(query.get('expires'));
+    const given = Buffer.from(query.get('signature') ?? '', 'utf8');
+    const wanted = Buffer.from(this.sign(key, expires), 'utf8');
+    if (!(expires * 1000 > Date.now()) || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+      throw new GustError('ResourceNotFoundException', 'This code link is invalid or has expired; call GetFunction for a new one.');
+    }
+    const file = this.deps.code.zipOf(key);
+    let stat;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      throw new GustError('ResourceNotFoundException', 'The code this link points to no longer exists.');
+    }
+    res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': stat.size });
+    fs.createReadStream(file).pipe(res);
+  }
+}

@@ -1,0 +1,191 @@
+// Lambda's control-plane REST API (2015-03-31) on the wire: paths, query strings, headers and
+// JSON shapes in, calls on Functions and the Invoker, Lambda's responses out.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalidParameter } from '../../errors.js';
+import type { Functions } from '../../control/functions.js';
+import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
+import { LATEST, type FunctionRecord } from '../../control/function-record.js';
+import { MAX_SYNC_PAYLOAD, type InvocationType, type Invoker } from '../../invoke/invoker.js';
+import { parseJsonObject, readBody, sendJson } from '../http-io.js';
+import { functionConfiguration } from './function-shapes.js';
+
+const MAX_API_BODY = 70 * 1024 * 1024;
+const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
+
+export interface LambdaApiDeps {
+  functions: Functions;
+  invoker: Invoker;
+  home: { region: string; accountId: string };
+  concurrencyLimit: number;
+  arnOf(name: string, qualifier?: string): string;
+  /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
+  codeLocation(fn: FunctionRecord): string;
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  requestId: string;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidParameter(`The path segment '${segment.slice(0, 100)}' is not valid percent-encoding.`);
+  }
+}
+
+export class LambdaApi {
+  constructor(private readonly deps: LambdaApiDeps) {}
+
+  /** Handles a request under /2015-03-31/functions or /2016-08-19/account-settings; false if none matched. */
+  async handle(ctx: Ctx, path: string): Promise<boolean> {
+    const { req } = ctx;
+    const method = req.method ?? 'GET';
+    if (path === '/2016-08-19/account-settings' || path === '/2016-08-19/account-settings/') {
+      if (method !== 'GET') return false;
+      return this.reply(ctx, 200, this.accountSettings());
+    }
+    const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|code|invocations))?\/?)?$/.exec(path);
+    if (!m) return false;
+    const [, rawName, sub] = m;
+    if (!rawName) {
+      if (method === 'GET') return this.list(ctx);
+      if (method === 'POST') return this.create(ctx);
+      return false;
+    }
+    const ref = this.ref(decodeSegment(rawName), ctx.query.get('Qualifier') ?? undefined);
+    switch (`${method} ${sub ?? ''}`) {
+      case 'GET ':
+        return this.getFunction(ctx, ref);
+      case 'DELETE ':
+        this.deps.functions.delete(ref.name, ref.qualifier);
+        return this.reply(ctx, 204, undefined);
+      case 'GET configuration':
+        return this.reply(ctx, 200, this.configuration(this.deps.functions.get(ref.name, ref.qualifier ?? LATEST)));
+      case 'PUT configuration':
+        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateConfig(this.unqualified(ref), await this.jsonBody(ctx))));
+      case 'PUT code':
+        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateCode(this.unqualified(ref), await this.jsonBody(ctx))));
+      case 'POST invocations':
+        return this.invoke(ctx, ref);
+      default:
+        return false;
+    }
+  }
+
+  private ref(nameOrArn: string, qualifier?: string): FunctionRef {
+    const ref = parseFunctionName(nameOrArn, this.deps.home);
+    if (qualifier !== undefined) {
+      if (ref.qualifier !== undefined && ref.qualifier !== qualifier) {
+        throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+      }
+      ref.qualifier = qualifier;
+    }
+    return ref;
+  }
+
+  private unqualified(ref: FunctionRef): string {
+    if (ref.qualifier !== undefined && ref.qualifier !== LATEST) throw invalidParameter('Only $LATEST can be updated; a published version is immutable.');
+    return ref.name;
+  }
+
+  private configuration(fn: FunctionRecord) {
+    return functionConfiguration(fn, this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version));
+  }
+
+  private async jsonBody(ctx: Ctx) {
+    return parseJsonObject(await readBody(ctx.req, MAX_API_BODY, `Request must be smaller than ${MAX_API_BODY} bytes for this operation`));
+  }
+
+  private reply(ctx: Ctx, status: number, body: unknown): true {
+    if (status === 204) {
+      ctx.res.writeHead(204, { 'x-amzn-RequestId': ctx.requestId });
+      ctx.res.end();
+    } else sendJson(ctx.res, status, body, { 'x-amzn-RequestId': ctx.requestId });
+    return true;
+  }
+
+  private async create(ctx: Ctx) {
+    const body = await this.jsonBody(ctx);
+    if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
+    const ref = parseFunctionName(body.FunctionName, this.deps.home);
+    if (ref.qualifier !== undefined) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
+    const fn = await this.deps.functions.create(ref.name, body);
+    return this.reply(ctx, 201, this.configuration(fn));
+  }
+
+  private list(ctx: Ctx) {
+    const maxItems = ctx.query.has('MaxItems') ? Number(ctx.query.get('MaxItems')) : 50;
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10000) throw invalidParameter('MaxItems must be an integer from 1 to 10000.');
+    let page;
+    try {
+      page = this.deps.functions.list(ctx.query.get('Marker') ?? undefined, maxItems);
+    } catch {
+      throw invalidParameter('Marker is not valid.');
+    }
+    const body: Record<string, unknown> = { Functions: page.functions.map((fn) => this.configuration(fn)) };
+    if (page.nextMarker) body.NextMarker = page.nextMarker;
+    return this.reply(ctx, 200, body);
+  }
+
+  private getFunction(ctx: Ctx, ref: FunctionRef) {
+    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const body: Record<string, unknown> = {
+      Configuration: this.configuration(fn),
+      Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
+    };
+    if (Object.keys(fn.tags).length > 0) body.Tags = fn.tags;
+    return this.reply(ctx, 200, body);
+  }
+
+  private accountSettings() {
+    const all = this.deps.functions.list(undefined, 10000).functions;
+    return {
+      AccountLimit: {
+        TotalCodeSize: 80530636800,
+        CodeSizeUnzipped: 262144000,
+        CodeSizeZipped: 52428800,
+        ConcurrentExecutions: this.deps.concurrencyLimit,
+        UnreservedConcurrentExecutions: this.deps.concurrencyLimit,
+      },
+      AccountUsage: { TotalCodeSize: all.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: all.length },
+    };
+  }
+
+  private async invoke(ctx: Ctx, ref: FunctionRef) {
+    const { req, res } = ctx;
+    const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+    if (!INVOCATION_TYPES.has(type)) throw invalidParameter(`InvocationType must be one of RequestResponse, Event, DryRun; got '${type.slice(0, 50)}'.`);
+    const logType = String(req.headers['x-amz-log-type'] ?? 'None');
+    if (logType !== 'None' && logType !== 'Tail') throw invalidParameter(`LogType must be None or Tail; got '${logType.slice(0, 50)}'.`);
+    // Resolve first so an unknown function is reported before a large body is read.
+    this.deps.invoker.resolve(ref.name, ref.qualifier);
+    const payload = await readBody(req, MAX_SYNC_PAYLOAD, `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`);
+    const result = await this.deps.invoker.invoke({
+      functionName: ref.name,
+      qualifier: ref.qualifier,
+      payload,
+      type: type as InvocationType,
+      logTail: logType === 'Tail' && type === 'RequestResponse',
+      clientContext: req.headers['x-amz-client-context'] as string | undefined,
+      source: { kind: 'api' },
+    });
+    const headers: Record<string, string | number> = {
+      'x-amzn-RequestId': result.requestId,
+      'X-Amz-Executed-Version': result.executedVersion,
+    };
+    if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
+    if (result.logResult !== undefined) headers['X-Amz-Log-Result'] = result.logResult;
+    if (result.payload) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = result.payload.length;
+    }
+    res.writeHead(result.status, headers);
+    res.end(result.payload);
+    return true;
+  }
+}
+

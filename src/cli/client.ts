@@ -1,0 +1,131 @@
+// How the CLI reaches a Gust server: the endpoint from --endpoint, GUST_ENDPOINT or the local
+// default; credentials from the usual AWS variables or the data directory's credentials file;
+// every request signed with SigV4 like an AWS SDK would sign it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { signRequest } from '../api/sigv4.js';
+
+export interface ClientOptions {
+  endpoint?: string;
+  dataDir?: string;
+  region?: string;
+}
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Exit codes: 1 request failed, 2 bad usage, 3 server unreachable, 4 the function returned an error. */
+export const EXIT = { failed: 1, usage: 2, unreachable: 3, functionError: 4 } as const;
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+function readProfile(file: string, profile: string): Record<string, string> | undefined {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const values: Record<string, string> = {};
+  let inProfile = false;
+  for (const line of text.split('\n')) {
+    const section = /^\s*\[\s*(?:profile\s+)?([^\]]+?)\s*\]\s*$/.exec(line);
+    if (section) inProfile = section[1] === profile;
+    else if (inProfile) {
+      const kv = /^\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(line);
+      if (kv) values[kv[1]] = kv[2];
+    }
+  }
+  return Object.keys(values).length > 0 ? values : undefined;
+}
+
+function findCredentials(dataDir: string): Credentials {
+  const env = process.env;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN };
+  }
+  const candidates: [string, string][] = [[path.join(dataDir, 'credentials'), 'gust']];
+  if (env.AWS_SHARED_CREDENTIALS_FILE) candidates.unshift([env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_PROFILE ?? 'default']);
+  for (const [file, profile] of candidates) {
+    const p = readProfile(file, profile);
+    if (p?.aws_access_key_id && p.aws_secret_access_key) return { accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key };
+  }
+  throw new CliError(
+    `No credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or point --data-dir (GUST_DATA_DIR) at the server's data directory (looked in ${path.join(dataDir, 'credentials')}).`,
+    EXIT.usage,
+  );
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  json<T = any>(): T;
+}
+
+export class GustClient {
+  readonly endpoint: string;
+  readonly region: string;
+  private readonly dataDir: string;
+  private credentials?: Credentials;
+
+  constructor(opts: ClientOptions) {
+    this.endpoint = (opts.endpoint ?? process.env.GUST_ENDPOINT ?? 'http://127.0.0.1:9000').replace(/\/+$/, '');
+    this.dataDir = path.resolve(opts.dataDir ?? process.env.GUST_DATA_DIR ?? '.gust');
+    this.region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  }
+
+  /** Sends a signed request; throws CliError with the server's message for any error status. */
+  async request(method: string, pathAndQuery: string, opts: { body?: Buffer | string; headers?: Record<string, string>; service?: string } = {}): Promise<ApiResponse> {
+    this.credentials ??= findCredentials(this.dataDir);
+    const url = this.endpoint + pathAndQuery;
+    const body = opts.body === undefined ? Buffer.alloc(0) : Buffer.from(opts.body);
+    const headers: Record<string, string> = { ...opts.headers };
+    if (body.length > 0) headers['content-type'] ??= 'application/json';
+    Object.assign(
+      headers,
+      signRequest({ method, url, headers, body, ...this.credentials, region: this.region, service: opts.service ?? 'lambda' }),
+    );
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: body.length > 0 ? body : undefined });
+    } catch (err) {
+      throw new CliError(`Cannot reach Gust at ${this.endpoint} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}). Is it running? Start it with \`gust up\`.`, EXIT.unreachable);
+    }
+    const buffer = Buffer.from(await res.arrayBuffer());
+    const response: ApiResponse = { status: res.status, headers: res.headers, body: buffer, json: () => JSON.parse(buffer.toString('utf8')) };
+    if (res.status >= 400) {
+      let message = buffer.toString('utf8');
+      let type = res.headers.get('x-amzn-errortype') ?? '';
+      try {
+        const parsed = JSON.parse(message);
+        message = parsed.Message ?? parsed.message ?? message;
+        type ||= parsed.__type ?? '';
+      } catch {
+        /* not JSON: show the text */
+      }
+      throw new CliError(`${type ? `${type.split(':')[0]}: ` : ''}${message}`, EXIT.failed);
+    }
+    return response;
+  }
+
+  /** Calls a CloudWatch Logs operation (awsJson1.1). */
+  async logs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
+    const res = await this.request('POST', '/', {
+      body: JSON.stringify(params),
+      service: 'logs',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${operation}` },
+    });
+    return res.json<T>();
+  }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// The `gust` command line: one subcommand per file in this folder, wired up here.
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT, GustClient } from './client.js';
+import { deploy } from './deploy.js';
+import { list, remove } from './functions-commands.js';
+import { invoke } from './invoke.js';
+import { logs } from './logs.js';
+import { up } from './up.js';
+import { usage } from './usage.js';
+
+const program = new Command('gust')
+  .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
+  .option('--endpoint <url>', 'Gust server URL (env GUST_ENDPOINT, default http://127.0.0.1:9000)')
+  .option('--data-dir <dir>', 'data directory holding the credentials file (env GUST_DATA_DIR, default ./.gust)')
+  .option('--json', 'print machine-readable JSON')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+const client = () => new GustClient({ endpoint: program.opts().endpoint, dataDir: program.opts().dataDir });
+const json = () => Boolean(program.opts().json);
+
+program
+  .command('up')
+  .description('start the Gust server in the foreground')
+  .option('--host <host>', 'interface to listen on (env GUST_HOST, default 127.0.0.1)')
+  .option('--port <port>', 'port, 0 picks a free one (env GUST_PORT, default 9000)')
+  .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
+  .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
+  .option('--memory-enforcement <mode>', 'auto | cgroup | none (env GUST_MEMORY_ENFORCEMENT, default auto)')
+  .action((o) =>
+    up({
+      host: o.host,
+      port: o.port,
+      dataDir: program.opts().dataDir,
+      keepAliveSeconds: o.keepAlive,
+      concurrencyLimit: o.concurrencyLimit,
+      memoryEnforcement: o.memoryEnforcement,
+    }),
+  );
+
+program
+  .command('deploy <path>')
+  .description('create or update a function from a directory or a .zip')
+  .option('-n, --name <name>', 'function name (default: the directory name)')
+  .option('-r, --runtime <runtime>', 'e.g. nodejs20.x, python3.11, provided.al2023 (guessed from the files)')
+  .option('-H, --handler <handler>', 'e.g. index.handler (guessed from the files)')
+  .option('-m, --memory <mb>', 'memory size in MB, 128–10240')
+  .option('-t, --timeout <seconds>', 'timeout in seconds, 1–900')
+  .option('-e, --env <KEY=VALUE...>', 'environment variables')
+  .option('-d, --description <text>', 'description')
+  .action((path, o) => deploy(client(), path, { ...o, json: json() }));
+
+program
+  .command('invoke <name> [payload]')
+  .description('invoke a function with a JSON payload (argument, --file, or stdin) and print the result and log tail')
+  .option('-f, --file <file>', 'read the payload from a file (- for stdin)')
+  .option('-q, --qualifier <version>', 'version or alias to invoke')
+  .option('--async', 'queue the invocation (InvocationType Event) and return at once')
+  .option('--no-tail', 'do not print the log tail')
+  .action(async (name, payload, o) => {
+    process.exitCode = await invoke(client(), name, payload, { ...o, json: json() });
+  });
+
+program
+  .command('logs <name>')
+  .description("print a function's logs")
+  .option('-s, --since <duration>', 'only newer than this, e.g. 10m, 2h, 1d')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('--filter <pattern>', 'CloudWatch filter pattern, e.g. ERROR or "Task timed out"')
+  .action((name, o) => logs(client(), name, { ...o, json: json() }));
+
+program.command('ls').description('list functions').action(() => list(client(), { json: json() }));
+
+program
+  .command('rm <name>')
+  .description('delete a function')
+  .action((name) => remove(client(), name, { json: json() }));
+
+program
+  .command('usage [name]')
+  .description('requests, errors, GB-seconds and cost per function')
+  .option('-s, --since <duration>', 'period to report, e.g. 1h, 7d (default: all time)')
+  .action((name, o) => usage(client(), name, { ...o, json: json() }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
+  if (err instanceof CliError) {
+    process.stderr.write(`gust: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`gust: ${(err as Error).message ?? err}\n`);
+  process.exit(EXIT.failed);
+}

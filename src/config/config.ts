@@ -1,0 +1,91 @@
+// One validated, frozen configuration, read from command-line flags, then GUST_* environment
+// variables, then defaults. Every problem is reported at once, before anything starts.
+import path from 'node:path';
+
+export interface GustConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Seconds an idle instance is kept warm before it is stopped. */
+  readonly keepAliveSeconds: number;
+  /** Account-wide limit of invocations running at once. */
+  readonly concurrencyLimit: number;
+  readonly pricePerGbSecond: number;
+  readonly pricePerMillionRequests: number;
+  /** 'cgroup' refuses to start without a usable memory cgroup; 'auto' falls back to reporting only. */
+  readonly memoryEnforcement: 'auto' | 'cgroup' | 'none';
+}
+
+export type ConfigInput = Partial<Record<keyof GustConfig, string | number | undefined>>;
+
+const ENV_NAMES: Record<keyof GustConfig, string> = {
+  host: 'GUST_HOST',
+  port: 'GUST_PORT',
+  dataDir: 'GUST_DATA_DIR',
+  region: 'GUST_REGION',
+  accountId: 'GUST_ACCOUNT_ID',
+  keepAliveSeconds: 'GUST_KEEP_ALIVE',
+  concurrencyLimit: 'GUST_CONCURRENCY_LIMIT',
+  pricePerGbSecond: 'GUST_PRICE_PER_GB_SECOND',
+  pricePerMillionRequests: 'GUST_PRICE_PER_MILLION_REQUESTS',
+  memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
+};
+
+const DEFAULTS: GustConfig = {
+  host: '127.0.0.1',
+  port: 9000,
+  dataDir: '.gust',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  keepAliveSeconds: 600,
+  concurrencyLimit: 1000,
+  pricePerGbSecond: 0.0000166667,
+  pricePerMillionRequests: 0.2,
+  memoryEnforcement: 'auto',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): GustConfig {
+  const problems: string[] = [];
+  const raw = (key: keyof GustConfig) => flags[key] ?? env[ENV_NAMES[key]];
+  const describe = (key: keyof GustConfig) => `${key} (${ENV_NAMES[key]})`;
+
+  const number = (key: keyof GustConfig, min: number, max: number, integer = true): number => {
+    const value = raw(key);
+    if (value === undefined || value === '') return DEFAULTS[key] as number;
+    const n = Number(value);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      problems.push(`${describe(key)} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${value}"`);
+      return DEFAULTS[key] as number;
+    }
+    return n;
+  };
+  const text = (key: keyof GustConfig, pattern: RegExp, rule: string): string => {
+    const value = raw(key);
+    if (value === undefined || value === '') return DEFAULTS[key] as string;
+    if (!pattern.test(String(value))) problems.push(`${describe(key)} ${rule}, got "${value}"`);
+    return String(value);
+  };
+
+  const config: GustConfig = {
+    host: text('host', /^[\w.:-]+$/, 'must be a host name or IP address'),
+    port: number('port', 0, 65535),
+    dataDir: path.resolve(text('dataDir', /./, 'must be a path')),
+    region: text('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like an AWS region, e.g. us-east-1'),
+    accountId: text('accountId', /^\d{12}$/, 'must be 12 digits'),
+    keepAliveSeconds: number('keepAliveSeconds', 0, 86400, false),
+    concurrencyLimit: number('concurrencyLimit', 1, 100000),
+    pricePerGbSecond: number('pricePerGbSecond', 0, 1, false),
+    pricePerMillionRequests: number('pricePerMillionRequests', 0, 1000, false),
+    memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,101 @@
+// Validation of the configuration fields of CreateFunction and UpdateFunctionConfiguration.
+// Each rule and message follows Lambda's, so a client sees the error it would see on AWS.
+import { GustError, invalidParameter } from '../errors.js';
+import { SUPPORTED_RUNTIMES } from '../invoke/runtime-launch.js';
+import type { FunctionRecord } from './function-record.js';
+
+export type ConfigFields = Partial<
+  Pick<FunctionRecord, 'runtime' | 'handler' | 'role' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'architectures' | 'ephemeralStorageMb'>
+>;
+
+const RESERVED_ENV = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+const ENV_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const MAX_ENV_BYTES = 4096;
+
+const constraint = (value: unknown, field: string, rule: string) =>
+  new GustError('ValidationException', `1 validation error detected: Value '${String(value).slice(0, 200)}' at '${field}' failed to satisfy constraint: ${rule}`);
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidParameter(`${field} must be an integer, got ${JSON.stringify(value)}`);
+  if (value < min) throw constraint(value, field, `Member must have value greater than or equal to ${min}`);
+  if (value > max) throw constraint(value, field, `Member must have value less than or equal to ${max}`);
+  return value;
+}
+
+function string(value: unknown, field: string, max: number, pattern?: RegExp): string {
+  if (typeof value !== 'string') throw invalidParameter(`${field} must be a string, got ${JSON.stringify(value)}`);
+  if (value.length > max) throw constraint(value, field, `Member must have length less than or equal to ${max}`);
+  if (pattern && !pattern.test(value)) throw constraint(value, field, `Member must satisfy regular expression pattern: ${pattern.source}`);
+  return value;
+}
+
+function environment(value: unknown): Record<string, string> {
+  const vars = (value as { Variables?: unknown } | null)?.Variables ?? {};
+  if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) throw invalidParameter('Environment.Variables must be a map of strings');
+  const result: Record<string, string> = {};
+  const reserved: string[] = [];
+  for (const [key, v] of Object.entries(vars)) {
+    if (!ENV_KEY.test(key)) throw constraint(key, 'environment.variables', `Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${ENV_KEY.source}]`);
+    if (typeof v !== 'string') throw invalidParameter(`Environment variable ${key} must be a string`);
+    if (RESERVED_ENV.has(key)) reserved.push(key);
+    result[key] = v;
+  }
+  if (reserved.length > 0) {
+    throw invalidParameter(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+    );
+  }
+  if (Buffer.byteLength(JSON.stringify(result)) > MAX_ENV_BYTES) {
+    throw invalidParameter(
+      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+    );
+  }
+  return result;
+}
+
+/** Reads the configuration fields present in a request body; absent fields stay absent. */
+export function parseConfigFields(body: Record<string, unknown>): ConfigFields {
+  const fields: ConfigFields = {};
+  if (body.Runtime !== undefined) {
+    const runtime = string(body.Runtime, 'runtime', 64);
+    if (!(SUPPORTED_RUNTIMES as readonly string[]).includes(runtime)) {
+      throw new GustError('InvalidParameterValueException', `The runtime parameter of ${runtime} is not supported. Supported runtimes: ${SUPPORTED_RUNTIMES.join(', ')}`);
+    }
+    fields.runtime = runtime;
+  }
+  if (body.Handler !== undefined) fields.handler = string(body.Handler, 'handler', 128, /^[^\s]+$/);
+  if (body.Role !== undefined) fields.role = string(body.Role, 'role', 2048, ROLE);
+  if (body.Description !== undefined) fields.description = string(body.Description, 'description', 256);
+  if (body.MemorySize !== undefined) fields.memorySize = integer(body.MemorySize, 'memorySize', 128, 10240);
+  if (body.Timeout !== undefined) fields.timeout = integer(body.Timeout, 'timeout', 1, 900);
+  if (body.Environment !== undefined) fields.environment = environment(body.Environment);
+  if (body.Architectures !== undefined) {
+    const archs = body.Architectures;
+    if (!Array.isArray(archs) || archs.length !== 1 || !['x86_64', 'arm64'].includes(archs[0])) {
+      throw constraint(JSON.stringify(archs), 'architectures', 'Member must have length 1 and contain x86_64 or arm64');
+    }
+    fields.architectures = archs as string[];
+  }
+  if (body.EphemeralStorage !== undefined) {
+    fields.ephemeralStorageMb = integer((body.EphemeralStorage as { Size?: unknown } | null)?.Size, 'ephemeralStorage.size', 512, 10240);
+  }
+  for (const unsupported of ['Layers', 'VpcConfig', 'FileSystemConfigs', 'ImageConfig', 'KMSKeyArn'] as const) {
+    const v = body[unsupported];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) throw invalidParameter(`${unsupported} is not supported by Gust yet`);
+  }
+  return fields;
+}
+
+export function parseTags(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw invalidParameter('Tags must be a map of strings');
+  }
+  return { ...(value as Record<string, string>) };
+}

@@ -1,0 +1,32 @@
+// What Gust stores about a function version: the configuration Lambda's API exposes, plus where
+// its unpacked code lives. Published versions (a later issue) are rows with the same shape.
+
+export interface FunctionRecord {
+  name: string;
+  /** '$LATEST' or a published version number. */
+  version: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  description: string;
+  memorySize: number;
+  timeout: number;
+  environment: Record<string, string>;
+  architectures: string[];
+  ephemeralStorageMb: number;
+  tags: Record<string, string>;
+  /** Base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
+  codeSha256: string;
+  codeSize: number;
+  /** Hex SHA-256 of the zip: the content address of the stored code. */
+  codeKey: string;
+  revisionId: string;
+  /** Lambda's format: 2026-11-28T07:00:00.000+0000 */
+  lastModified: string;
+}
+
+export const LATEST = '$LATEST';
+
+export function lambdaTimestamp(date = new Date()): string {
+  return date.toISOString().replace('Z', '+0000');
+}

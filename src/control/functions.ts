@@ -1,0 +1,150 @@
+// The function lifecycle: create, update code or configuration, read, list, delete. Each change
+// is validated completely before anything is written, and is on disk before it returns.
+import { randomUUID } from 'node:crypto';
+import { GustError, invalidParameter } from '../errors.js';
+import type { Pool } from '../invoke/pool.js';
+import { CodeUnpackError } from './code-unpack.js';
+import type { CodeStore, StoredCode } from '../storage/code-store.js';
+import type { FunctionStore } from '../storage/function-store.js';
+import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
+import { parseConfigFields, parseTags } from './function-input.js';
+import { checkHandler } from './handler-check.js';
+
+const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export interface FunctionsDeps {
+  store: FunctionStore;
+  code: CodeStore;
+  pool: Pool;
+  accountId: string;
+  arnOf(name: string, qualifier?: string): string;
+}
+
+function decodeZip(code: unknown): Buffer {
+  const c = code as { ZipFile?: unknown; S3Bucket?: unknown; ImageUri?: unknown } | undefined;
+  if (c?.S3Bucket !== undefined || c?.ImageUri !== undefined) throw invalidParameter('Gust accepts code as Code.ZipFile only (S3 and container images are not supported yet).');
+  if (typeof c?.ZipFile !== 'string' || c.ZipFile.length === 0) throw invalidParameter('Code.ZipFile is required: the base64-encoded contents of a .zip file.');
+  const text = c.ZipFile.replace(/\s+/g, '');
+  if (text.length % 4 === 1 || !BASE64.test(text)) throw invalidParameter('Code.ZipFile is not valid base64.');
+  const zip = Buffer.from(text, 'base64');
+  if (zip.length > MAX_ZIP_BYTES) throw new GustError('RequestTooLargeException', `Zipped code must be smaller than ${MAX_ZIP_BYTES} bytes for direct upload.`);
+  return zip;
+}
+
+export class Functions {
+  constructor(private readonly deps: FunctionsDeps) {}
+
+  get(name: string, version = LATEST): FunctionRecord {
+    const fn = this.deps.store.get(name, version);
+    if (!fn) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(name, version === LATEST ? undefined : version)}`);
+    return fn;
+  }
+
+  list(marker: string | undefined, maxItems: number): { functions: FunctionRecord[]; nextMarker?: string } {
+    const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : '';
+    const page = this.deps.store.list(LATEST, after, maxItems + 1);
+    const functions = page.slice(0, maxItems);
+    const nextMarker = page.length > maxItems ? Buffer.from(functions.at(-1)!.name).toString('base64url') : undefined;
+    return { functions, nextMarker };
+  }
+
+  async create(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('Only PackageType Zip is supported.');
+    const fields = parseConfigFields(body);
+    const tags = parseTags(body.Tags);
+    const runtime = fields.runtime;
+    if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
+    const handler = fields.handler ?? (runtime.startsWith('provided') ? 'bootstrap' : undefined);
+    if (!handler) throw invalidParameter('Handler is required for a .zip deployment package.');
+    this.refuseExisting(name);
+    const code = await this.storeCode(decodeZip(body.Code), runtime, handler);
+    this.refuseExisting(name); // another request may have created it while the code was unpacked
+    const record: FunctionRecord = {
+      name,
+      version: LATEST,
+      runtime,
+      handler,
+      role: fields.role ?? `arn:aws:iam::${this.deps.accountId}:role/gust-function`,
+      description: fields.description ?? '',
+      memorySize: fields.memorySize ?? 128,
+      timeout: fields.timeout ?? 3,
+      environment: fields.environment ?? {},
+      architectures: fields.architectures ?? ['x86_64'],
+      ephemeralStorageMb: fields.ephemeralStorageMb ?? 512,
+      tags,
+      codeSha256: code.sha256Base64,
+      codeSize: code.size,
+      codeKey: code.key,
+      revisionId: randomUUID(),
+      lastModified: lambdaTimestamp(),
+    };
+    this.deps.store.put(record);
+    return record;
+  }
+
+  async updateCode(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    const current = this.get(name);
+    this.checkRevision(current, body.RevisionId);
+    const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler);
+    if (body.DryRun === true) return current;
+    return this.save(name, body.RevisionId, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
+  }
+
+  async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    const current = this.get(name);
+    this.checkRevision(current, body.RevisionId);
+    const fields = parseConfigFields(body);
+    const next = { ...current, ...fields };
+    if (next.runtime !== current.runtime || next.handler !== current.handler) checkHandler(next.runtime, next.handler, this.deps.code.dirOf(current.codeKey));
+    return this.save(name, body.RevisionId, (fn) => ({ ...fn, ...fields }));
+  }
+
+  delete(name: string, qualifier?: string): void {
+    if (qualifier !== undefined && qualifier !== LATEST) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(name, qualifier)}`);
+    if (qualifier === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    const fn = this.get(name);
+    this.deps.store.delete(name);
+    this.deps.pool.retire(name);
+    if (!this.deps.store.isCodeInUse(fn.codeKey)) this.deps.code.remove(fn.codeKey);
+  }
+
+  private refuseExisting(name: string) {
+    if (this.deps.store.get(name, LATEST)) throw new GustError('ResourceConflictException', `Function already exist: ${name}`);
+  }
+
+  private checkRevision(fn: FunctionRecord, revisionId: unknown) {
+    if (revisionId !== undefined && revisionId !== fn.revisionId) {
+      throw new GustError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+    }
+  }
+
+  /** Applies a change to the newest record (re-read after any await) and retires old instances. */
+  private save(name: string, revisionId: unknown, change: (fn: FunctionRecord) => FunctionRecord): FunctionRecord {
+    const latest = this.get(name);
+    this.checkRevision(latest, revisionId);
+    const oldKey = latest.codeKey;
+    const record = { ...change(latest), revisionId: randomUUID(), lastModified: lambdaTimestamp() };
+    this.deps.store.put(record);
+    this.deps.pool.retire(name, record.revisionId);
+    if (oldKey !== record.codeKey && !this.deps.store.isCodeInUse(oldKey)) this.deps.code.remove(oldKey);
+    return record;
+  }
+
+  private async storeCode(zip: Buffer, runtime: string, handler: string): Promise<StoredCode> {
+    let code: StoredCode;
+    try {
+      code = await this.deps.code.put(zip);
+    } catch (err) {
+      if (err instanceof CodeUnpackError) throw new GustError("InvalidParameterValueException", (err as Error).message);
+      throw err;
+    }
+    try {
+      checkHandler(runtime, handler, code.dir);
+    } catch (err) {
+      if (!this.deps.store.isCodeInUse(code.key)) this.deps.code.remove(code.key);
+      throw err;
+    }
+    return code;
+  }
+}

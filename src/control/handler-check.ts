@@ -1,0 +1,27 @@
+// Checks at deploy time that the code can be started: the handler's module file exists (Node,
+// Python) or an executable bootstrap does (custom runtimes). A mistake is refused before it is
+// stored, instead of failing every invocation later.
+import fs from 'node:fs';
+import path from 'node:path';
+import { invalidParameter } from '../errors.js';
+import { hasBootstrap, isCustomRuntime } from '../invoke/runtime-launch.js';
+
+const exists = (file: string) => fs.existsSync(file);
+
+export function checkHandler(runtime: string, handler: string, codeDir: string): void {
+  if (isCustomRuntime(runtime)) {
+    if (!hasBootstrap(codeDir)) throw invalidParameter(`Runtime ${runtime} needs an executable file named 'bootstrap' at the root of the deployment package.`);
+    return;
+  }
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0 || dot === handler.length - 1) throw invalidParameter(`Handler '${handler}' must have the form 'module.function', for example 'index.handler'.`);
+  const modulePath = handler.slice(0, dot);
+  if (modulePath.split('/').includes('..') || path.isAbsolute(modulePath)) throw invalidParameter(`Handler '${handler}' must name a file inside the deployment package.`);
+
+  const candidates = runtime.startsWith('python')
+    ? [`${modulePath.replaceAll('.', '/')}.py`, `${modulePath.replaceAll('.', '/')}/__init__.py`, `${modulePath}.py`]
+    : [`${modulePath}.js`, `${modulePath}.mjs`, `${modulePath}.cjs`];
+  const roots = [codeDir, ...(runtime.startsWith('nodejs') ? [] : [path.join(codeDir, 'python')])];
+  if (roots.some((root) => candidates.some((c) => exists(path.join(root, c))))) return;
+  throw invalidParameter(`Handler file for '${handler}' not found in the deployment package (looked for ${candidates.join(', ')}).`);
+}

@@ -1,0 +1,44 @@
+// The error catalogue: every error Gust answers a client with, its HTTP status and the AWS
+// error type the SDKs parse from `x-amzn-ErrorType`. docs/errors.md is kept in step by a test.
+
+export interface ErrorSpec {
+  status: number;
+  type: 'User' | 'Service';
+  description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  InvalidParameterValueException: { status: 400, type: 'User', description: 'A parameter is missing, malformed or out of range.' },
+  ValidationException: { status: 400, type: 'User', description: 'A parameter fails its pattern, length or enum constraint.' },
+  InvalidRequestContentException: { status: 400, type: 'User', description: 'The request body is not valid JSON or has the wrong shape.' },
+  RequestTooLargeException: { status: 413, type: 'User', description: 'The request payload exceeds the invocation limit (6 MB sync, 1 MB async).' },
+  ResourceNotFoundException: { status: 404, type: 'User', description: 'The function, version or log group does not exist.' },
+  ResourceConflictException: { status: 409, type: 'User', description: 'The resource already exists, or is being changed.' },
+  PreconditionFailedException: { status: 412, type: 'User', description: 'The RevisionId given does not match the current one.' },
+  TooManyRequestsException: { status: 429, type: 'User', description: 'A concurrency limit was reached; retry later.' },
+  UnsupportedMediaTypeException: { status: 415, type: 'User', description: 'The content type of the request is not supported.' },
+  CodeStorageExceededException: { status: 400, type: 'User', description: 'The code package is larger than the allowed size.' },
+  InvalidZipFileException: { status: 502, type: 'User', description: 'The deployment package could not be unpacked.' },
+  UnknownOperationException: { status: 400, type: 'User', description: 'The path or operation is not one Gust serves.' },
+  InvalidParameterException: { status: 400, type: 'User', description: 'CloudWatch Logs: a parameter is malformed.' },
+  ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class GustError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra top-level fields of the error body, e.g. TooManyRequestsException's Reason. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = code;
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+export const invalidParameter = (message: string) => new GustError('InvalidParameterValueException', message);
+export const notFound = (message: string) => new GustError('ResourceNotFoundException', message);

@@ -1,0 +1,144 @@
+// invoke(): the one door every trigger goes through. It resolves the function, checks payload
+// limits, then either runs the invocation now (RequestResponse), queues it durably (Event), or
+// only checks it could run (DryRun). Every run is logged and metered here.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { LATEST, type FunctionRecord } from '../control/function-record.js';
+import { GustError } from '../errors.js';
+import type { AsyncEventStore } from '../storage/async-event-store.js';
+import type { FunctionStore } from '../storage/function-store.js';
+import type { LogStore } from '../telemetry/log-store.js';
+import type { Metering } from '../telemetry/metering.js';
+import type { InvocationOutcome } from './invocation.js';
+import type { Pool } from './pool.js';
+
+export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
+const MAX_CLIENT_CONTEXT = 3583;
+const LOG_TAIL_BYTES = 4096;
+
+export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
+
+export interface InvokeRequest {
+  functionName: string;
+  qualifier?: string;
+  payload: Buffer;
+  type: InvocationType;
+  logTail?: boolean;
+  /** Base64 JSON, as in X-Amz-Client-Context. */
+  clientContext?: string;
+  source: { kind: 'api' | 'cli' | 'async'; detail?: unknown };
+}
+
+export interface InvokeResult {
+  status: 200 | 202 | 204;
+  requestId: string;
+  executedVersion: string;
+  payload?: Buffer;
+  functionError?: 'Unhandled';
+  /** Base64 of the last 4 KB of the invocation's log. */
+  logResult?: string;
+}
+
+export interface InvokerDeps {
+  functions: FunctionStore;
+  pool: Pool;
+  logs: LogStore;
+  metering: Metering;
+  asyncEvents: AsyncEventStore;
+  arnOf(name: string, qualifier?: string): string;
+  /** Wakes the async worker when an event was queued. */
+  onEventQueued(): void;
+}
+
+function traceId(): string {
+  const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+function decodeClientContext(encoded: string | undefined): string | undefined {
+  if (!encoded) return undefined;
+  if (encoded.length > MAX_CLIENT_CONTEXT) {
+    throw new GustError('InvalidParameterValueException', `Client context must be at most ${MAX_CLIENT_CONTEXT} bytes, base64 encoded.`);
+  }
+  const text = Buffer.from(encoded, 'base64').toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new GustError('InvalidParameterValueException', 'Client context must be base64-encoded JSON.');
+  }
+  return text;
+}
+
+function checkPayload(payload: Buffer, type: InvocationType): Buffer {
+  const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+  if (payload.length > limit) {
+    throw new GustError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+  }
+  if (payload.length === 0) return Buffer.from('{}');
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw new GustError('InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
+  }
+  return payload;
+}
+
+export class Invoker {
+  constructor(private readonly deps: InvokerDeps) {}
+
+  resolve(functionName: string, qualifier = LATEST): FunctionRecord {
+    const fn = this.deps.functions.get(functionName, qualifier);
+    if (!fn) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(functionName, qualifier === LATEST ? undefined : qualifier)}`);
+    return fn;
+  }
+
+  async invoke(req: InvokeRequest): Promise<InvokeResult> {
+    const fn = this.resolve(req.functionName, req.qualifier);
+    const payload = checkPayload(req.payload, req.type);
+    const clientContext = decodeClientContext(req.clientContext);
+    const requestId = randomUUID();
+
+    if (req.type === 'DryRun') return { status: 204, requestId, executedVersion: fn.version };
+    if (req.type === 'Event') {
+      this.deps.asyncEvents.enqueue({ requestId, functionName: fn.name, qualifier: fn.version, payload });
+      this.deps.onEventQueued();
+      return { status: 202, requestId, executedVersion: fn.version };
+    }
+
+    const outcome = await this.execute(fn, requestId, payload, clientContext);
+    const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
+    if (outcome.kind !== 'success') result.functionError = 'Unhandled';
+    if (req.logTail) {
+      const log = Buffer.from(outcome.logText);
+      result.logResult = log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64');
+    }
+    return result;
+  }
+
+  /** Runs one invocation to its end; its logs and meter reading are stored before it returns. */
+  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string): Promise<InvocationOutcome> {
+    const startedAt = Date.now();
+    const outcome = await this.deps.pool.run(fn, {
+      requestId,
+      payload,
+      clientContext,
+      invokedFunctionArn: this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version),
+      traceId: traceId(),
+    });
+    this.deps.logs.flush();
+    this.deps.metering.record({
+      requestId,
+      functionName: fn.name,
+      version: fn.version,
+      startedAt,
+      durationMs: outcome.durationMs,
+      billedMs: outcome.billedMs,
+      memoryMb: fn.memorySize,
+      maxMemoryUsedMb: outcome.maxMemoryUsedMb,
+      cold: outcome.cold,
+      initDurationMs: outcome.initDurationMs,
+      outcome: outcome.kind,
+    });
+    return outcome;
+  }
+}

@@ -1,0 +1,112 @@
+// Warm instances per function version: a warm idle instance is reused, otherwise a new one is
+// started, so N concurrent invocations get N instances. Idle instances stop after the
+// keep-alive; an account-wide limit bounds how many invocations run at once.
+import type { FunctionRecord } from '../control/function-record.js';
+import { GustError } from '../errors.js';
+import { Instance, type InstanceDeps } from './instance.js';
+import type { Invocation, InvocationOutcome } from './invocation.js';
+
+export interface PoolOptions {
+  keepAliveMs: number;
+  concurrencyLimit: number;
+  /** Builds what an instance of this function needs to start (command, environment, code). */
+  prepare(fn: FunctionRecord): Promise<InstanceDeps>;
+}
+
+/** Instances run exactly one code and configuration: the key changes with every update. */
+const keyOf = (fn: FunctionRecord) => `${fn.name}\0${fn.version}\0${fn.revisionId}`;
+
+export class Pool {
+  private readonly instances = new Map<string, Set<Instance>>();
+  private running = 0;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: PoolOptions) {
+    const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
+    this.sweeper = setInterval(() => this.stopIdle(), every);
+    this.sweeper.unref();
+  }
+
+  get concurrentExecutions(): number {
+    return this.running;
+  }
+
+  async run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
+    if (this.running >= this.options.concurrencyLimit) {
+      throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
+    }
+    this.running++;
+    try {
+      const instance = this.idleInstance(fn) ?? (await this.startInstance(fn));
+      const outcome = await instance.invoke(invocation);
+      if (instance.retired) instance.stop();
+      return outcome;
+    } finally {
+      this.running--;
+    }
+  }
+
+  /** Stops every instance of a function that does not run its current revision. */
+  retire(name: string, currentRevisionId?: string): void {
+    for (const [key, set] of this.instances) {
+      if (!key.startsWith(`${name}\0`) || key.endsWith(`\0${currentRevisionId}`)) continue;
+      for (const instance of set) {
+        instance.retired = true;
+        if (instance.phase !== 'busy') instance.stop();
+      }
+    }
+  }
+
+  /** Number of live instances per function name, for status reports and tests. */
+  instanceCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const set of this.instances.values()) {
+      for (const instance of set) counts[instance.fn.name] = (counts[instance.fn.name] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  shutdown(): void {
+    clearInterval(this.sweeper);
+    for (const set of this.instances.values()) for (const instance of set) instance.stop();
+  }
+
+  private idleInstance(fn: FunctionRecord): Instance | undefined {
+    const set = this.instances.get(keyOf(fn));
+    if (!set) return undefined;
+    let best: Instance | undefined;
+    // The most recently used instance is the warmest; the others may then age out.
+    for (const instance of set) {
+      if (instance.phase === 'idle' && (!best || instance.idleSince > best.idleSince)) best = instance;
+    }
+    if (best) best.phase = 'busy';
+    return best;
+  }
+
+  private async startInstance(fn: FunctionRecord): Promise<Instance> {
+    const instance = new Instance(fn, await this.options.prepare(fn));
+    const key = keyOf(fn);
+    let set = this.instances.get(key);
+    if (!set) this.instances.set(key, (set = new Set()));
+    set.add(instance);
+    instance.phase = 'busy';
+    instance.onDead = () => {
+      set.delete(instance);
+      if (set.size === 0 && this.instances.get(key) === set) this.instances.delete(key);
+    };
+    try {
+      await instance.launch();
+    } catch (err) {
+      instance.stop();
+      throw err;
+    }
+    return instance;
+  }
+
+  private stopIdle() {
+    const cutoff = Date.now() - this.options.keepAliveMs;
+    for (const set of this.instances.values()) {
+      for (const instance of set) if (instance.phase === 'idle' && instance.idleSince <= cutoff) instance.stop();
+    }
+  }
+}

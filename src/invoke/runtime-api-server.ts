@@ -1,0 +1,97 @@
+// The Lambda Runtime API (2018-06-01) as one small HTTP server per instance, so an instance can
+// only ever talk about its own invocations. It translates the wire to calls on the instance.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+const PREFIX = '/2018-06-01/runtime/';
+
+export type RuntimeAck = { status: 202 } | { status: 400 | 403 | 413; errorType: string; errorMessage: string };
+
+export interface RuntimeApiHandlers {
+  /** Called with the parked long-poll; the instance answers it when work arrives. */
+  next(res: http.ServerResponse): void;
+  response(requestId: string, body: Buffer): RuntimeAck;
+  error(requestId: string, errorType: string, body: Buffer): RuntimeAck;
+  initError(errorType: string, body: Buffer): RuntimeAck;
+  /** A response body went over the limit: the invocation fails, the runtime gets 413. */
+  responseTooLarge(requestId: string): void;
+}
+
+export interface RuntimeApi {
+  readonly address: string;
+  close(): void;
+}
+
+function answer(res: http.ServerResponse, ack: RuntimeAck) {
+  const body = ack.status === 202 ? '{"status":"OK"}' : JSON.stringify({ errorMessage: ack.errorMessage, errorType: ack.errorType });
+  res.writeHead(ack.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: http.IncomingMessage, limit: number, done: (body: Buffer | null) => void) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > limit) {
+      over = true;
+      chunks.length = 0;
+      done(null);
+    } else chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!over) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
+}
+
+function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = req.url ?? '';
+  if (!url.startsWith(PREFIX)) return answer(res, { status: 400, errorType: 'InvalidRequest', errorMessage: `Unknown path ${url}` });
+  const rest = url.slice(PREFIX.length);
+  const errorTypeHeader = () => String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown');
+
+  if (req.method === 'GET' && rest === 'invocation/next') {
+    req.resume();
+    return handlers.next(res);
+  }
+  if (req.method === 'POST' && rest === 'init/error') {
+    return readBody(req, MAX_RESPONSE_BYTES, (body) => answer(res, handlers.initError(errorTypeHeader(), body ?? Buffer.alloc(0))));
+  }
+  const match = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
+  if (req.method === 'POST' && match) {
+    const requestId = decodeURIComponent(match[1]);
+    return readBody(req, MAX_RESPONSE_BYTES, (body) => {
+      if (body === null) {
+        handlers.responseTooLarge(requestId);
+        return answer(res, { status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${MAX_RESPONSE_BYTES} bytes` });
+      }
+      answer(res, match[2] === 'response' ? handlers.response(requestId, body) : handlers.error(requestId, errorTypeHeader(), body));
+    });
+  }
+  req.resume();
+  answer(res, { status: 400, errorType: 'InvalidRequest', errorMessage: `Unknown ${req.method} ${url}` });
+}
+
+export function startRuntimeApi(handlers: RuntimeApiHandlers): Promise<RuntimeApi> {
+  const server = http.createServer((req, res) => route(handlers, req, res));
+  // /next is a long poll that may wait for the whole keep-alive period.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 0;
+  server.timeout = 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        address: `127.0.0.1:${port}`,
+        close: () => {
+          server.close();
+          server.closeAllConnections();
+        },
+      });
+    });
+  });
+}

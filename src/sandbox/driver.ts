@@ -1,0 +1,39 @@
+// The seam between the pool and the operating system: how an instance's process is started,
+// limited and stopped. The pool knows only this interface; drivers implement it.
+import type { Readable } from 'node:stream';
+
+export interface SandboxSpec {
+  /** Unique id of the instance, used to name its cgroup. */
+  id: string;
+  cmd: string[];
+  /** The complete environment of the process: nothing is inherited from Gust. */
+  env: Record<string, string>;
+  codeDir: string;
+  memoryMb: number;
+}
+
+export interface SandboxExit {
+  code: number | null;
+  signal: string | null;
+  /** True when the kernel killed the process for exceeding its memory limit. */
+  oom: boolean;
+}
+
+export interface Sandbox {
+  readonly pid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Peak memory of everything in the sandbox so far, in bytes. */
+  maxMemoryBytes(): number;
+  /** Ends every process the sandbox started. */
+  kill(): void;
+  readonly exited: Promise<SandboxExit>;
+}
+
+export interface SandboxDriver {
+  /** One line for the start-up banner: what isolation and limits are in force. */
+  describe(): string;
+  start(spec: SandboxSpec): Sandbox;
+  /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
+  cleanup(): void;
+}

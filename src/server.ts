@@ -1,0 +1,110 @@
+// Assembles a running Gust from its parts: storage, sandbox driver, pool, invoker, async worker
+// and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequestHandler } from './api/http-server.js';
+import { GustRoutes } from './api/gust/gust-routes.js';
+import { LambdaApi } from './api/lambda/lambda-routes.js';
+import { LogsApi } from './api/logs/logs-api.js';
+import type { GustConfig } from './config/config.js';
+import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { functionArn } from './control/function-names.js';
+import { Functions } from './control/functions.js';
+import { AsyncWorker } from './invoke/async-worker.js';
+import { Invoker } from './invoke/invoker.js';
+import { Pool } from './invoke/pool.js';
+import { buildLaunch } from './invoke/runtime-launch.js';
+import { ProcessDriver } from './sandbox/process-driver.js';
+import { AsyncEventStore } from './storage/async-event-store.js';
+import { CodeStore } from './storage/code-store.js';
+import { openDatabases } from './storage/database.js';
+import { FunctionStore } from './storage/function-store.js';
+import { LogStore } from './telemetry/log-store.js';
+import { Metering } from './telemetry/metering.js';
+
+const ASYNC_PARALLELISM = 100;
+
+export interface RunningGust {
+  url: string;
+  accessKey: AccessKey;
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
+  const driver = new ProcessDriver(config.memoryEnforcement);
+  driver.cleanup();
+  const dbs = openDatabases(config.dataDir);
+  const home = { region: config.region, accountId: config.accountId };
+  const arnOf = (name: string, qualifier?: string) => functionArn(home, name, qualifier);
+
+  const keys = new AccessKeys(dbs.metadata);
+  const accessKey = keys.ensureDefault();
+  writeCredentialFiles(config.dataDir, accessKey, config.region);
+
+  const functionStore = new FunctionStore(dbs.metadata);
+  const code = new CodeStore(config.dataDir);
+  const logs = new LogStore(dbs.telemetry);
+  const metering = new Metering(dbs.telemetry, config);
+  const asyncEvents = new AsyncEventStore(dbs.metadata);
+  let endpoint = '';
+
+  const pool = new Pool({
+    keepAliveMs: config.keepAliveSeconds * 1000,
+    concurrencyLimit: config.concurrencyLimit,
+    prepare: async (fn) => ({
+      driver,
+      logs,
+      region: config.region,
+      launch: buildLaunch(fn, code.dirOf(fn.codeKey), { ...home, endpoint, credentials: accessKey }),
+    }),
+  });
+  let worker: AsyncWorker | undefined;
+  const invoker = new Invoker({ functions: functionStore, pool, logs, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
+  worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
+  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf });
+  const gust = new GustRoutes({
+    metering,
+    code,
+    linkSecret: randomBytes(32).toString('hex'),
+    endpoint: () => endpoint,
+    status: () => ({ concurrentExecutions: pool.concurrentExecutions, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count() }),
+  });
+  const lambda = new LambdaApi({ functions, invoker, home, concurrencyLimit: config.concurrencyLimit, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
+
+  const server = http.createServer(
+    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
+  );
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 300_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  endpoint = `http://${host}:${port}`;
+  worker.start();
+
+  log(`Sandbox: ${driver.describe()}`);
+  log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
+  log(`Gust listening on ${endpoint}`);
+
+  return {
+    url: endpoint,
+    accessKey,
+    pool,
+    async close() {
+      worker?.stop();
+      pool.shutdown();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      logs.flush();
+      dbs.close();
+    },
+  };
+}

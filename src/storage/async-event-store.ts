@@ -1,0 +1,85 @@
+// The durable queue of asynchronous (Event) invocations in metadata.db. An event is committed
+// before the client gets its 202, leased while it runs, and deleted only once it is done.
+import type { Db } from './database.js';
+
+export interface AsyncEvent {
+  id: number;
+  requestId: string;
+  functionName: string;
+  qualifier: string;
+  payload: Buffer;
+  /** How many times the event was handed to a function, this one included. */
+  attempts: number;
+  createdAt: number;
+}
+
+interface Row {
+  id: number;
+  request_id: string;
+  function_name: string;
+  qualifier: string;
+  payload: Buffer;
+  attempts: number;
+  created_at: number;
+}
+
+export class AsyncEventStore {
+  private readonly insertStmt;
+  private readonly claimStmt;
+  private readonly deleteStmt;
+  private readonly retryStmt;
+  private readonly nextDueStmt;
+  private readonly countStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO async_events (request_id, function_name, qualifier, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.claimStmt = db.prepare<[number, number], Row>(`
+      UPDATE async_events SET lease_until = ?1 + ?2, attempts = attempts + 1
+      WHERE id = (SELECT id FROM async_events WHERE due_at <= ?1 AND lease_until <= ?1 ORDER BY due_at, id LIMIT 1)
+      RETURNING id, request_id, function_name, qualifier, payload, attempts, created_at`);
+    this.deleteStmt = db.prepare('DELETE FROM async_events WHERE id = ?');
+    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0 WHERE id = ?');
+    this.nextDueStmt = db.prepare<[], { due: number | null }>('SELECT min(max(due_at, lease_until)) AS due FROM async_events');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events');
+  }
+
+  enqueue(e: { requestId: string; functionName: string; qualifier: string; payload: Buffer }, now = Date.now()): void {
+    this.insertStmt.run(e.requestId, e.functionName, e.qualifier, e.payload, now, now);
+  }
+
+  /** Takes the next due event and leases it for `leaseMs`; undefined when none is due. */
+  claim(now: number, leaseMs: number): AsyncEvent | undefined {
+    const row = this.claimStmt.get(now, leaseMs);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      requestId: row.request_id,
+      functionName: row.function_name,
+      qualifier: row.qualifier,
+      payload: row.payload,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+    };
+  }
+
+  complete(id: number): void {
+    this.deleteStmt.run(id);
+  }
+
+  retryAt(id: number, dueAt: number): void {
+    this.retryStmt.run(dueAt, id);
+  }
+
+  /** After a restart no event is running: every lease held by the previous process is void. */
+  releaseAllLeases(): void {
+    this.db.prepare('UPDATE async_events SET lease_until = 0 WHERE lease_until > 0').run();
+  }
+
+  nextDueAt(): number | null {
+    return this.nextDueStmt.get()!.due;
+  }
+
+  count(): number {
+    return this.countStmt.get()!.n;
+  }
+}

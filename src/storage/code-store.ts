@@ -1,0 +1,50 @@
+// Function code on local disk, content-addressed by the zip's SHA-256: code/<hex>.zip is what
+// GetFunction serves back, code/<hex>/ the unpacked tree instances run from.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { unpackZip } from '../control/code-unpack.js';
+
+export interface StoredCode {
+  key: string;
+  sha256Base64: string;
+  size: number;
+  dir: string;
+}
+
+export class CodeStore {
+  private readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.join(dataDir, 'code');
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
+  }
+
+  /** Stores and unpacks a zip; throws CodeUnpackError (and stores nothing) when it is unsafe. */
+  async put(zip: Buffer): Promise<StoredCode> {
+    const digest = createHash('sha256').update(zip).digest();
+    const key = digest.toString('hex');
+    const dir = this.dirOf(key);
+    if (!fs.existsSync(dir)) await unpackZip(zip, dir);
+    const zipFile = this.zipOf(key);
+    if (!fs.existsSync(zipFile)) {
+      const tmp = `${zipFile}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, zip, { mode: 0o600 });
+      fs.renameSync(tmp, zipFile);
+    }
+    return { key, sha256Base64: digest.toString('base64'), size: zip.length, dir };
+  }
+
+  dirOf(key: string): string {
+    return path.join(this.root, key);
+  }
+
+  zipOf(key: string): string {
+    return path.join(this.root, `${key}.zip`);
+  }
+
+  remove(key: string): void {
+    fs.rmSync(this.dirOf(key), { recursive: true, force: true });
+    fs.rmSync(this.zipOf(key), { force: true });
+  }
+}

@@ -1,0 +1,102 @@
+// Opens the embedded SQLite databases. metadata.db holds what Gust acknowledged to a client
+// (functions, queued async events) and syncs every commit; telemetry.db holds logs and metering,
+// which are written far more often, so it syncs less (WAL survives kill -9 either way).
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+const METADATA_SCHEMA = `
+CREATE TABLE IF NOT EXISTS function_versions (
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+);
+CREATE TABLE IF NOT EXISTS async_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id TEXT NOT NULL,
+  function_name TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS async_events_due ON async_events (due_at, id);
+CREATE TABLE IF NOT EXISTS access_keys (
+  access_key_id TEXT PRIMARY KEY,
+  secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+`;
+
+const TELEMETRY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_streams (
+  group_name TEXT NOT NULL,
+  stream_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  first_event_at INTEGER,
+  last_event_at INTEGER,
+  last_ingested_at INTEGER,
+  stored_bytes INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (group_name, stream_name)
+);
+CREATE TABLE IF NOT EXISTS log_events (
+  id INTEGER PRIMARY KEY,
+  group_name TEXT NOT NULL,
+  stream_name TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  ingested_at INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_events_stream ON log_events (group_name, stream_name, id);
+CREATE INDEX IF NOT EXISTS log_events_group_time ON log_events (group_name, timestamp, id);
+CREATE TABLE IF NOT EXISTS invocations (
+  request_id TEXT PRIMARY KEY,
+  function_name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  billed_ms INTEGER NOT NULL,
+  memory_mb INTEGER NOT NULL,
+  max_memory_used_mb INTEGER NOT NULL,
+  gb_seconds REAL NOT NULL,
+  cold INTEGER NOT NULL,
+  init_duration_ms REAL,
+  outcome TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invocations_function_time ON invocations (function_name, started_at);
+`;
+
+function open(file: string, synchronous: 'FULL' | 'NORMAL', schema: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.exec(schema);
+  return db;
+}
+
+export interface Databases {
+  metadata: Db;
+  telemetry: Db;
+  close(): void;
+}
+
+export function openDatabases(dataDir: string): Databases {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL', METADATA_SCHEMA);
+  const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA);
+  return {
+    metadata,
+    telemetry,
+    close() {
+      metadata.close();
+      telemetry.close();
+    },
+  };
+}

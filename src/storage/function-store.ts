@@ -1,0 +1,44 @@
+// Functions and their versions in metadata.db. The rest of Gust sees FunctionRecords, never SQL.
+import type { FunctionRecord } from '../control/function-record.js';
+import type { Db } from './database.js';
+
+export class FunctionStore {
+  private readonly getStmt;
+  private readonly putStmt;
+  private readonly listStmt;
+  private readonly deleteStmt;
+  private readonly codeUsersStmt;
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare<[string, string], { config: string }>('SELECT config FROM function_versions WHERE name = ? AND version = ?');
+    this.putStmt = db.prepare('INSERT OR REPLACE INTO function_versions (name, version, config) VALUES (?, ?, ?)');
+    this.listStmt = db.prepare<[string, string, number], { config: string }>(
+      'SELECT config FROM function_versions WHERE version = ? AND name > ? ORDER BY name LIMIT ?',
+    );
+    this.deleteStmt = db.prepare('DELETE FROM function_versions WHERE name = ?');
+    this.codeUsersStmt = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM function_versions WHERE json_extract(config, '$.codeKey') = ?`);
+  }
+
+  get(name: string, version: string): FunctionRecord | undefined {
+    const row = this.getStmt.get(name, version);
+    return row ? (JSON.parse(row.config) as FunctionRecord) : undefined;
+  }
+
+  put(record: FunctionRecord): void {
+    this.putStmt.run(record.name, record.version, JSON.stringify(record));
+  }
+
+  /** Functions after `afterName` in name order, one record per function (the given version). */
+  list(version: string, afterName: string, limit: number): FunctionRecord[] {
+    return this.listStmt.all(version, afterName, limit).map((row) => JSON.parse(row.config) as FunctionRecord);
+  }
+
+  /** Deletes a function with all its versions. */
+  delete(name: string): void {
+    this.deleteStmt.run(name);
+  }
+
+  isCodeInUse(codeKey: string): boolean {
+    return this.codeUsersStmt.get(codeKey)!.n > 0;
+  }
+}

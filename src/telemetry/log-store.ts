@@ -1,0 +1,154 @@
+// Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
+// Lines are buffered and written in one transaction per invocation (or every 100 ms).
+import type { Db } from '../storage/database.js';
+import type { LogSink } from '../invoke/instance.js';
+
+export interface LogEvent {
+  id: number;
+  streamName: string;
+  timestamp: number;
+  ingestionTime: number;
+  message: string;
+}
+
+export interface LogStreamInfo {
+  streamName: string;
+  createdAt: number;
+  firstEventAt: number | null;
+  lastEventAt: number | null;
+  lastIngestedAt: number | null;
+  storedBytes: number;
+}
+
+interface Pending {
+  group: string;
+  stream: string;
+  timestamp: number;
+  message: string;
+}
+
+interface EventRow {
+  id: number;
+  stream_name: string;
+  timestamp: number;
+  ingested_at: number;
+  message: string;
+}
+
+const toEvent = (r: EventRow): LogEvent => ({ id: r.id, streamName: r.stream_name, timestamp: r.timestamp, ingestionTime: r.ingested_at, message: r.message });
+
+export class LogStore implements LogSink {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly insertEvent;
+  private readonly upsertStream;
+  private readonly writeBatch;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly db: Db) {
+    this.insertEvent = db.prepare('INSERT INTO log_events (group_name, stream_name, timestamp, ingested_at, message) VALUES (?, ?, ?, ?, ?)');
+    this.upsertStream = db.prepare(`
+      INSERT INTO log_streams (group_name, stream_name, created_at, first_event_at, last_event_at, last_ingested_at, stored_bytes)
+      VALUES (@group, @stream, @now, @first, @last, @now, @bytes)
+      ON CONFLICT (group_name, stream_name) DO UPDATE SET
+        first_event_at = coalesce(first_event_at, excluded.first_event_at),
+        last_event_at = max(coalesce(last_event_at, 0), excluded.last_event_at),
+        last_ingested_at = excluded.last_ingested_at,
+        stored_bytes = stored_bytes + excluded.stored_bytes`);
+    this.writeBatch = db.transaction((batch: Pending[]) => {
+      const now = Date.now();
+      const streams = new Map<string, { group: string; stream: string; first: number; last: number; bytes: number }>();
+      for (const e of batch) {
+        this.insertEvent.run(e.group, e.stream, e.timestamp, now, e.message);
+        const key = `${e.group}\0${e.stream}`;
+        const s = streams.get(key);
+        if (s) {
+          s.last = Math.max(s.last, e.timestamp);
+          s.bytes += e.message.length;
+        } else streams.set(key, { group: e.group, stream: e.stream, first: e.timestamp, last: e.timestamp, bytes: e.message.length });
+      }
+      for (const s of streams.values()) this.upsertStream.run({ ...s, now });
+    });
+  }
+
+  append(group: string, stream: string, timestamp: number, message: string): void {
+    this.pending.push({ group, stream, timestamp, message });
+    this.timer ??= setTimeout(() => this.flush(), 100);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.writeBatch(batch);
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after each write; lets `logs --follow` wake up instead of polling blindly. */
+  onWrite(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  groups(prefix: string, afterName: string, limit: number): { name: string; createdAt: number; storedBytes: number }[] {
+    return this.db
+      .prepare<[string, string, number], { name: string; createdAt: number; storedBytes: number }>(
+        `SELECT group_name AS name, min(created_at) AS createdAt, sum(stored_bytes) AS storedBytes FROM log_streams
+         WHERE substr(group_name, 1, length(?1)) = ?1 AND group_name > ?2 GROUP BY group_name ORDER BY group_name LIMIT ?3`,
+      )
+      .all(prefix, afterName, limit);
+  }
+
+  groupExists(group: string): boolean {
+    return this.db.prepare('SELECT 1 FROM log_streams WHERE group_name = ? LIMIT 1').get(group) !== undefined;
+  }
+
+  streams(group: string, opts: { prefix: string; byLastEvent: boolean; descending: boolean; offset: number; limit: number }): LogStreamInfo[] {
+    const order = `${opts.byLastEvent ? 'coalesce(last_event_at, 0)' : 'stream_name'} ${opts.descending ? 'DESC' : 'ASC'}, stream_name`;
+    return this.db
+      .prepare<[string, string, number, number], LogStreamInfo>(
+        `SELECT stream_name AS streamName, created_at AS createdAt, first_event_at AS firstEventAt, last_event_at AS lastEventAt,
+                last_ingested_at AS lastIngestedAt, stored_bytes AS storedBytes
+         FROM log_streams WHERE group_name = ?1 AND substr(stream_name, 1, length(?2)) = ?2 ORDER BY ${order} LIMIT ?3 OFFSET ?4`,
+      )
+      .all(group, opts.prefix, opts.limit, opts.offset);
+  }
+
+  streamExists(group: string, stream: string): boolean {
+    return this.db.prepare('SELECT 1 FROM log_streams WHERE group_name = ? AND stream_name = ?').get(group, stream) !== undefined;
+  }
+
+  /** Events of one stream with ids in (afterId, beforeId), oldest first; `fromEnd` takes the newest. */
+  streamEvents(group: string, stream: string, q: { afterId: number; beforeId: number; start: number; end: number; limit: number; fromEnd: boolean }): LogEvent[] {
+    const rows = this.db
+      .prepare<unknown[], EventRow>(
+        `SELECT id, stream_name, timestamp, ingested_at, message FROM log_events
+         WHERE group_name = ? AND stream_name = ? AND id > ? AND id < ? AND timestamp >= ? AND timestamp < ?
+         ORDER BY id ${q.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
+      )
+      .all(group, stream, q.afterId, q.beforeId, q.start, q.end, q.limit);
+    if (q.fromEnd) rows.reverse();
+    return rows.map(toEvent);
+  }
+
+  /** Events of a group in id order after `afterId`, in time range, from the given streams. */
+  groupEvents(group: string, q: { afterId: number; start: number; end: number; streams?: string[]; streamPrefix?: string; limit: number }): LogEvent[] {
+    const params: unknown[] = [group, q.afterId, q.start, q.end];
+    let where = 'group_name = ? AND id > ? AND timestamp >= ? AND timestamp < ?';
+    if (q.streams) {
+      where += ` AND stream_name IN (${q.streams.map(() => '?').join(',')})`;
+      params.push(...q.streams);
+    }
+    if (q.streamPrefix) {
+      where += ' AND substr(stream_name, 1, length(?)) = ?';
+      params.push(q.streamPrefix, q.streamPrefix);
+    }
+    params.push(q.limit);
+    return this.db
+      .prepare<unknown[], EventRow>(`SELECT id, stream_name, timestamp, ingested_at, message FROM log_events WHERE ${where} ORDER BY id LIMIT ?`)
+      .all(...params)
+      .map(toEvent);
+  }
+}

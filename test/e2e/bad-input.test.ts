@@ -1,0 +1,106 @@
+// Bad input to the Lambda API: each gets the AWS error type a client expects and changes nothing.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import yazl from 'yazl';
+import { fixtureZip } from '../helpers/fixtures.js';
+import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { lambdaClient } from '../helpers/sdk.js';
+import { signRequest } from '../../src/api/sigv4.js';
+
+let gust: GustProcess;
+let lambda: LambdaClient;
+let helloZip: Buffer;
+
+const base = () => ({ FunctionName: 'f', Runtime: 'nodejs20.x' as const, Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: helloZip } });
+
+async function rawRequest(method: string, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  const url = gust.url + path;
+  const buf = Buffer.from(body);
+  const all = { 'content-type': 'application/json', ...headers };
+  Object.assign(all, signRequest({ method, url, headers: all, body: buf, ...gust.credentials, region: 'us-east-1', service: 'lambda' }));
+  const res = await fetch(url, { method, headers: all, body: method === 'GET' ? undefined : buf });
+  return { status: res.status, type: res.headers.get('x-amzn-errortype'), body: await res.text() };
+}
+
+function zipOf(entries: [string, string | Buffer, number?][]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content, mode] of entries) zip.addBuffer(Buffer.from(content), name, mode ? { mode } : {});
+  zip.end();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+before(async () => {
+  gust = await startGust();
+  lambda = lambdaClient(gust);
+  helloZip = await fixtureZip('node-hello');
+});
+after(async () => gust.stop());
+
+async function rejects(input: Record<string, unknown>, name: string, message?: RegExp) {
+  await assert.rejects(lambda.send(new CreateFunctionCommand({ ...base(), ...input } as never)), (err: Error) => {
+    assert.equal(err.name, name, err.message);
+    if (message) assert.match(err.message, message);
+    return true;
+  });
+}
+
+test('out-of-range and malformed configuration is refused', async () => {
+  await rejects({ MemorySize: 64 }, 'ValidationException', /memorySize/);
+  await rejects({ MemorySize: 10241 }, 'ValidationException');
+  await rejects({ Timeout: 0 }, 'ValidationException');
+  await rejects({ Timeout: 901 }, 'ValidationException');
+  await rejects({ Runtime: 'cobol85' }, 'InvalidParameterValueException', /runtime/);
+  await rejects({ FunctionName: 'a'.repeat(65) }, 'ValidationException');
+  await rejects({ FunctionName: 'bad name!' }, 'ValidationException');
+  await rejects({ Environment: { Variables: { BIG: 'x'.repeat(5000) } } }, 'InvalidParameterValueException', /4KB/);
+  await rejects({ Environment: { Variables: { AWS_REGION: 'x' } } }, 'InvalidParameterValueException', /reserved/);
+  await rejects({ Handler: 'missing.handler' }, 'InvalidParameterValueException', /not found/);
+  await rejects({ Code: { ZipFile: Buffer.from('this is not a zip') } }, 'InvalidParameterValueException', /unzip|zip/i);
+  await rejects({ Code: { ZipFile: await zipOf([]) } }, 'InvalidParameterValueException');
+  await rejects({ Code: { ZipFile: await zipOf([['index.js', 'exports.handler=1'], ['bootstrap', '#!/bin/sh', 0o100755]]) }, Runtime: 'provided.al2023', Handler: 'x' }, 'InvalidParameterValueException');
+  const listed = await lambda.send(new ListFunctionsCommand({}));
+  assert.equal(listed.Functions?.length, 0, 'nothing was written');
+});
+
+test('zip entries escaping the code directory are refused', async () => {
+  const evil = await zipOf([['index.js', 'exports.handler=async()=>1'], ['../escape.js', 'x']]).catch(() => null);
+  if (evil) await rejects({ Code: { ZipFile: evil } }, 'InvalidParameterValueException');
+  const symlink = await zipOf([['index.js', 'exports.handler=async()=>1'], ['link', '/etc/passwd', 0o120777]]);
+  await rejects({ Code: { ZipFile: symlink } }, 'InvalidParameterValueException');
+});
+
+test('malformed JSON and bad base64 get clear errors', async () => {
+  const r1 = await rawRequest('POST', '/2015-03-31/functions', '{"FunctionName": ');
+  assert.equal(r1.status, 400);
+  assert.equal(r1.type, 'InvalidRequestContentException');
+  const r2 = await rawRequest('POST', '/2015-03-31/functions', JSON.stringify({ ...base(), Code: { ZipFile: '!!!not base64!!!' } }));
+  assert.equal(r2.status, 400);
+  assert.equal(r2.type, 'InvalidParameterValueException');
+  assert.match(r2.body, /base64/);
+  const r3 = await rawRequest('POST', '/2015-03-31/functions', '[1,2,3]');
+  assert.equal(r3.type, 'InvalidRequestContentException');
+  const r4 = await rawRequest('GET', '/2015-03-31/functions/%E0%A4%A', '');
+  assert.ok(r4.status >= 400 && r4.status < 500);
+});
+
+test('duplicate names conflict; unknown functions are not found', async () => {
+  await lambda.send(new CreateFunctionCommand(base()));
+  await rejects({}, 'ResourceConflictException');
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })), { name: 'ResourceNotFoundException' });
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), { name: 'ResourceNotFoundException' });
+});
+
+test('invoke payload limits and invalid JSON payloads', async () => {
+  const tooBig = Buffer.alloc(6 * 1024 * 1024 + 1, 0x20);
+  await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'f', Payload: tooBig })), { name: 'RequestTooLargeException' });
+  const asyncTooBig = Buffer.from(JSON.stringify({ s: 'x'.repeat(1024 * 1024) }));
+  await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'Event', Payload: asyncTooBig })), { name: 'RequestTooLargeException' });
+  await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'f', Payload: Buffer.from('{not json') })), { name: 'InvalidRequestContentException' });
+  const ok = await lambda.send(new InvokeCommand({ FunctionName: 'f', Payload: Buffer.from('{}') }));
+  assert.equal(ok.StatusCode, 200, 'the server still serves');
+});

@@ -1,0 +1,73 @@
+// Scale out and back to zero; kill -9 loses nothing acknowledged (functions, settings, queued
+// async events); an update is never served by the old code.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { fixtureZip } from '../helpers/fixtures.js';
+import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
+
+const running: GustProcess[] = [];
+after(async () => {
+  for (const g of running) await g.stop().catch(() => {});
+});
+
+async function start(opts: Parameters<typeof startGust>[0] = {}) {
+  const g = await startGust(opts);
+  running.push(g);
+  return g;
+}
+
+const health = async (g: GustProcess) => (await fetch(`${g.url}/gust/health`)).json() as Promise<{ instances: Record<string, number>; queuedAsyncEvents: number }>;
+
+test('concurrent invocations get their own instances, which stop after the keep-alive', async () => {
+  const gust = await start({ args: ['--keep-alive', '1'] });
+  const lambda = lambdaClient(gust);
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'sleeper', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: await fixtureZip('node-sleep') } }));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => lambda.send(new InvokeCommand({ FunctionName: 'sleeper', Payload: Buffer.from('{"ms":400}') }))),
+  );
+  const pids = new Set(results.map((r) => decode(r.Payload).pid));
+  assert.equal(pids.size, 5, 'five concurrent calls ran in five instances');
+  assert.equal((await health(gust)).instances.sleeper, 5);
+  const deadline = Date.now() + 10_000;
+  while ((await health(gust)).instances.sleeper && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.equal((await health(gust)).instances.sleeper, undefined, 'scaled back to zero');
+});
+
+test('after an update, no invocation runs the old configuration', async () => {
+  const gust = await start();
+  const lambda = lambdaClient(gust);
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'cfg', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: await fixtureZip('node-context') }, Environment: { Variables: { GREETING: 'v1' } } }));
+  assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'cfg' }))).Payload).env.GREETING, 'v1');
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'cfg', Environment: { Variables: { GREETING: 'v2' } } }));
+  for (let i = 0; i < 3; i++) assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'cfg' }))).Payload).env.GREETING, 'v2');
+});
+
+test('kill -9 loses no function, setting or queued async event', async () => {
+  const first = await start();
+  const lambda = lambdaClient(first);
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'durable', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', MemorySize: 256, Code: { ZipFile: await fixtureZip('node-sleep') } }));
+  const tags = Array.from({ length: 20 }, (_, i) => `evt-${i}`);
+  for (const tag of tags) {
+    const res = await lambda.send(new InvokeCommand({ FunctionName: 'durable', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ ms: 1500, tag })) }));
+    assert.equal(res.StatusCode, 202);
+  }
+  await first.kill9();
+
+  const second = await start({ dataDir: first.dataDir });
+  const lambda2 = lambdaClient(second);
+  const config = await lambda2.send(new GetFunctionConfigurationCommand({ FunctionName: 'durable' }));
+  assert.equal(config.MemorySize, 256);
+  const logs = logsClient(second);
+  const seen = new Set<string>();
+  const deadline = Date.now() + 30_000;
+  while (seen.size < tags.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/durable', filterPattern: '"done evt-"' })).catch(() => ({ events: [] }));
+    for (const e of found.events ?? []) seen.add(/done (evt-\d+)/.exec(e.message ?? '')![1]);
+  }
+  assert.equal(seen.size, tags.length, `every accepted event ran (saw ${[...seen].join(', ')})`);
+  assert.equal((await health(second)).queuedAsyncEvents, 0);
+});

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+test('defaults work with nothing set', () => {
+  const c = loadConfig({}, {});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 9000);
+  assert.equal(c.keepAliveSeconds, 600);
+  assert.equal(c.concurrencyLimit, 1000);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('flags win over the environment', () => {
+  const c = loadConfig({ port: '0' }, { GUST_PORT: '1234', GUST_KEEP_ALIVE: '5' });
+  assert.equal(c.port, 0);
+  assert.equal(c.keepAliveSeconds, 5);
+});
+
+test('every problem is reported at once', () => {
+  try {
+    loadConfig({ port: 'abc' }, { GUST_CONCURRENCY_LIMIT: '0', GUST_MEMORY_ENFORCEMENT: 'maybe' });
+    assert.fail('expected an error');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 3);
+  }
+});
