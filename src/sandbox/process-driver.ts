@@ -57,16 +57,17 @@ export class ProcessDriver implements SandboxDriver {
     if (cgroup && pid > 0) cgroup.addProcess(pid);
 
     let lastPeak = 0;
+    // The cgroup counts only what was charged after the process joined it; the main process's
+    // peak RSS also counts the runtime's own start-up, as Lambda's "Max Memory Used" does.
+    const measure = () => Math.max(cgroup?.maxUsageBytes() ?? 0, peakRss(pid));
     const exited = new Promise<SandboxExit>((resolve) => {
       let done = false;
       const finish = (code: number | null, signal: string | null) => {
         if (done) return;
         done = true;
         const oom = cgroup?.oomKilled() ?? false;
-        if (cgroup) {
-          lastPeak = cgroup.maxUsageBytes();
-          cgroup.remove();
-        }
+        lastPeak = Math.max(lastPeak, cgroup?.maxUsageBytes() ?? 0);
+        cgroup?.remove();
         resolve({ code, signal, oom });
       };
       child.once('exit', (code, signal) => finish(code, signal));
@@ -80,7 +81,7 @@ export class ProcessDriver implements SandboxDriver {
       stdout: child.stdout!,
       stderr: child.stderr!,
       exited,
-      maxMemoryBytes: () => (alive ? (cgroup ? cgroup.maxUsageBytes() : peakRss(pid)) : lastPeak),
+      maxMemoryBytes: () => (alive ? (lastPeak = Math.max(lastPeak, measure())) : lastPeak),
       kill() {
         if (!alive) return;
         try {

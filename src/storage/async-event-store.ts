@@ -33,9 +33,9 @@ export class AsyncEventStore {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare('INSERT INTO async_events (request_id, function_name, qualifier, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.claimStmt = db.prepare<[number, number], Row>(`
-      UPDATE async_events SET lease_until = ?1 + ?2, attempts = attempts + 1
-      WHERE id = (SELECT id FROM async_events WHERE due_at <= ?1 AND lease_until <= ?1 ORDER BY due_at, id LIMIT 1)
+    this.claimStmt = db.prepare<[{ now: number; lease: number }], Row>(`
+      UPDATE async_events SET lease_until = @now + @lease, attempts = attempts + 1
+      WHERE id = (SELECT id FROM async_events WHERE due_at <= @now AND lease_until <= @now ORDER BY due_at, id LIMIT 1)
       RETURNING id, request_id, function_name, qualifier, payload, attempts, created_at`);
     this.deleteStmt = db.prepare('DELETE FROM async_events WHERE id = ?');
     this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0 WHERE id = ?');
@@ -49,7 +49,7 @@ export class AsyncEventStore {
 
   /** Takes the next due event and leases it for `leaseMs`; undefined when none is due. */
   claim(now: number, leaseMs: number): AsyncEvent | undefined {
-    const row = this.claimStmt.get(now, leaseMs);
+    const row = this.claimStmt.get({ now, lease: leaseMs });
     if (!row) return undefined;
     return {
       id: row.id,

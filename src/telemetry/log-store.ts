@@ -94,11 +94,11 @@ export class LogStore implements LogSink {
 
   groups(prefix: string, afterName: string, limit: number): { name: string; createdAt: number; storedBytes: number }[] {
     return this.db
-      .prepare<[string, string, number], { name: string; createdAt: number; storedBytes: number }>(
+      .prepare<[{ prefix: string; after: string; limit: number }], { name: string; createdAt: number; storedBytes: number }>(
         `SELECT group_name AS name, min(created_at) AS createdAt, sum(stored_bytes) AS storedBytes FROM log_streams
-         WHERE substr(group_name, 1, length(?1)) = ?1 AND group_name > ?2 GROUP BY group_name ORDER BY group_name LIMIT ?3`,
+         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND group_name > @after GROUP BY group_name ORDER BY group_name LIMIT @limit`,
       )
-      .all(prefix, afterName, limit);
+      .all({ prefix, after: afterName, limit });
   }
 
   groupExists(group: string): boolean {
@@ -108,12 +108,12 @@ export class LogStore implements LogSink {
   streams(group: string, opts: { prefix: string; byLastEvent: boolean; descending: boolean; offset: number; limit: number }): LogStreamInfo[] {
     const order = `${opts.byLastEvent ? 'coalesce(last_event_at, 0)' : 'stream_name'} ${opts.descending ? 'DESC' : 'ASC'}, stream_name`;
     return this.db
-      .prepare<[string, string, number, number], LogStreamInfo>(
+      .prepare<[{ group: string; prefix: string; limit: number; offset: number }], LogStreamInfo>(
         `SELECT stream_name AS streamName, created_at AS createdAt, first_event_at AS firstEventAt, last_event_at AS lastEventAt,
                 last_ingested_at AS lastIngestedAt, stored_bytes AS storedBytes
-         FROM log_streams WHERE group_name = ?1 AND substr(stream_name, 1, length(?2)) = ?2 ORDER BY ${order} LIMIT ?3 OFFSET ?4`,
+         FROM log_streams WHERE group_name = @group AND substr(stream_name, 1, length(@prefix)) = @prefix ORDER BY ${order} LIMIT @limit OFFSET @offset`,
       )
-      .all(group, opts.prefix, opts.limit, opts.offset);
+      .all({ group, prefix: opts.prefix, limit: opts.limit, offset: opts.offset });
   }
 
   streamExists(group: string, stream: string): boolean {

@@ -58,7 +58,7 @@ describe('function lifecycle', () => {
     const byPartialArn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: '000000000000:function:life' }));
     assert.equal(byPartialArn.RevisionId, created.RevisionId);
 
-    const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'life', MemorySize: 512, Environment: { Variables: { A: '1' } } }));
+    const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'life', MemorySize: 512, Environment: { Variables: { A1: '1' } } }));
     assert.equal(updated.MemorySize, 512);
     assert.notEqual(updated.RevisionId, created.RevisionId);
     await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'life' });
