@@ -79,7 +79,7 @@ test('a crash during init is reported, and retried on the next call', async () =
     const body = decode(res.Payload);
     assert.ok(body.errorType, 'an error type is given');
     assert.match(body.errorMessage, /broken at import/);
-    assert.match(tail(res), /INIT_REPORT Init Duration: .* Status: error/);
+    assert.match(tail(res), /INIT_REPORT Init Duration: .*Status: error/);
   }
   await stillHealthy();
 });
