@@ -17,10 +17,12 @@ export const ERROR_CATALOGUE = {
   PreconditionFailedException: { status: 412, type: 'User', description: 'The RevisionId given does not match the current one.' },
   TooManyRequestsException: { status: 429, type: 'User', description: 'A concurrency limit was reached; retry later.' },
   UnsupportedMediaTypeException: { status: 415, type: 'User', description: 'The content type of the request is not supported.' },
-  CodeStorageExceededException: { status: 400, type: 'User', description: 'The code package is larger than the allowed size.' },
-  InvalidZipFileException: { status: 502, type: 'User', description: 'The deployment package could not be unpacked.' },
   UnknownOperationException: { status: 400, type: 'User', description: 'The path or operation is not one Gust serves.' },
   InvalidParameterException: { status: 400, type: 'User', description: 'CloudWatch Logs: a parameter is malformed.' },
+  MissingAuthenticationTokenException: { status: 403, type: 'User', description: 'The request is not signed (no SigV4 Authorization header or query string).' },
+  UnrecognizedClientException: { status: 403, type: 'User', description: 'The access key is unknown or revoked.' },
+  InvalidSignatureException: { status: 403, type: 'User', description: 'The SigV4 signature, its timestamp (15 minutes) or the payload hash does not match.' },
+  IncompleteSignature: { status: 403, type: 'User', description: 'The SigV4 Authorization header or query string is malformed or incomplete.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { noAuth, sigV4Authenticator } from './api/authenticator.js';
 import { createRequestHandler } from './api/http-server.js';
 import { GustRoutes } from './api/gust/gust-routes.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
@@ -74,7 +75,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const lambda = new LambdaApi({ functions, invoker, home, concurrencyLimit: config.concurrencyLimit, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
   const server = http.createServer(
-    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
+    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, auth: config.auth ? sigV4Authenticator((id) => keys.secretOf(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
   );
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;
@@ -89,6 +90,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   worker.start();
 
   log(`Sandbox: ${driver.describe()}`);
+  if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
+  else log('WARNING: authentication is OFF (--no-auth): anyone who can reach this port can deploy and run code. Use only for local development.');
   log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
   log(`Gust listening on ${endpoint}`);
 

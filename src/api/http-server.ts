@@ -1,9 +1,12 @@
-// The one HTTP entry point: sends each request to the API that owns its path (Lambda REST,
-// CloudWatch Logs JSON, Gust's own /gust/ paths) and turns every failure into the error shape
-// that API's clients parse. Nothing a client sends can escape as an unhandled exception.
+// The one HTTP entry point: authenticates each request, reads its body within the limit of its
+// operation, and sends it to the API that owns its path (Lambda REST, CloudWatch Logs JSON,
+// Gust's own /gust/ paths). Every failure becomes the error shape that API's clients parse;
+// nothing a client sends can escape as an unhandled exception.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
+import { MAX_SYNC_PAYLOAD } from '../invoke/invoker.js';
+import type { Authenticator } from './authenticator.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
@@ -11,12 +14,21 @@ import type { LogsApi } from './logs/logs-api.js';
 
 const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;
+/** A 50 MB zip, base64-encoded inside JSON. */
+const MAX_CONTROL_BODY = 70 * 1024 * 1024;
 
 export interface ApiDeps {
   lambda: LambdaApi;
   logs: LogsApi;
   gust: GustRoutes;
+  auth: Authenticator;
   logError: (err: unknown) => void;
+}
+
+function bodyLimit(path: string, isLogs: boolean): { limit: number; message: string } {
+  if (isLogs) return { limit: MAX_LOGS_BODY, message: 'Request body must be smaller than 1 MB' };
+  if (path.endsWith('/invocations')) return { limit: MAX_SYNC_PAYLOAD, message: `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation` };
+  return { limit: MAX_CONTROL_BODY, message: `Request must be smaller than ${MAX_CONTROL_BODY} bytes for this operation` };
 }
 
 export function createRequestHandler(deps: ApiDeps) {
@@ -27,28 +39,33 @@ export function createRequestHandler(deps: ApiDeps) {
     const fail = (err: unknown) => {
       const error = asGustError(err, deps.logError);
       if (res.headersSent) return res.destroy();
+      // A body the client is still sending (for example one over the limit) is not read: close.
+      if (!req.complete) res.setHeader('Connection', 'close');
       if (isLogs) sendAwsJsonError(res, error, requestId);
       else sendRestJsonError(res, error, requestId);
-      // Stop reading a body the client is still sending (for example one over the size limit).
-      if (!req.complete) req.resume();
     };
     dispatch(deps, req, res, requestId, isLogs ? (target as string).slice(LOGS_TARGET.length) : null).catch(fail);
   };
 }
 
 async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string, logsOperation: string | null) {
-  if (logsOperation !== null) {
-    const operation = deps.logs.operations[logsOperation];
-    if (!operation) throw new GustError('UnknownOperationException', `Gust does not implement CloudWatch Logs operation ${logsOperation.slice(0, 100)}.`);
-    const params = parseJsonObject(await readBody(req, MAX_LOGS_BODY, 'Request body too large'));
-    return sendJson(res, 200, operation(params), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
-  }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  const isPublic = deps.gust.isPublic(req.method ?? 'GET', path);
+  if (!isPublic) deps.auth.precheck(req);
+  const { limit, message } = bodyLimit(path, logsOperation !== null);
+  const body = await readBody(req, limit, message);
+  if (!isPublic) deps.auth.verify(req, body);
+
+  if (logsOperation !== null) {
+    const operation = deps.logs.operations[logsOperation];
+    if (!operation) throw new GustError('UnknownOperationException', `Gust does not implement CloudWatch Logs operation ${logsOperation.slice(0, 100)}.`);
+    return sendJson(res, 200, operation(parseJsonObject(body)), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
+  }
   if (path.startsWith('/gust/')) {
     if (deps.gust.handle(req, res, path, query)) return;
-  } else if (await deps.lambda.handle({ req, res, query, requestId }, path)) return;
+  } else if (await deps.lambda.handle({ req, res, body, query, requestId }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
 }

@@ -28,6 +28,7 @@ program
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
   .option('--memory-enforcement <mode>', 'auto | cgroup | none (env GUST_MEMORY_ENFORCEMENT, default auto)')
+  .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
   .action((o) =>
     up({
       host: o.host,
@@ -36,6 +37,7 @@ program
       keepAliveSeconds: o.keepAlive,
       concurrencyLimit: o.concurrencyLimit,
       memoryEnforcement: o.memoryEnforcement,
+      auth: o.auth === false ? false : undefined,
     }),
   );
 

@@ -16,9 +16,11 @@ export interface GustConfig {
   readonly pricePerMillionRequests: number;
   /** 'cgroup' refuses to start without a usable memory cgroup; 'auto' falls back to reporting only. */
   readonly memoryEnforcement: 'auto' | 'cgroup' | 'none';
+  /** False only with an explicit --no-auth: every API request is then accepted unsigned. */
+  readonly auth: boolean;
 }
 
-export type ConfigInput = Partial<Record<keyof GustConfig, string | number | undefined>>;
+export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
 
 const ENV_NAMES: Record<keyof GustConfig, string> = {
   host: 'GUST_HOST',
@@ -31,6 +33,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   pricePerGbSecond: 'GUST_PRICE_PER_GB_SECOND',
   pricePerMillionRequests: 'GUST_PRICE_PER_MILLION_REQUESTS',
   memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
+  auth: 'GUST_AUTH',
 };
 
 const DEFAULTS: GustConfig = {
@@ -44,6 +47,7 @@ const DEFAULTS: GustConfig = {
   pricePerGbSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,
   memoryEnforcement: 'auto',
+  auth: true,
 };
 
 export class ConfigError extends Error {
@@ -74,6 +78,15 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     return String(value);
   };
 
+  const boolean = (key: keyof GustConfig): boolean => {
+    const value = raw(key);
+    if (value === undefined || value === '') return DEFAULTS[key] as boolean;
+    if (['true', 'on', '1'].includes(String(value))) return true;
+    if (['false', 'off', '0'].includes(String(value))) return false;
+    problems.push(`${describe(key)} must be on or off, got "${value}"`);
+    return DEFAULTS[key] as boolean;
+  };
+
   const config: GustConfig = {
     host: text('host', /^[\w.:-]+$/, 'must be a host name or IP address'),
     port: number('port', 0, 65535),
@@ -85,6 +98,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     pricePerGbSecond: number('pricePerGbSecond', 0, 1, false),
     pricePerMillionRequests: number('pricePerMillionRequests', 0, 1000, false),
     memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],
+    auth: boolean('auth'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -6,6 +6,7 @@ import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCom
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
+import { signRequest } from '../../src/api/sigv4.js';
 
 let gust: GustProcess;
 let logs: CloudWatchLogsClient;
@@ -72,7 +73,9 @@ test('FilterLogEvents with a pattern, a time range and paging', async () => {
 });
 
 test('usage reports requests, errors, GB-seconds and cost per function', async () => {
-  const report = await (await fetch(`${gust.url}/gust/usage`, { headers: {} })).json();
+  const url = `${gust.url}/gust/usage`;
+  const headers = signRequest({ method: 'GET', url, headers: {}, body: '', ...gust.credentials, region: 'us-east-1', service: 'lambda' });
+  const report = await (await fetch(url, { headers })).json();
   const logger = report.functions.find((f: { functionName: string }) => f.functionName === 'logger');
   assert.equal(logger.requests, 3);
   assert.equal(logger.errors, 0);

@@ -26,3 +26,10 @@ test('every problem is reported at once', () => {
     assert.equal(err.problems.length, 3);
   }
 });
+
+test('authentication is on unless explicitly turned off', () => {
+  assert.equal(loadConfig({}, {}).auth, true);
+  assert.equal(loadConfig({ auth: false }, {}).auth, false);
+  assert.equal(loadConfig({}, { GUST_AUTH: 'off' }).auth, false);
+  assert.throws(() => loadConfig({}, { GUST_AUTH: 'maybe' }), ConfigError);
+});

@@ -5,11 +5,10 @@ import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
-import { MAX_SYNC_PAYLOAD, type InvocationType, type Invoker } from '../../invoke/invoker.js';
-import { parseJsonObject, readBody, sendJson } from '../http-io.js';
+import type { InvocationType, Invoker } from '../../invoke/invoker.js';
+import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
 
-const MAX_API_BODY = 70 * 1024 * 1024;
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 
 export interface LambdaApiDeps {
@@ -22,8 +21,10 @@ export interface LambdaApiDeps {
   codeLocation(fn: FunctionRecord): string;
 }
 
-interface Ctx {
+export interface Ctx {
   req: IncomingMessage;
+  /** The whole request body, already read (and its signature checked) by the HTTP layer. */
+  body: Buffer;
   res: ServerResponse;
   query: URLSearchParams;
   requestId: string;
@@ -66,9 +67,9 @@ export class LambdaApi {
       case 'GET configuration':
         return this.reply(ctx, 200, this.configuration(this.deps.functions.get(ref.name, ref.qualifier ?? LATEST)));
       case 'PUT configuration':
-        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateConfig(this.unqualified(ref), await this.jsonBody(ctx))));
+        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateConfig(this.unqualified(ref), this.jsonBody(ctx))));
       case 'PUT code':
-        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateCode(this.unqualified(ref), await this.jsonBody(ctx))));
+        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateCode(this.unqualified(ref), this.jsonBody(ctx))));
       case 'POST invocations':
         return this.invoke(ctx, ref);
       default:
@@ -96,8 +97,8 @@ export class LambdaApi {
     return functionConfiguration(fn, this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version));
   }
 
-  private async jsonBody(ctx: Ctx) {
-    return parseJsonObject(await readBody(ctx.req, MAX_API_BODY, `Request must be smaller than ${MAX_API_BODY} bytes for this operation`));
+  private jsonBody(ctx: Ctx) {
+    return parseJsonObject(ctx.body);
   }
 
   private reply(ctx: Ctx, status: number, body: unknown): true {
@@ -109,7 +110,7 @@ export class LambdaApi {
   }
 
   private async create(ctx: Ctx) {
-    const body = await this.jsonBody(ctx);
+    const body = this.jsonBody(ctx);
     if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
     const ref = parseFunctionName(body.FunctionName, this.deps.home);
     if (ref.qualifier !== undefined) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
@@ -161,9 +162,7 @@ export class LambdaApi {
     if (!INVOCATION_TYPES.has(type)) throw invalidParameter(`InvocationType must be one of RequestResponse, Event, DryRun; got '${type.slice(0, 50)}'.`);
     const logType = String(req.headers['x-amz-log-type'] ?? 'None');
     if (logType !== 'None' && logType !== 'Tail') throw invalidParameter(`LogType must be None or Tail; got '${logType.slice(0, 50)}'.`);
-    // Resolve first so an unknown function is reported before a large body is read.
-    this.deps.invoker.resolve(ref.name, ref.qualifier);
-    const payload = await readBody(req, MAX_SYNC_PAYLOAD, `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation`);
+    const payload = ctx.body;
     const result = await this.deps.invoker.invoke({
       functionName: ref.name,
       qualifier: ref.qualifier,
