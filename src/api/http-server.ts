@@ -39,10 +39,11 @@ export function createRequestHandler(deps: ApiDeps) {
     const fail = (err: unknown) => {
       const error = asGustError(err, deps.logError);
       if (res.headersSent) return res.destroy();
-      // A body the client is still sending (for example one over the limit) is not read: close.
-      if (!req.complete) res.setHeader('Connection', 'close');
       if (isLogs) sendAwsJsonError(res, error, requestId);
       else sendRestJsonError(res, error, requestId);
+      // Discard a body the client is still sending (one over the limit, say), so that it reads
+      // our answer instead of a broken pipe; the server's request timeout bounds how long.
+      if (!req.complete) req.resume();
     };
     dispatch(deps, req, res, requestId, isLogs ? (target as string).slice(LOGS_TARGET.length) : null).catch(fail);
   };
