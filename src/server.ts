@@ -62,7 +62,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     }),
   });
   let worker: AsyncWorker | undefined;
-  const invoker = new Invoker({ functions: functionStore, pool, logs, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
+  const invoker = new Invoker({ functions: functionStore, pool, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
   worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
   const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf });
   const gust = new GustRoutes({
@@ -107,6 +107,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
         server.closeAllConnections();
       });
       logs.flush();
+      metering.flush();
       dbs.close();
     },
   };

@@ -20,11 +20,17 @@ function newAccessKeyId(): string {
 }
 
 export class AccessKeys {
-  constructor(private readonly db: Db) {}
+  /** Active secrets by key id, kept in memory: every API request looks one up. */
+  private readonly active = new Map<string, string>();
+
+  constructor(private readonly db: Db) {
+    for (const key of this.list()) if (!key.revoked) this.active.set(key.accessKeyId, key.secretAccessKey);
+  }
 
   create(): AccessKey {
     const key = { accessKeyId: newAccessKeyId(), secretAccessKey: randomBytes(30).toString('base64'), createdAt: Date.now() };
     this.db.prepare('INSERT INTO access_keys (access_key_id, secret, created_at) VALUES (?, ?, ?)').run(key.accessKeyId, key.secretAccessKey, key.createdAt);
+    this.active.set(key.accessKeyId, key.secretAccessKey);
     return key;
   }
 
@@ -37,11 +43,11 @@ export class AccessKeys {
 
   /** The secret of an active key, for signature checks. */
   secretOf(accessKeyId: string): string | undefined {
-    const row = this.db.prepare<[string], { secret: string }>('SELECT secret FROM access_keys WHERE access_key_id = ? AND revoked_at IS NULL').get(accessKeyId);
-    return row?.secret;
+    return this.active.get(accessKeyId);
   }
 
   revoke(accessKeyId: string): boolean {
+    this.active.delete(accessKeyId);
     return this.db.prepare('UPDATE access_keys SET revoked_at = ? WHERE access_key_id = ? AND revoked_at IS NULL').run(Date.now(), accessKeyId).changes > 0;
   }
 

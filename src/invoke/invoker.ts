@@ -6,7 +6,6 @@ import { LATEST, type FunctionRecord } from '../control/function-record.js';
 import { GustError } from '../errors.js';
 import type { AsyncEventStore } from '../storage/async-event-store.js';
 import type { FunctionStore } from '../storage/function-store.js';
-import type { LogStore } from '../telemetry/log-store.js';
 import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Pool } from './pool.js';
@@ -42,7 +41,6 @@ export interface InvokeResult {
 export interface InvokerDeps {
   functions: FunctionStore;
   pool: Pool;
-  logs: LogStore;
   metering: Metering;
   asyncEvents: AsyncEventStore;
   arnOf(name: string, qualifier?: string): string;
@@ -115,7 +113,7 @@ export class Invoker {
     return result;
   }
 
-  /** Runs one invocation to its end; its logs and meter reading are stored before it returns. */
+  /** Runs one invocation to its end; its logs and meter reading are written in this turn of the loop. */
   async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string): Promise<InvocationOutcome> {
     const startedAt = Date.now();
     const outcome = await this.deps.pool.run(fn, {
@@ -125,7 +123,6 @@ export class Invoker {
       invokedFunctionArn: this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version),
       traceId: traceId(),
     });
-    this.deps.logs.flush();
     this.deps.metering.record({
       requestId,
       functionName: fn.name,

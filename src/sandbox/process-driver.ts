@@ -58,8 +58,15 @@ export class ProcessDriver implements SandboxDriver {
 
     let lastPeak = 0;
     // The cgroup counts only what was charged after the process joined it; the main process's
-    // peak RSS also counts the runtime's own start-up, as Lambda's "Max Memory Used" does.
-    const measure = () => Math.max(cgroup?.maxUsageBytes() ?? 0, peakRss(pid));
+    // peak RSS also counts the runtime's own start-up, as Lambda's "Max Memory Used" does. With a
+    // cgroup, one RSS reading (after start-up) is enough: later growth is charged to the cgroup.
+    let rssRead = false;
+    const measure = () => {
+      if (!cgroup) return peakRss(pid);
+      const rss = rssRead ? 0 : peakRss(pid);
+      rssRead = true;
+      return Math.max(cgroup.maxUsageBytes(), rss);
+    };
     const exited = new Promise<SandboxExit>((resolve) => {
       let done = false;
       const finish = (code: number | null, signal: string | null) => {

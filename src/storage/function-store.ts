@@ -3,6 +3,8 @@ import type { FunctionRecord } from '../control/function-record.js';
 import type { Db } from './database.js';
 
 export class FunctionStore {
+  /** Every invocation reads its function; records are immutable, so they are cached as read. */
+  private readonly cache = new Map<string, FunctionRecord>();
   private readonly getStmt;
   private readonly putStmt;
   private readonly listStmt;
@@ -20,12 +22,20 @@ export class FunctionStore {
   }
 
   get(name: string, version: string): FunctionRecord | undefined {
-    const row = this.getStmt.get(name, version);
-    return row ? (JSON.parse(row.config) as FunctionRecord) : undefined;
+    const key = `${name}\0${version}`;
+    let record = this.cache.get(key);
+    if (!record) {
+      const row = this.getStmt.get(name, version);
+      if (!row) return undefined;
+      record = Object.freeze(JSON.parse(row.config) as FunctionRecord);
+      this.cache.set(key, record);
+    }
+    return record;
   }
 
   put(record: FunctionRecord): void {
     this.putStmt.run(record.name, record.version, JSON.stringify(record));
+    this.cache.set(`${record.name}\0${record.version}`, Object.freeze({ ...record }));
   }
 
   /** Functions after `afterName` in name order, one record per function (the given version). */
@@ -36,6 +46,7 @@ export class FunctionStore {
   /** Deletes a function with all its versions. */
   delete(name: string): void {
     this.deleteStmt.run(name);
+    for (const key of this.cache.keys()) if (key.startsWith(`${name}\0`)) this.cache.delete(key);
   }
 
   isCodeInUse(codeKey: string): boolean {

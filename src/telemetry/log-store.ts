@@ -1,5 +1,6 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
-// Lines are buffered and written in one transaction per invocation (or every 100 ms).
+// Lines are buffered and written in one transaction per turn of the event loop, so that under
+// load many invocations share one commit; readers flush first and so always see every line.
 import type { Db } from '../storage/database.js';
 import type { LogSink } from '../invoke/instance.js';
 
@@ -39,7 +40,7 @@ const toEvent = (r: EventRow): LogEvent => ({ id: r.id, streamName: r.stream_nam
 
 export class LogStore implements LogSink {
   private pending: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled: NodeJS.Immediate | null = null;
   private readonly insertEvent;
   private readonly upsertStream;
   private readonly writeBatch;
@@ -73,12 +74,12 @@ export class LogStore implements LogSink {
 
   append(group: string, stream: string, timestamp: number, message: string): void {
     this.pending.push({ group, stream, timestamp, message });
-    this.timer ??= setTimeout(() => this.flush(), 100);
+    this.scheduled ??= setImmediate(() => this.flush());
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];

@@ -38,6 +38,9 @@ export const gbSeconds = (billedMs: number, memoryMb: number) => (billedMs / 100
 
 export class Metering {
   private readonly insert;
+  private readonly insertBatch;
+  private pending: InvocationRecord[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly db: Db,
@@ -46,9 +49,25 @@ export class Metering {
     this.insert = db.prepare(`INSERT OR REPLACE INTO invocations
       (request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertBatch = db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r)));
   }
 
+  /** Buffers a record; it is written with the others of this turn of the event loop. */
   record(r: InvocationRecord): void {
+    this.pending.push(r);
+    this.scheduled ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.insertBatch(batch);
+  }
+
+  private write(r: InvocationRecord): void {
     this.insert.run(
       r.requestId,
       r.functionName,
@@ -67,6 +86,7 @@ export class Metering {
 
   /** Usage per function between two times (ms since the epoch, end exclusive). */
   usage(opts: { functionName?: string; start: number; end: number }): FunctionUsage[] {
+    this.flush();
     const rows = this.db
       .prepare<unknown[], { functionName: string; requests: number; errors: number; coldStarts: number; durationMs: number; billedMs: number; gbSeconds: number }>(
         `SELECT function_name AS functionName, count(*) AS requests, sum(outcome != 'success') AS errors, sum(cold) AS coldStarts,

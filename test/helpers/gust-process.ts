@@ -26,9 +26,9 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gust-test-'));
 }
 
-export async function startGust(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<GustProcess> {
+export async function startGust(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<GustProcess> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const child: ChildProcess = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'up', '--port', '0', ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, '--data-dir', dataDir, 'up', '--port', '0', ...(opts.args ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 // Gust's Node.js runtime interface client: loads the handler once, then loops
 // next → handler → response/error over the Lambda Runtime API. Imports nothing from the host.
-import { postError, postInitError, postResponse, nextInvocation } from './runtime-api-client.mjs';
+import { postError, postInitError, postResponse, nextInvocation, releaseEventLoop } from './runtime-api-client.mjs';
 import { makeContext } from './context.mjs';
 import { toErrorDocument } from './errors.mjs';
 import { loadHandler } from './handler-loader.mjs';
@@ -37,8 +37,10 @@ function runHandler(handler, event, headers) {
         settled = true;
         const finish = () => (err !== null && err !== undefined ? reject(err) : resolve(result));
         // Lambda answers a callback only once the event loop is empty, unless told not to wait.
-        if (state.waitForEmptyLoop) process.once('beforeExit', finish);
-        else finish();
+        if (state.waitForEmptyLoop) {
+          releaseEventLoop();
+          process.once('beforeExit', finish);
+        } else finish();
       },
     };
     const context = makeContext(headers, process.env, state);
