@@ -1,6 +1,6 @@
 // Assembles a running Gust from its parts: storage, sandbox driver, pool, invoker, async worker
 // and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { noAuth, sigV4Authenticator } from './api/authenticator.js';
@@ -34,7 +34,7 @@ export interface RunningGust {
 }
 
 export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
-  const driver = new ProcessDriver(config.memoryEnforcement);
+  const driver = new ProcessDriver(config.memoryEnforcement, `gust/${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12)}`);
   driver.cleanup();
   const dbs = openDatabases(config.dataDir);
   const home = { region: config.region, accountId: config.accountId };
@@ -102,6 +102,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     async close() {
       worker?.stop();
       pool.shutdown();
+      driver.shutdown();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -113,7 +113,7 @@ export class Invoker {
     return result;
   }
 
-  /** Runs one invocation to its end; its logs and meter reading are written in this turn of the loop. */
+  /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string): Promise<InvocationOutcome> {
     const startedAt = Date.now();
     const outcome = await this.deps.pool.run(fn, {

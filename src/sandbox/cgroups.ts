@@ -5,7 +5,6 @@ import path from 'node:path';
 
 const V1_MEMORY = '/sys/fs/cgroup/memory';
 const V2_ROOT = '/sys/fs/cgroup';
-const GROUP = 'gust';
 
 export interface MemoryCgroup {
   readonly dir: string;
@@ -21,6 +20,8 @@ export interface CgroupSupport {
   swapLimited: boolean;
   create(id: string, limitBytes: number): MemoryCgroup;
   removeStale(): void;
+  /** Removes every instance's cgroup and this server's own group. */
+  dispose(): void;
 }
 
 const read = (file: string) => {
@@ -68,8 +69,8 @@ function makeGroup(dir: string, files: { usage: string; events: string; eventKey
   };
 }
 
-function v1(): CgroupSupport | null {
-  const parent = path.join(V1_MEMORY, GROUP);
+function v1(group: string): CgroupSupport | null {
+  const parent = path.join(V1_MEMORY, group);
   try {
     fs.mkdirSync(parent, { recursive: true });
   } catch {
@@ -92,15 +93,25 @@ function v1(): CgroupSupport | null {
       return makeGroup(dir, { usage: 'memory.max_usage_in_bytes', events: 'memory.oom_control', eventKey: 'oom_kill' });
     },
     removeStale: () => removeChildren(parent),
+    dispose: () => {
+      removeChildren(parent);
+      removeDir(parent);
+    },
   };
 }
 
-function v2(): CgroupSupport | null {
+function v2(group: string): CgroupSupport | null {
   const controllers = read(path.join(V2_ROOT, 'cgroup.controllers'));
   if (!controllers.split(/\s+/).includes('memory')) return null;
-  const parent = path.join(V2_ROOT, GROUP);
+  const parent = path.join(V2_ROOT, group);
   try {
-    fs.mkdirSync(parent, { recursive: true });
+    // Each level must delegate the memory controller to the one below it.
+    let dir = V2_ROOT;
+    for (const part of group.split('/')) {
+      write(path.join(dir, 'cgroup.subtree_control'), '+memory');
+      dir = path.join(dir, part);
+      fs.mkdirSync(dir, { recursive: true });
+    }
     write(path.join(parent, 'cgroup.subtree_control'), '+memory');
   } catch {
     return null;
@@ -116,6 +127,10 @@ function v2(): CgroupSupport | null {
       return makeGroup(dir, { usage: 'memory.peak', events: 'memory.events', eventKey: 'oom_kill' });
     },
     removeStale: () => removeChildren(parent),
+    dispose: () => {
+      removeChildren(parent);
+      removeDir(parent);
+    },
   };
 }
 
@@ -125,9 +140,13 @@ function removeChildren(parent: string) {
   }
 }
 
-/** Detects a usable memory cgroup hierarchy; null when this process may not create cgroups. */
-export function detectCgroups(): CgroupSupport | null {
-  if (fs.existsSync(path.join(V1_MEMORY, 'memory.limit_in_bytes'))) return v1();
-  if (fs.existsSync(path.join(V2_ROOT, 'cgroup.controllers'))) return v2();
+/**
+ * Detects a usable memory cgroup hierarchy and prepares `group` (e.g. gust/<data-dir hash>) in
+ * it, so that Gust servers with different data directories never touch each other's instances.
+ * Null when this process may not create cgroups.
+ */
+export function detectCgroups(group: string): CgroupSupport | null {
+  if (fs.existsSync(path.join(V1_MEMORY, 'memory.limit_in_bytes'))) return v1(group);
+  if (fs.existsSync(path.join(V2_ROOT, 'cgroup.controllers'))) return v2(group);
   return null;
 }

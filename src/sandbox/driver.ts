@@ -36,4 +36,6 @@ export interface SandboxDriver {
   start(spec: SandboxSpec): Sandbox;
   /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
   cleanup(): void;
+  /** Ends every instance still running and removes what the driver created. */
+  shutdown(): void;
 }

@@ -6,6 +6,8 @@ import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
 
 const MB = 1024 * 1024;
+/** util-linux setpriv makes the kernel kill an instance if Gust itself dies (even by kill -9). */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
 
 /** Peak resident memory of one process, for machines without a memory cgroup. */
 function peakRss(pid: number): number {
@@ -20,8 +22,9 @@ function peakRss(pid: number): number {
 export class ProcessDriver implements SandboxDriver {
   private readonly cgroups: CgroupSupport | null;
 
-  constructor(memoryEnforcement: 'auto' | 'cgroup' | 'none') {
-    this.cgroups = memoryEnforcement === 'none' ? null : detectCgroups();
+  /** `group` names this server's own cgroup subtree, e.g. gust/<hash of its data directory>. */
+  constructor(memoryEnforcement: 'auto' | 'cgroup' | 'none', group: string) {
+    this.cgroups = memoryEnforcement === 'none' ? null : detectCgroups(group);
     if (memoryEnforcement === 'cgroup' && !this.cgroups) {
       throw new Error('memory enforcement "cgroup" was required, but no writable memory cgroup was found (run as root on a machine with cgroups)');
     }
@@ -30,18 +33,24 @@ export class ProcessDriver implements SandboxDriver {
   describe(): string {
     if (!this.cgroups) return 'process sandbox; memory limits NOT enforced (no writable memory cgroup), only reported';
     const swap = this.cgroups.swapLimited ? 'no swap' : 'swap not limited';
-    return `process sandbox; memory limits enforced by cgroup ${this.cgroups.version} (${swap})`;
+    const orphans = SETPRIV ? '; instances die with Gust' : '';
+    return `process sandbox; memory limits enforced by cgroup ${this.cgroups.version} (${swap})${orphans}`;
   }
 
   cleanup(): void {
     this.cgroups?.removeStale();
   }
 
+  shutdown(): void {
+    this.cgroups?.dispose();
+  }
+
   start(spec: SandboxSpec): Sandbox {
     const cgroup = this.cgroups?.create(spec.id, spec.memoryMb * MB) ?? null;
     let child;
     try {
-      child = spawn(spec.cmd[0], spec.cmd.slice(1), {
+      const cmd = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...spec.cmd] : spec.cmd;
+      child = spawn(cmd[0], cmd.slice(1), {
         cwd: spec.codeDir,
         env: spec.env,
         stdio: ['ignore', 'pipe', 'pipe'],

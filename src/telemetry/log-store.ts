@@ -1,8 +1,11 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
-// Lines are buffered and written in one transaction per turn of the event loop, so that under
-// load many invocations share one commit; readers flush first and so always see every line.
+// Lines are buffered and written in one transaction every few milliseconds, so that many
+// invocations share one commit; readers flush first and so always see every line.
 import type { Db } from '../storage/database.js';
 import type { LogSink } from '../invoke/instance.js';
+
+/** How long telemetry waits to batch writes; a crash can lose at most this much of it. */
+export const TELEMETRY_FLUSH_MS = 20;
 
 export interface LogEvent {
   id: number;
@@ -40,7 +43,7 @@ const toEvent = (r: EventRow): LogEvent => ({ id: r.id, streamName: r.stream_nam
 
 export class LogStore implements LogSink {
   private pending: Pending[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private scheduled: NodeJS.Timeout | null = null;
   private readonly insertEvent;
   private readonly upsertStream;
   private readonly writeBatch;
@@ -74,11 +77,11 @@ export class LogStore implements LogSink {
 
   append(group: string, stream: string, timestamp: number, message: string): void {
     this.pending.push({ group, stream, timestamp, message });
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.scheduled ??= setTimeout(() => this.flush(), TELEMETRY_FLUSH_MS);
   }
 
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = null;
     if (this.pending.length === 0) return;
     const batch = this.pending;

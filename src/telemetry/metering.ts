@@ -1,6 +1,7 @@
 // Metering: one row per invocation with what it cost, and usage reports priced like Lambda
 // (GB-seconds of billed duration × memory, plus a price per million requests).
 import type { Db } from '../storage/database.js';
+import { TELEMETRY_FLUSH_MS } from './log-store.js';
 
 export interface InvocationRecord {
   requestId: string;
@@ -40,7 +41,7 @@ export class Metering {
   private readonly insert;
   private readonly insertBatch;
   private pending: InvocationRecord[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  private scheduled: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -52,14 +53,14 @@ export class Metering {
     this.insertBatch = db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r)));
   }
 
-  /** Buffers a record; it is written with the others of this turn of the event loop. */
+  /** Buffers a record; it is written with the others of the next few milliseconds. */
   record(r: InvocationRecord): void {
     this.pending.push(r);
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.scheduled ??= setTimeout(() => this.flush(), TELEMETRY_FLUSH_MS);
   }
 
   flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = null;
     if (this.pending.length === 0) return;
     const batch = this.pending;
