@@ -10,7 +10,8 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 
 let socket = null;
 let buffer = Buffer.alloc(0);
-let waiting = null;
+/** Requests sent and not yet answered, oldest first: responses come back in order (HTTP/1.1). */
+const waiting = [];
 
 function connect() {
   socket = net.connect({ host, port: Number(port), noDelay: true });
@@ -21,21 +22,20 @@ function connect() {
   const drop = (err) => {
     socket = null;
     buffer = Buffer.alloc(0);
-    if (waiting) {
-      const { reject } = waiting;
-      waiting = null;
-      reject(err ?? new Error('Runtime API connection closed'));
-    }
+    for (const { reject } of waiting.splice(0)) reject(err ?? new Error('Runtime API connection closed'));
   };
   socket.on('error', drop);
   socket.on('close', () => drop());
 }
 
-/** Completes the waiting request once its whole response is in the buffer. */
+/** Completes waiting requests, in order, as their whole responses arrive in the buffer. */
 function parse() {
-  if (!waiting) return;
+  while (waiting.length > 0 && parseOne());
+}
+
+function parseOne() {
   const end = buffer.indexOf(HEADER_END);
-  if (end === -1) return;
+  if (end === -1) return false;
   const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
   const status = Number(lines[0].split(' ')[1]);
   const headers = {};
@@ -45,12 +45,11 @@ function parse() {
   }
   const length = Number(headers['content-length'] ?? 0);
   const total = end + 4 + length;
-  if (buffer.length < total) return;
+  if (buffer.length < total) return false;
   const body = buffer.subarray(end + 4, total).toString('utf8');
   buffer = buffer.subarray(total);
-  const { resolve } = waiting;
-  waiting = null;
-  resolve({ status, headers, body });
+  waiting.shift().resolve({ status, headers, body });
+  return true;
 }
 
 /**
@@ -65,20 +64,21 @@ function request(method, path, body = '', extraHeaders = '') {
   if (!socket) connect();
   socket.ref();
   return new Promise((resolve, reject) => {
-    waiting = { resolve, reject };
+    waiting.push({ resolve, reject });
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    socket.write(
+    const head =
       `${method} ${BASE}${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n${extraHeaders}` +
-        (method === 'POST' ? `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n` : '') +
-        '\r\n',
-    );
-    if (payload.length > 0) socket.write(payload);
+      (method === 'POST' ? `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n` : '') +
+      '\r\n';
+    // One write per request: with TCP_NODELAY every write is a packet and a wake-up.
+    socket.write(payload.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
   });
 }
 
 export const nextInvocation = () => request('GET', '/invocation/next');
 
 export const postResponse = (id, body) => request('POST', `/invocation/${encodeURIComponent(id)}/response`, body);
+
 
 const errorTypeHeader = (error) => `Lambda-Runtime-Function-Error-Type: ${String(error.errorType).replace(/[\r\n]/g, ' ')}\r\n`;
 
