@@ -215,7 +215,9 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
   if (declaredHash !== undefined && declaredHash !== UNSIGNED_PAYLOAD && !declaredHash.startsWith('STREAMING-') && declaredHash !== input.bodySha256) {
     return fail('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.', 400);
   }
-  const payloadHash = presigned && auth === undefined ? UNSIGNED_PAYLOAD : declaredHash === UNSIGNED_PAYLOAD || declaredHash?.startsWith('STREAMING-') ? declaredHash : input.bodySha256;
+  // S3 presigned URLs never sign the payload; other services' presigned URLs sign the body's hash.
+  const presignedS3 = presigned && auth === undefined && service === 's3';
+  const payloadHash = presignedS3 ? UNSIGNED_PAYLOAD : declaredHash === UNSIGNED_PAYLOAD || declaredHash?.startsWith('STREAMING-') ? declaredHash : input.bodySha256;
   const expected = signature({
     method: input.method.toUpperCase(),
     uri: canonicalUri(rawPath, service),
