@@ -19,6 +19,8 @@ import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api
 
 /** Lambda gives a function's init phase 10 seconds. */
 const INIT_TIMEOUT_MS = 10_000;
+/** How long a dead instance's last output may take to arrive. */
+const OUTPUT_DRAIN_MS = 500;
 /** A CloudWatch log event holds at most 256 KB. */
 const MAX_LOG_LINE = 256 * 1024;
 /** X-Amz-Log-Result carries the last 4 KB; keep a little more to cut on a line boundary. */
@@ -236,8 +238,9 @@ export class Instance {
     clearTimeout(cur.timer);
     const durationMs = performance.now() - cur.startedAt;
     const dies = kind === 'timeout' || kind === 'oom' || kind === 'crash';
-    // Output written just before the response may still sit in the pipe; let it arrive first.
-    if (dies) await this.outputDone;
+    // Output written just before the response may still sit in the pipe; let it arrive first
+    // (but never wait long: a stray child process could hold the pipe open).
+    if (dies) await Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]);
     else await new Promise((r) => setImmediate(r));
     const outcome = this.report(cur.invocation, { kind, payload, errorType, durationMs, cold: cur.cold });
     this.current = null;
@@ -252,7 +255,7 @@ export class Instance {
   private failedInit(invocation: Invocation, failure: { kind: OutcomeKind; payload: Buffer; errorType: string }): Promise<InvocationOutcome> {
     const initMs = performance.now() - this.startedAt;
     this.sandbox.kill();
-    return this.outputDone.then(() => {
+    return Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]).then(() => {
       this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${failure.errorType}\n`);
       this.log(startLine(invocation.requestId, this.fn.version));
       const outcome = this.report(invocation, { ...failure, durationMs: initMs, cold: true, initDurationMs: initMs });

@@ -1,11 +1,8 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
-// Lines are buffered and written in one transaction every few milliseconds, so that many
-// invocations share one commit; readers flush first and so always see every line.
+// Lines are written in batches (see batch-writer.ts); every query flushes first.
 import type { Db } from '../storage/database.js';
 import type { LogSink } from '../invoke/instance.js';
-
-/** How long telemetry waits to batch writes; a crash can lose at most this much of it. */
-export const TELEMETRY_FLUSH_MS = 20;
+import { BatchWriter } from './batch-writer.js';
 
 export interface LogEvent {
   id: number;
@@ -42,12 +39,9 @@ interface EventRow {
 const toEvent = (r: EventRow): LogEvent => ({ id: r.id, streamName: r.stream_name, timestamp: r.timestamp, ingestionTime: r.ingested_at, message: r.message });
 
 export class LogStore implements LogSink {
-  private pending: Pending[] = [];
-  private scheduled: NodeJS.Timeout | null = null;
   private readonly insertEvent;
   private readonly upsertStream;
-  private readonly writeBatch;
-  private readonly listeners = new Set<() => void>();
+  private readonly batches: BatchWriter<Pending>;
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare('INSERT INTO log_events (group_name, stream_name, timestamp, ingested_at, message) VALUES (?, ?, ?, ?, ?)');
@@ -59,7 +53,7 @@ export class LogStore implements LogSink {
         last_event_at = max(coalesce(last_event_at, 0), excluded.last_event_at),
         last_ingested_at = excluded.last_ingested_at,
         stored_bytes = stored_bytes + excluded.stored_bytes`);
-    this.writeBatch = db.transaction((batch: Pending[]) => {
+    const writeBatch = db.transaction((batch: Pending[]) => {
       const now = Date.now();
       const streams = new Map<string, { group: string; stream: string; first: number; last: number; bytes: number }>();
       for (const e of batch) {
@@ -73,27 +67,15 @@ export class LogStore implements LogSink {
       }
       for (const s of streams.values()) this.upsertStream.run({ ...s, now });
     });
+    this.batches = new BatchWriter(writeBatch);
   }
 
   append(group: string, stream: string, timestamp: number, message: string): void {
-    this.pending.push({ group, stream, timestamp, message });
-    this.scheduled ??= setTimeout(() => this.flush(), TELEMETRY_FLUSH_MS);
+    this.batches.add({ group, stream, timestamp, message });
   }
 
   flush(): void {
-    if (this.scheduled) clearTimeout(this.scheduled);
-    this.scheduled = null;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.writeBatch(batch);
-    for (const listener of this.listeners) listener();
-  }
-
-  /** Called after each write; lets `logs --follow` wake up instead of polling blindly. */
-  onWrite(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.batches.flush();
   }
 
   groups(prefix: string, afterName: string, limit: number): { name: string; createdAt: number; storedBytes: number }[] {

@@ -1,7 +1,7 @@
 // Metering: one row per invocation with what it cost, and usage reports priced like Lambda
 // (GB-seconds of billed duration × memory, plus a price per million requests).
 import type { Db } from '../storage/database.js';
-import { TELEMETRY_FLUSH_MS } from './log-store.js';
+import { BatchWriter } from './batch-writer.js';
 
 export interface InvocationRecord {
   requestId: string;
@@ -39,9 +39,7 @@ export const gbSeconds = (billedMs: number, memoryMb: number) => (billedMs / 100
 
 export class Metering {
   private readonly insert;
-  private readonly insertBatch;
-  private pending: InvocationRecord[] = [];
-  private scheduled: NodeJS.Timeout | null = null;
+  private readonly batches: BatchWriter<InvocationRecord>;
 
   constructor(
     private readonly db: Db,
@@ -50,22 +48,16 @@ export class Metering {
     this.insert = db.prepare(`INSERT OR REPLACE INTO invocations
       (request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertBatch = db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r)));
+    this.batches = new BatchWriter(db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r))));
   }
 
   /** Buffers a record; it is written with the others of the next few milliseconds. */
   record(r: InvocationRecord): void {
-    this.pending.push(r);
-    this.scheduled ??= setTimeout(() => this.flush(), TELEMETRY_FLUSH_MS);
+    this.batches.add(r);
   }
 
   flush(): void {
-    if (this.scheduled) clearTimeout(this.scheduled);
-    this.scheduled = null;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.insertBatch(batch);
+    this.batches.flush();
   }
 
   private write(r: InvocationRecord): void {
