@@ -71,3 +71,20 @@ test('kill -9 loses no function, setting or queued async event', async () => {
   assert.equal(seen.size, tags.length, `every accepted event ran (saw ${[...seen].join(', ')})`);
   assert.equal((await health(second)).queuedAsyncEvents, 0);
 });
+
+test('the account concurrency limit answers TooManyRequestsException instead of queueing', async () => {
+  const gust = await start({ args: ['--concurrency-limit', '2'] });
+  const lambda = lambdaClient(gust);
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'busy', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: await fixtureZip('node-sleep') } }));
+  const calls = Array.from({ length: 4 }, () => lambda.send(new InvokeCommand({ FunctionName: 'busy', Payload: Buffer.from('{"ms":800}') })));
+  const results = await Promise.allSettled(calls);
+  const throttled = results.filter((r) => r.status === 'rejected');
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2);
+  assert.equal(throttled.length, 2);
+  for (const t of throttled) {
+    const err = (t as PromiseRejectedResult).reason;
+    assert.equal(err.name, 'TooManyRequestsException');
+    assert.equal(err.Reason, 'ConcurrentInvocationLimitExceeded');
+    assert.equal(err.$metadata.httpStatusCode, 429);
+  }
+});
