@@ -1,6 +1,7 @@
 // Scale out and back to zero; kill -9 loses nothing acknowledged (functions, settings, queued
 // async events); an update is never served by the old code.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, test } from 'node:test';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -17,6 +18,19 @@ async function start(opts: Parameters<typeof startGust>[0] = {}) {
   const g = await startGust(opts);
   running.push(g);
   return g;
+}
+
+/** Processes whose working directory is function code under this data directory. */
+function instancesRunningIn(dataDir: string): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dataDir)) n++;
+    } catch {
+      /* gone, or not ours to inspect */
+    }
+  }
+  return n;
 }
 
 const health = async (g: GustProcess) => (await fetch(`${g.url}/gust/health`)).json() as Promise<{ instances: Record<string, number>; queuedAsyncEvents: number }>;
@@ -55,6 +69,9 @@ test('kill -9 loses no function, setting or queued async event', async () => {
     assert.equal(res.StatusCode, 202);
   }
   await first.kill9();
+  const deadline0 = Date.now() + 5000;
+  while (instancesRunningIn(first.dataDir) > 0 && Date.now() < deadline0) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(instancesRunningIn(first.dataDir), 0, 'the instances of a killed Gust do not linger');
 
   const second = await start({ dataDir: first.dataDir });
   const lambda2 = lambdaClient(second);

@@ -7,9 +7,15 @@ import { loadHandler } from './handler-loader.mjs';
 import { patchConsole, setRequestId } from './logging.mjs';
 
 patchConsole();
+// Gust reads the log pipes; when they break, Gust is gone and there is nothing left to do.
+process.stdout.on('error', () => process.exit(1));
+process.stderr.on('error', () => process.exit(1));
 let currentRequestId = null;
+let dying = false;
 
 async function reportFatal(err, errorType) {
+  if (dying) process.exit(1);
+  dying = true;
   const doc = toErrorDocument(err, errorType);
   console.error(`${currentRequestId ? 'Invoke' : 'Init'} Error \t${JSON.stringify(doc)}`);
   try {

@@ -19,13 +19,11 @@ function connect() {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     parse();
   });
-  const drop = (err) => {
-    socket = null;
-    buffer = Buffer.alloc(0);
-    for (const { reject } of waiting.splice(0)) reject(err ?? new Error('Runtime API connection closed'));
-  };
-  socket.on('error', drop);
-  socket.on('close', () => drop());
+  // Gust never closes this connection: if it goes, Gust is gone (or has given up on this
+  // instance), and a runtime without its API must not linger.
+  const gone = () => process.exit(1);
+  socket.on('error', gone);
+  socket.on('close', gone);
 }
 
 /** Completes waiting requests, in order, as their whole responses arrive in the buffer. */
@@ -48,7 +46,7 @@ function parseOne() {
   if (buffer.length < total) return false;
   const body = buffer.subarray(end + 4, total).toString('utf8');
   buffer = buffer.subarray(total);
-  waiting.shift().resolve({ status, headers, body });
+  waiting.shift()({ status, headers, body });
   return true;
 }
 
@@ -63,8 +61,8 @@ export function releaseEventLoop() {
 function request(method, path, body = '', extraHeaders = '') {
   if (!socket) connect();
   socket.ref();
-  return new Promise((resolve, reject) => {
-    waiting.push({ resolve, reject });
+  return new Promise((resolve) => {
+    waiting.push(resolve);
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     const head =
       `${method} ${BASE}${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n${extraHeaders}` +
