@@ -34,7 +34,7 @@ export interface RunningGust {
 }
 
 export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
-  const driver = new ProcessDriver(config.memoryEnforcement, `gust/${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12)}`);
+  const driver = new ProcessDriver(config.sandbox, config.memoryEnforcement, `gust/${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12)}`);
   driver.cleanup();
   const dbs = openDatabases(config.dataDir);
   const home = { region: config.region, accountId: config.accountId };
@@ -58,7 +58,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       driver,
       logs,
       region: config.region,
-      launch: buildLaunch(fn, code.dirOf(fn.codeKey), { ...home, endpoint, credentials: accessKey }),
+      launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: accessKey }),
     }),
   });
   let worker: AsyncWorker | undefined;

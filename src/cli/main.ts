@@ -28,6 +28,7 @@ program
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
   .option('--memory-enforcement <mode>', 'auto | cgroup | none (env GUST_MEMORY_ENFORCEMENT, default auto)')
+  .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
   .action((o) =>
     up({
@@ -38,6 +39,7 @@ program
       concurrencyLimit: o.concurrencyLimit,
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
+      sandbox: o.sandbox,
     }),
   );
 

@@ -1,5 +1,6 @@
 // `gust up`: starts the server in the foreground and stops it cleanly on SIGINT/SIGTERM.
 import { ConfigError, loadConfig, type ConfigInput } from '../config/config.js';
+import { SandboxUnavailableError } from '../sandbox/process-driver.js';
 import { startGust } from '../server.js';
 import { CliError, EXIT } from './client.js';
 
@@ -11,7 +12,13 @@ export async function up(flags: ConfigInput): Promise<void> {
     if (err instanceof ConfigError) throw new CliError(err.message, EXIT.usage);
     throw err;
   }
-  const gust = await startGust(config);
+  let gust;
+  try {
+    gust = await startGust(config);
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError) throw new CliError(`cannot start: ${err.message}`, EXIT.usage);
+    throw err;
+  }
   let closing = false;
   const stop = async () => {
     if (closing) return;

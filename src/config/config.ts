@@ -16,6 +16,8 @@ export interface GustConfig {
   readonly pricePerMillionRequests: number;
   /** 'cgroup' refuses to start without a usable memory cgroup; 'auto' falls back to reporting only. */
   readonly memoryEnforcement: 'auto' | 'cgroup' | 'none';
+  /** How instances are isolated: 'namespaces' (bubblewrap), or explicitly weaker 'process'. */
+  readonly sandbox: 'namespaces' | 'process';
   /** False only with an explicit --no-auth: every API request is then accepted unsigned. */
   readonly auth: boolean;
 }
@@ -34,6 +36,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   pricePerMillionRequests: 'GUST_PRICE_PER_MILLION_REQUESTS',
   memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
   auth: 'GUST_AUTH',
+  sandbox: 'GUST_SANDBOX',
 };
 
 const DEFAULTS: GustConfig = {
@@ -48,6 +51,7 @@ const DEFAULTS: GustConfig = {
   pricePerMillionRequests: 0.2,
   memoryEnforcement: 'auto',
   auth: true,
+  sandbox: 'namespaces',
 };
 
 export class ConfigError extends Error {
@@ -99,6 +103,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     pricePerMillionRequests: number('pricePerMillionRequests', 0, 1000, false),
     memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],
     auth: boolean('auth'),
+    sandbox: text('sandbox', /^(namespaces|process)$/, 'must be namespaces or process') as GustConfig['sandbox'],
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -16,6 +16,7 @@ import {
 } from '../telemetry/lambda-log-lines.js';
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
 import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
+import type { Launch } from './runtime-launch.js';
 
 /** Lambda gives a function's init phase 10 seconds. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -35,7 +36,7 @@ export interface InstanceDeps {
   logs: LogSink;
   region: string;
   /** The command and environment for the function's runtime, without AWS_LAMBDA_RUNTIME_API. */
-  launch: { cmd: string[]; env: Record<string, string>; codeDir: string };
+  launch: Launch;
 }
 
 type Phase = 'starting' | 'idle' | 'busy' | 'dead';
@@ -101,7 +102,7 @@ export class Instance {
       initError: (errorType, body) => this.onInitError(errorType, body),
       responseTooLarge: (id) => this.responseTooLarge(id),
     });
-    const { cmd, env, codeDir } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths } = this.deps.launch;
     this.startedAt = performance.now();
     try {
       this.sandbox = this.deps.driver.start({
@@ -109,7 +110,9 @@ export class Instance {
         cmd,
         env: { ...env, AWS_LAMBDA_RUNTIME_API: this.api.address, AWS_LAMBDA_LOG_STREAM_NAME: this.stream },
         codeDir,
+        readOnlyPaths,
         memoryMb: this.fn.memorySize,
+        tmpMb: this.fn.ephemeralStorageMb,
       });
     } catch (err) {
       this.api.close();

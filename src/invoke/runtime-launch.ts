@@ -28,6 +28,8 @@ export const isCustomRuntime = (runtime: string) => runtime.startsWith('provided
 interface PythonInstallation {
   executable: string;
   sitePackages: string;
+  /** The installation's root, which a sandbox must be able to read. */
+  prefix: string;
 }
 
 let python: PythonInstallation | undefined;
@@ -35,11 +37,11 @@ let python: PythonInstallation | undefined;
 /** `python3` on PATH may be a pyenv shim costing ~100 ms a start: resolve the real one once. */
 function resolvePython(): PythonInstallation {
   if (!python) {
-    const out = execFileSync('python3', ['-c', 'import sys, sysconfig; print(sys.executable); print(sysconfig.get_paths()["purelib"])'], {
+    const out = execFileSync('python3', ['-c', 'import sys, sysconfig; print(sys.executable); print(sysconfig.get_paths()["purelib"]); print(sys.base_prefix)'], {
       encoding: 'utf8',
     });
-    const [executable, sitePackages] = out.trim().split('\n');
-    python = { executable, sitePackages };
+    const [executable, sitePackages, prefix] = out.trim().split('\n');
+    python = { executable, sitePackages, prefix };
   }
   return python;
 }
@@ -54,33 +56,42 @@ export interface LaunchContext {
 export interface Launch {
   cmd: string[];
   env: Record<string, string>;
+  /** The code on the host. */
   codeDir: string;
+  /** Host paths the runtime needs besides the code: its client and its interpreter. */
+  readOnlyPaths: string[];
 }
 
-function command(fn: FunctionRecord, codeDir: string): { cmd: string[]; extraEnv: Record<string, string> } {
+/** `taskRoot` is where the function sees its code: the host path, or /var/task in a sandbox. */
+function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
   if (fn.runtime.startsWith('nodejs')) {
-    return { cmd: [process.execPath, path.join(RUNTIMES_DIR, 'node/bootstrap.mjs')], extraEnv: { NODE_PATH: '/opt/nodejs/node_modules' } };
+    return {
+      cmd: [process.execPath, path.join(RUNTIMES_DIR, 'node/bootstrap.mjs')],
+      extraEnv: { NODE_PATH: '/opt/nodejs/node_modules' },
+      paths: [RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))],
+    };
   }
   if (fn.runtime.startsWith('python')) {
     const py = resolvePython();
     // -S skips the site module (≈40 ms); boto3 stays importable through PYTHONPATH.
     return {
       cmd: [py.executable, '-S', path.join(RUNTIMES_DIR, 'python/bootstrap.py')],
-      extraEnv: { PYTHONPATH: [codeDir, path.join(codeDir, 'python'), py.sitePackages].join(':'), PYTHONDONTWRITEBYTECODE: '1' },
+      extraEnv: { PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), py.sitePackages].join(':'), PYTHONDONTWRITEBYTECODE: '1' },
+      paths: [RUNTIMES_DIR, py.prefix, py.sitePackages],
     };
   }
-  return { cmd: [path.join(codeDir, 'bootstrap')], extraEnv: {} };
+  return { cmd: [path.join(taskRoot, 'bootstrap')], extraEnv: {}, paths: [] };
 }
 
-export function buildLaunch(fn: FunctionRecord, codeDir: string, ctx: LaunchContext): Launch {
-  const { cmd, extraEnv } = command(fn, codeDir);
+export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
+  const { cmd, extraEnv, paths } = command(fn, taskRoot);
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
     PATH: '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
-    LAMBDA_TASK_ROOT: codeDir,
+    LAMBDA_TASK_ROOT: taskRoot,
     LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
     _HANDLER: fn.handler,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
@@ -95,7 +106,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, ctx: LaunchCont
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)] };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

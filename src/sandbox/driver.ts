@@ -8,8 +8,13 @@ export interface SandboxSpec {
   cmd: string[];
   /** The complete environment of the process: nothing is inherited from Gust. */
   env: Record<string, string>;
+  /** The function's unpacked code on the host. */
   codeDir: string;
   memoryMb: number;
+  /** Size of the instance's private /tmp (EphemeralStorage). */
+  tmpMb: number;
+  /** Host paths the runtime itself needs (its client, the interpreter), read-only. */
+  readOnlyPaths: string[];
 }
 
 export interface SandboxExit {
@@ -33,6 +38,8 @@ export interface Sandbox {
 export interface SandboxDriver {
   /** One line for the start-up banner: what isolation and limits are in force. */
   describe(): string;
+  /** Where a function sees its code: /var/task inside namespaces, the host path otherwise. */
+  taskRoot(codeDir: string): string;
   start(spec: SandboxSpec): Sandbox;
   /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
   cleanup(): void;

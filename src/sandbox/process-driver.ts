@@ -1,13 +1,26 @@
-// The first sandbox driver: each instance is a plain OS process in its own process group, with
-// a clean environment and, where the machine allows it, its own memory cgroup.
+// The sandbox driver: each instance is an OS process in its own process group with a clean
+// environment, its own cgroup (memory without swap, at most 1,024 processes, a CPU share
+// proportional to memory), at most 1,024 open files, killed by the kernel if Gust dies; and,
+// in 'namespaces' isolation, inside bubblewrap's namespaces as an unprivileged user.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
+import os from 'node:os';
+import { BWRAP, bubblewrapCommand, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
+import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
 
 const MB = 1024 * 1024;
-/** util-linux setpriv makes the kernel kill an instance if Gust itself dies (even by kill -9). */
+const MAX_PROCESSES = 1024;
+const MAX_OPEN_FILES = 1024;
+/** util-linux tools present on every Linux: setpriv (parent-death signal) and prlimit. */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => fs.existsSync(p));
+
+/** sh script: write our pid into each cgroup directory given before `--`, then exec the rest. */
+const JOIN_CGROUPS = 'while [ "$1" != "--" ]; do echo $$ > "$1/cgroup.procs" || exit 125; shift; done; shift; exec "$@"';
+
+export type Isolation = 'namespaces' | 'process';
+export type MemoryEnforcement = 'auto' | 'cgroup' | 'none';
 
 /** Peak resident memory of one process, for machines without a memory cgroup. */
 function peakRss(pid: number): number {
@@ -19,22 +32,43 @@ function peakRss(pid: number): number {
   }
 }
 
+const signalName = (n: number) => Object.entries(os.constants.signals).find(([, v]) => v === n)?.[0] ?? `signal ${n}`;
+
+export class SandboxUnavailableError extends Error {}
+
 export class ProcessDriver implements SandboxDriver {
   private readonly cgroups: CgroupSupport | null;
 
   /** `group` names this server's own cgroup subtree, e.g. gust/<hash of its data directory>. */
-  constructor(memoryEnforcement: 'auto' | 'cgroup' | 'none', group: string) {
+  constructor(
+    private readonly isolation: Isolation,
+    memoryEnforcement: MemoryEnforcement,
+    group: string,
+  ) {
+    if (isolation === 'namespaces' && (!BWRAP || !SETPRIV || process.getuid?.() !== 0)) {
+      throw new SandboxUnavailableError(
+        'namespace isolation needs root and bubblewrap (apt-get install bubblewrap). Install it, or start with --sandbox process to run functions as plain processes (weaker: they share the host filesystem view and user).',
+      );
+    }
     this.cgroups = memoryEnforcement === 'none' ? null : detectCgroups(group);
     if (memoryEnforcement === 'cgroup' && !this.cgroups) {
-      throw new Error('memory enforcement "cgroup" was required, but no writable memory cgroup was found (run as root on a machine with cgroups)');
+      throw new SandboxUnavailableError('memory enforcement "cgroup" was required, but no writable memory cgroup was found (run as root on a machine with cgroups)');
     }
   }
 
   describe(): string {
-    if (!this.cgroups) return 'process sandbox; memory limits NOT enforced (no writable memory cgroup), only reported';
+    const isolation =
+      this.isolation === 'namespaces'
+        ? 'namespaces (bubblewrap: mount, PID, IPC, UTS; read-only system, private /tmp, user nobody, no new privileges)'
+        : 'plain processes (NO filesystem or user isolation)';
+    if (!this.cgroups) return `${isolation}; memory limits NOT enforced (no writable memory cgroup), only reported`;
     const swap = this.cgroups.swapLimited ? 'no swap' : 'swap not limited';
-    const orphans = SETPRIV ? '; instances die with Gust' : '';
-    return `process sandbox; memory limits enforced by cgroup ${this.cgroups.version} (${swap})${orphans}`;
+    const extra = this.cgroups.controllers.length > 0 ? ` + ${this.cgroups.controllers.join(', ')}` : '';
+    return `${isolation}; memory limits by cgroup ${this.cgroups.version} (${swap})${extra}; ${MAX_OPEN_FILES} open files`;
+  }
+
+  taskRoot(codeDir: string): string {
+    return this.isolation === 'namespaces' ? TASK_ROOT : codeDir;
   }
 
   cleanup(): void {
@@ -45,13 +79,25 @@ export class ProcessDriver implements SandboxDriver {
     this.cgroups?.dispose();
   }
 
+  private command(spec: SandboxSpec, cgroupDirs: string[]): string[] {
+    let cmd = spec.cmd;
+    if (this.isolation === 'namespaces') cmd = bubblewrapCommand({ codeDir: spec.codeDir, tmpMb: spec.tmpMb, readOnlyPaths: spec.readOnlyPaths, cmd });
+    if (PRLIMIT) cmd = [PRLIMIT, `--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, '--', ...cmd];
+    // The kernel kills the instance if Gust itself dies, even by kill -9.
+    if (SETPRIV) cmd = [SETPRIV, '--pdeathsig', 'KILL', '--', ...cmd];
+    // Join the cgroup before anything runs: bubblewrap forks at once, and a child forked before
+    // its parent joined would stay outside the limits.
+    if (cgroupDirs.length > 0) cmd = ['/bin/sh', '-c', JOIN_CGROUPS, 'join-cgroups', ...cgroupDirs, '--', ...cmd];
+    return cmd;
+  }
+
   start(spec: SandboxSpec): Sandbox {
-    const cgroup = this.cgroups?.create(spec.id, spec.memoryMb * MB) ?? null;
+    const cgroup = this.cgroups?.create(spec.id, { memoryBytes: spec.memoryMb * MB, memoryMb: spec.memoryMb, maxProcesses: MAX_PROCESSES }) ?? null;
     let child;
     try {
-      const cmd = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...spec.cmd] : spec.cmd;
+      const cmd = this.command(spec, cgroup?.dirs ?? []);
       child = spawn(cmd[0], cmd.slice(1), {
-        cwd: spec.codeDir,
+        cwd: this.isolation === 'namespaces' ? '/' : spec.codeDir,
         env: spec.env,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
@@ -61,9 +107,6 @@ export class ProcessDriver implements SandboxDriver {
       throw err;
     }
     const pid = child.pid ?? -1;
-    // The child is still inside node's or python's start-up when it joins its cgroup, long
-    // before any user code can allocate or fork.
-    if (cgroup && pid > 0) cgroup.addProcess(pid);
 
     let lastPeak = 0;
     // The cgroup counts only what was charged after the process joined it; the main process's
@@ -86,7 +129,8 @@ export class ProcessDriver implements SandboxDriver {
         cgroup?.remove();
         resolve({ code, signal, oom });
       };
-      child.once('exit', (code, signal) => finish(code, signal));
+      // bubblewrap reports a child killed by a signal as exit status 128 + signal.
+      child.once('exit', (code, signal) => (code !== null && code > 128 && code < 160 ? finish(null, signalName(code - 128)) : finish(code, signal)));
       child.once('error', () => finish(null, null));
     });
     let alive = pid > 0;

@@ -123,7 +123,7 @@ describe('invocation', () => {
     await create('warm', 'node-hello', 'nodejs20.x', 'index.handler');
     const first = await invoke('warm', {}, { LogType: 'Tail' });
     const second = await invoke('warm', {}, { LogType: 'Tail' });
-    assert.equal(decode(first.Payload).pid, decode(second.Payload).pid);
+    assert.equal(decode(first.Payload).instance, decode(second.Payload).instance);
     assert.match(Buffer.from(first.LogResult!, 'base64').toString(), /Init Duration: \d+\.\d\d ms/);
     assert.doesNotMatch(Buffer.from(second.LogResult!, 'base64').toString(), /Init Duration/);
   });

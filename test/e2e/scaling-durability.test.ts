@@ -42,8 +42,8 @@ test('concurrent invocations get their own instances, which stop after the keep-
   const results = await Promise.all(
     Array.from({ length: 5 }, () => lambda.send(new InvokeCommand({ FunctionName: 'sleeper', Payload: Buffer.from('{"ms":400}') }))),
   );
-  const pids = new Set(results.map((r) => decode(r.Payload).pid));
-  assert.equal(pids.size, 5, 'five concurrent calls ran in five instances');
+  const instances = new Set(results.map((r) => decode(r.Payload).instance));
+  assert.equal(instances.size, 5, 'five concurrent calls ran in five instances');
   assert.equal((await health(gust)).instances.sleeper, 5);
   const deadline = Date.now() + 10_000;
   while ((await health(gust)).instances.sleeper && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));

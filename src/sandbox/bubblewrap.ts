@@ -1,0 +1,70 @@
+// The namespace sandbox's command line: bubblewrap builds a fresh mount, PID, IPC and UTS
+// namespace with a read-only view of the system, the code at /var/task, a private size-capped
+// /tmp, and nothing of Gust's data directory; setpriv then drops to an unprivileged user with
+// no capabilities and no way to gain privileges.
+import fs from 'node:fs';
+
+export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
+export const TASK_ROOT = '/var/task';
+/** The user functions run as: nobody, which owns nothing on the host. */
+export const SANDBOX_UID = 65534;
+
+export interface BubblewrapSpec {
+  codeDir: string;
+  tmpMb: number;
+  /** Host paths the runtime needs (its client, the interpreter), bound read-only at the same path. */
+  readOnlyPaths: string[];
+  cmd: string[];
+}
+
+/** The system directories a runtime needs; on merged-/usr systems /bin and /lib are symlinks. */
+function systemMounts(): string[] {
+  const args = ['--ro-bind', '/usr', '/usr', '--ro-bind', '/etc', '/etc'];
+  for (const dir of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
+    let stat;
+    try {
+      stat = fs.lstatSync(dir);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push('--symlink', fs.readlinkSync(dir), dir);
+    else args.push('--ro-bind', dir, dir);
+  }
+  return args;
+}
+
+/** Binds a host path read-only at the same place; bwrap would create its parents 0700. */
+function bindWithParents(hostPath: string, made: Set<string>): string[] {
+  const args: string[] = [];
+  const parts = hostPath.split('/').filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const dir = '/' + parts.slice(0, i).join('/');
+    if (made.has(dir)) continue;
+    made.add(dir);
+    args.push('--perms', '0755', '--dir', dir);
+  }
+  return [...args, '--ro-bind', hostPath, hostPath];
+}
+
+export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
+  const made = new Set(['/usr', '/etc', '/var']);
+  const binds = spec.readOnlyPaths.filter((p) => !p.startsWith('/usr/')).flatMap((p) => bindWithParents(p, made));
+  return [
+    BWRAP!,
+    ...systemMounts(),
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--perms', '1777', '--size', String(spec.tmpMb * 1024 * 1024), '--tmpfs', '/tmp',
+    '--perms', '0755', '--dir', '/var',
+    '--ro-bind', spec.codeDir, TASK_ROOT,
+    ...binds,
+    '--chdir', TASK_ROOT,
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--hostname', 'sandbox',
+    '--die-with-parent',
+    '--new-session',
+    '--',
+    '/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--',
+    ...spec.cmd,
+  ];
+}
