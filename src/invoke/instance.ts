@@ -22,6 +22,8 @@ import type { Launch } from './runtime-launch.js';
 const INIT_TIMEOUT_MS = 10_000;
 /** How long a dead instance's last output may take to arrive. */
 const OUTPUT_DRAIN_MS = 500;
+/** Function output kept per invocation; the rest is read and dropped, so a flood harms no one. */
+const MAX_LOG_BYTES_PER_INVOCATION = 10 * 1024 * 1024;
 /** A CloudWatch log event holds at most 256 KB. */
 const MAX_LOG_LINE = 256 * 1024;
 /** X-Amz-Log-Result carries the last 4 KB; keep a little more to cut on a line boundary. */
@@ -73,6 +75,7 @@ export class Instance {
   private startedAt = performance.now();
   private initDurationMs = 0;
   private initFailure: { kind: OutcomeKind; payload: Buffer; errorType: string } | null = null;
+  private outputBytes = 0;
   private tail: string[] = [];
   private tailLength = 0;
   private outputDone: Promise<void> = Promise.resolve();
@@ -136,6 +139,7 @@ export class Instance {
     if (this.initFailure) return this.failedInit(invocation, this.initFailure);
 
     this.log(startLine(invocation.requestId, this.fn.version));
+    this.outputBytes = 0;
     return new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), this.fn.timeout * 1000);
       this.current = { invocation, startedAt: performance.now(), timer, resolve, settled: false, cold };
@@ -294,6 +298,16 @@ export class Instance {
     while (this.tailLength > TAIL_KEEP && this.tail.length > 1) this.tailLength -= this.tail.shift()!.length;
   }
 
+  /** Logs a line of the function's own output, within the per-invocation budget. */
+  private output(line: string) {
+    const before = this.outputBytes;
+    this.outputBytes += line.length;
+    if (this.outputBytes <= MAX_LOG_BYTES_PER_INVOCATION) return this.log(line);
+    if (before <= MAX_LOG_BYTES_PER_INVOCATION) {
+      this.log(`Gust: this invocation wrote more than ${MAX_LOG_BYTES_PER_INVOCATION / 1024 / 1024} MB of output; the rest is dropped\n`);
+    }
+  }
+
   private capture(stream: Readable): Promise<void> {
     let partial = '';
     stream.setEncoding('utf8');
@@ -301,16 +315,16 @@ export class Instance {
       const text = partial + chunk;
       const lines = text.split('\n');
       partial = lines.pop()!;
-      for (const line of lines) this.log(line.slice(0, MAX_LOG_LINE) + '\n');
+      for (const line of lines) this.output(line.slice(0, MAX_LOG_LINE) + '\n');
       // A runaway line without a newline is cut into events instead of growing without bound.
       while (partial.length > MAX_LOG_LINE) {
-        this.log(partial.slice(0, MAX_LOG_LINE) + '\n');
+        this.output(partial.slice(0, MAX_LOG_LINE) + '\n');
         partial = partial.slice(MAX_LOG_LINE);
       }
     });
     return new Promise((resolve) => {
       stream.once('close', () => {
-        if (partial) this.log(partial + '\n');
+        if (partial) this.output(partial + '\n');
         resolve();
       });
     });

@@ -1,0 +1,136 @@
+// Hostile functions, each a real function run on a real Gust in its default namespace sandbox:
+// every attempt fails or is contained, the function's own invocation fails the way Lambda's
+// would, and other functions keep answering.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { fixtureZip } from '../helpers/fixtures.js';
+import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { decode, lambdaClient } from '../helpers/sdk.js';
+
+let gust: GustProcess;
+let lambda: LambdaClient;
+
+async function create(name: string, fixture: string, extra: Record<string, unknown> = {}) {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: await fixtureZip(fixture) }, ...extra }));
+}
+
+async function attack(attack: string, args: Record<string, unknown> = {}, fn = 'hostile') {
+  const res = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify({ attack, ...args })) }));
+  return { error: res.FunctionError, body: decode(res.Payload) };
+}
+
+async function othersStillAnswer() {
+  const started = Date.now();
+  const res = await lambda.send(new InvokeCommand({ FunctionName: 'bystander', Payload: Buffer.from('{"name":"ok"}') }));
+  assert.equal(decode(res.Payload).hello, 'ok');
+  return Date.now() - started;
+}
+
+before(async () => {
+  gust = await startGust();
+  assert.match(gust.output(), /Sandbox: namespaces/);
+  lambda = lambdaClient(gust);
+  await create('hostile', 'node-hostile', { Timeout: 10, MemorySize: 256, EphemeralStorage: { Size: 512 } });
+  await create('bystander', 'node-hello');
+  await create('victim', 'node-hello', { Environment: { Variables: { SECRET: 'victim-secret' } } });
+  await othersStillAnswer();
+});
+after(async () => gust.stop());
+
+test('runs as an unprivileged user in its own PID namespace, seeing no host process', async () => {
+  const who = (await attack('whoami')).body;
+  assert.equal(who.uid, 65534);
+  const procs = (await attack('processes')).body as string[];
+  assert.ok(procs.length < 10, `sees only its sandbox: ${procs.join(' | ')}`);
+  assert.ok(!procs.some((cmd) => cmd?.includes('cli/main.js')), 'Gust itself is invisible');
+});
+
+test('cannot read /etc/shadow, the data directory or another function’s code', async () => {
+  assert.equal((await attack('read', { path: '/etc/shadow' })).body.code, 'EACCES');
+  assert.equal((await attack('list', { path: gust.dataDir })).body.code, 'ENOENT');
+  assert.equal((await attack('read', { path: path.join(gust.dataDir, 'credentials') })).body.code, 'ENOENT');
+  const codeDirs = fs.readdirSync(path.join(gust.dataDir, 'code')).filter((d) => !d.endsWith('.zip'));
+  for (const dir of codeDirs) assert.equal((await attack('list', { path: path.join(gust.dataDir, 'code', dir) })).body.code, 'ENOENT');
+  const own = (await attack('list', { path: '/var/task' })).body;
+  assert.deepEqual(own.result, ['index.js'], 'sees only its own code, at /var/task');
+});
+
+test('cannot write to the system or to its own code', async () => {
+  assert.equal((await attack('write', { path: '/usr/owned' })).body.code, 'EROFS');
+  assert.equal((await attack('write', { path: '/etc/owned' })).body.code, 'EROFS');
+  assert.equal((await attack('write', { path: '/var/task/index.js' })).body.code, 'EROFS');
+  assert.equal((await attack('write', { path: '/tmp/mine' })).body.ok, true, '/tmp is writable');
+});
+
+test('cannot kill or even see a host process', async () => {
+  const gustPid = Number(execFileSync('pgrep', ['-f', `${gust.dataDir} up`], { encoding: 'utf8' }).trim().split('\n')[0]);
+  const result = (await attack('kill', { pid: gustPid })).body;
+  assert.equal(result.ok, false);
+  assert.equal(result.code, 'ESRCH');
+  await othersStillAnswer();
+});
+
+test('a fork bomb is stopped by the process limit', async () => {
+  const result = await attack('fork-bomb');
+  assert.ok(result.error || result.body.spawned < 1100, JSON.stringify(result));
+  if (!result.error) assert.equal(result.body.error, 'EAGAIN');
+  await othersStillAnswer();
+});
+
+test('filling /tmp stops at EphemeralStorage', async () => {
+  // /tmp is memory-backed and counts against MemorySize, so give the function room for it.
+  await create('filler', 'node-hostile', { MemorySize: 1024, EphemeralStorage: { Size: 600 }, Timeout: 30 });
+  const result = (await attack('fill-tmp', {}, 'filler')).body;
+  assert.equal(result.code, 'ENOSPC');
+  assert.ok(result.written <= 600 * 1024 * 1024 && result.written >= 590 * 1024 * 1024, String(result.written));
+  await othersStillAnswer();
+});
+
+test('exhausting file descriptors stops at 1024', async () => {
+  const result = (await attack('exhaust-fds')).body;
+  assert.equal(result.code, 'EMFILE');
+  assert.ok(result.opened < 1024);
+});
+
+test('the control API refuses it without credentials, even from inside', async () => {
+  const result = (await attack('call-api-unsigned')).body;
+  assert.equal(result.status, 403);
+  assert.equal(result.type, 'MissingAuthenticationTokenException');
+});
+
+test('a CPU spin is stopped at its timeout while others keep answering', async () => {
+  await create('spinner', 'node-hostile', { Timeout: 2 });
+  const spinning = lambda.send(new InvokeCommand({ FunctionName: 'spinner', Payload: Buffer.from('{"attack":"spin"}') }));
+  await new Promise((r) => setTimeout(r, 300));
+  await othersStillAnswer();
+  const res = await spinning;
+  assert.equal(decode(res.Payload).errorType, 'Sandbox.Timedout');
+});
+
+test('gigabytes of stdout are cut off in the log, and the platform keeps serving', async () => {
+  const result = await attack('flood-stdout', { megabytes: 64 });
+  assert.equal(result.body.flooded, 64);
+  await othersStillAnswer();
+});
+
+test('a child process left running ends with its instance', async () => {
+  const marker = 900000 + Math.floor(Math.random() * 99999);
+  await create('lingerer', 'node-hostile');
+  await lambda.send(new InvokeCommand({ FunctionName: 'lingerer', Payload: Buffer.from(JSON.stringify({ attack: 'linger', marker })) }));
+  const running = () => {
+    try {
+      return execFileSync('pgrep', ['-f', `sleep ${marker}`], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  assert.ok(running(), 'the child runs while its instance lives');
+  await lambda.send(new DeleteFunctionCommand({ FunctionName: 'lingerer' }));
+  const deadline = Date.now() + 3000;
+  while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(running(), '', 'the child ended with the instance');
+});
