@@ -17,6 +17,7 @@ import {
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
 import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
 import type { Launch } from './runtime-launch.js';
+import { connectionFromProcesses } from '../sandbox/socket-owner.js';
 
 /** Lambda gives a function's init phase 10 seconds. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -104,6 +105,10 @@ export class Instance {
       error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
       initError: (errorType, body) => this.onInitError(errorType, body),
       responseTooLarge: (id) => this.responseTooLarge(id),
+    }, (clientPort, serverPort) => {
+      const pids = this.sandbox?.processIds();
+      // Without a cgroup the driver cannot list the instance's processes: accept (documented).
+      return pids === null || connectionFromProcesses(clientPort, serverPort, pids ?? []);
     });
     const { cmd, env, codeDir, readOnlyPaths } = this.deps.launch;
     this.startedAt = performance.now();

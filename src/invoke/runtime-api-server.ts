@@ -75,8 +75,15 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
   answer(res, { status: 400, errorType: 'InvalidRequest', errorMessage: `Unknown ${req.method} ${url}` });
 }
 
-export function startRuntimeApi(handlers: RuntimeApiHandlers): Promise<RuntimeApi> {
+/**
+ * `isOwnProcess(clientPort, serverPort)` decides whether a new connection comes from the
+ * instance's own processes; others are closed before they can send anything.
+ */
+export function startRuntimeApi(handlers: RuntimeApiHandlers, isOwnProcess: (clientPort: number, serverPort: number) => boolean): Promise<RuntimeApi> {
   const server = http.createServer((req, res) => route(handlers, req, res));
+  server.on('connection', (socket) => {
+    if (!isOwnProcess(socket.remotePort ?? 0, socket.localPort ?? 0)) socket.destroy();
+  });
   // /next is a long poll that may wait for the whole keep-alive period.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 0;

@@ -18,6 +18,7 @@ export interface InstanceLimits {
 export interface InstanceCgroup {
   /** The group's directories (one per v1 hierarchy): a process joins by writing its pid to each. */
   readonly dirs: string[];
+  processIds(): number[];
   maxUsageBytes(): number;
   oomKilled(): boolean;
   killAll(): void;
@@ -107,6 +108,7 @@ function support(version: 'v1' | 'v2', parents: Record<string, string>, swapLimi
       const memory = dirs.memory;
       return {
         dirs: made,
+        processIds: () => read(path.join(memory, 'cgroup.procs')).split('\n').filter(Boolean).map(Number),
         maxUsageBytes: () => Number(read(path.join(memory, files.usage)).trim() || 0),
         oomKilled: () => counter(read(path.join(memory, files.events)), 'oom_kill') > 0,
         killAll: () => made.forEach(killProcs),

@@ -30,6 +30,8 @@ export interface Sandbox {
   readonly stderr: Readable;
   /** Peak memory of everything in the sandbox so far, in bytes. */
   maxMemoryBytes(): number;
+  /** Every process of the sandbox, or null when the driver cannot tell (no cgroup). */
+  processIds(): number[] | null;
   /** Ends every process the sandbox started. */
   kill(): void;
   readonly exited: Promise<SandboxExit>;

@@ -142,6 +142,7 @@ export class ProcessDriver implements SandboxDriver {
       stderr: child.stderr!,
       exited,
       maxMemoryBytes: () => (alive ? (lastPeak = Math.max(lastPeak, measure())) : lastPeak),
+      processIds: () => cgroup?.processIds() ?? null,
       kill() {
         if (!alive) return;
         try {

@@ -102,6 +102,17 @@ test('the control API refuses it without credentials, even from inside', async (
   assert.equal(result.type, 'MissingAuthenticationTokenException');
 });
 
+test('cannot reach another instance’s Runtime API to take or answer its events', async () => {
+  await lambda.send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{}') })); // warm, parked on /next
+  const stealing = attack('steal-events');
+  await new Promise((r) => setTimeout(r, 300));
+  const victim = await lambda.send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{"name":"mine"}') }));
+  assert.equal(decode(victim.Payload).hello, 'mine', 'the victim still gets its own event');
+  const result = (await stealing).body;
+  assert.ok(result.probed >= 2, `found the other Runtime APIs (${result.probed})`);
+  for (const outcome of result.outcomes) assert.equal(outcome.requestId ?? null, null, `took an event from port ${outcome.port}`);
+});
+
 test('a CPU spin is stopped at its timeout while others keep answering', async () => {
   await create('spinner', 'node-hostile', { Timeout: 2 });
   const spinning = lambda.send(new InvokeCommand({ FunctionName: 'spinner', Payload: Buffer.from('{"attack":"spin"}') }));
