@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   UnrecognizedClientException: { status: 403, type: 'User', description: 'The access key is unknown or revoked.' },
   InvalidSignatureException: { status: 403, type: 'User', description: 'The SigV4 signature, its timestamp (15 minutes) or the payload hash does not match.' },
   IncompleteSignature: { status: 403, type: 'User', description: 'The SigV4 Authorization header or query string is malformed or incomplete.' },
+  AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but its scope (a function’s own key) does not allow the operation.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -58,15 +58,16 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       driver,
       logs,
       region: config.region,
-      launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: accessKey }),
+      launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
     }),
   });
   let worker: AsyncWorker | undefined;
   const invoker = new Invoker({ functions: functionStore, pool, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
   worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
-  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf });
+  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, onDeleted: (name) => keys.revokeFunctionKeys(name) });
   const gust = new GustRoutes({
     metering,
+    keys,
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
@@ -75,7 +76,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const lambda = new LambdaApi({ functions, invoker, home, concurrencyLimit: config.concurrencyLimit, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
   const server = http.createServer(
-    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, auth: config.auth ? sigV4Authenticator((id) => keys.secretOf(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
+    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, auth: config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
   );
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;

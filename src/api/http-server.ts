@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
 import { MAX_SYNC_PAYLOAD } from '../invoke/invoker.js';
-import type { Authenticator } from './authenticator.js';
+import { authorize, type Authenticator } from './authenticator.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
@@ -58,7 +58,7 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
   if (!isPublic) deps.auth.precheck(req);
   const { limit, message } = bodyLimit(path, logsOperation !== null);
   const body = await readBody(req, limit, message);
-  if (!isPublic) deps.auth.verify(req, body);
+  if (!isPublic) authorize(deps.auth.verify(req, body), req.method ?? 'GET', path, logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`);
 
   if (logsOperation !== null) {
     const operation = deps.logs.operations[logsOperation];

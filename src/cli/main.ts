@@ -5,6 +5,7 @@ import { CliError, EXIT, GustClient } from './client.js';
 import { deploy } from './deploy.js';
 import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
+import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
 import { usage } from './usage.js';
@@ -86,6 +87,14 @@ program
   .description('requests, errors, GB-seconds and cost per function')
   .option('-s, --since <duration>', 'period to report, e.g. 1h, 7d (default: all time)')
   .action((name, o) => usage(client(), name, { ...o, json: json() }));
+
+const keys = program.command('keys').description('manage access keys');
+keys.command('create').description('create an admin access key (the secret is shown once)').action(() => createKey(client(), { json: json() }));
+keys.command('list').description('list access keys (without secrets)').action(() => listKeys(client(), { json: json() }));
+keys
+  .command('revoke <accessKeyId>')
+  .description('revoke an access key at once')
+  .action((id) => revokeKey(client(), id, { json: json() }));
 
 try {
   await program.parseAsync(process.argv);

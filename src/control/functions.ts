@@ -19,6 +19,8 @@ export interface FunctionsDeps {
   pool: Pool;
   accountId: string;
   arnOf(name: string, qualifier?: string): string;
+  /** Called once a function is gone, e.g. to revoke its credentials. */
+  onDeleted(name: string): void;
 }
 
 function decodeZip(code: unknown): Buffer {
@@ -106,6 +108,7 @@ export class Functions {
     const fn = this.get(name);
     this.deps.store.delete(name);
     this.deps.pool.retire(name);
+    this.deps.onDeleted(name);
     if (!this.deps.store.isCodeInUse(fn.codeKey)) this.deps.code.remove(fn.codeKey);
   }
 

@@ -29,6 +29,8 @@ CREATE INDEX IF NOT EXISTS async_events_due ON async_events (due_at, id);
 CREATE TABLE IF NOT EXISTS access_keys (
   access_key_id TEXT PRIMARY KEY,
   secret TEXT NOT NULL,
+  -- 'admin', or 'function:NAME' for the credentials a function runs with
+  scope TEXT NOT NULL DEFAULT 'admin',
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );

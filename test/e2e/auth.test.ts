@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { signRequest } from '../../src/api/sigv4.js';
-import { startGust, type GustProcess } from '../helpers/gust-process.js';
-import { lambdaClient, logsClient } from '../helpers/sdk.js';
+import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
+import { fixtureZip } from '../helpers/fixtures.js';
+import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
 
 const run = promisify(execFile);
 let gust: GustProcess;
@@ -57,6 +57,30 @@ test('the aws CLI with the profile works, and fails without credentials', async 
   assert.ok(JSON.parse(ok.stdout).Functions);
   const env = { ...gust.awsEnv(), AWS_ACCESS_KEY_ID: 'GKIANOPENOPENOPENOPE', AWS_SECRET_ACCESS_KEY: 'nope' };
   await assert.rejects(run('aws', ['--endpoint-url', gust.url, 'lambda', 'list-functions'], { env }), /UnrecognizedClientException/);
+});
+
+test('gust keys create, list and revoke', async () => {
+  const cli = (...args: string[]) => run(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, '--json', 'keys', ...args]);
+  const created = JSON.parse((await cli('create')).stdout);
+  assert.match(created.accessKeyId, /^GKIA/);
+  const withNewKey = new LambdaClient({ endpoint: gust.url, region: 'us-east-1', credentials: { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey }, maxAttempts: 1 });
+  assert.ok((await withNewKey.send(new ListFunctionsCommand({}))).Functions);
+  const listed = JSON.parse((await cli('list')).stdout);
+  assert.ok(listed.some((k: { accessKeyId: string; secretAccessKey?: string }) => k.accessKeyId === created.accessKeyId && k.secretAccessKey === undefined));
+  await cli('revoke', created.accessKeyId);
+  await assert.rejects(withNewKey.send(new ListFunctionsCommand({})), { name: 'UnrecognizedClientException' });
+  await assert.rejects(cli('revoke', gust.credentials.accessKeyId), /last active admin key/);
+});
+
+test('functions get their own credentials, which may invoke functions and nothing else', async () => {
+  const lambda = lambdaClient(gust);
+  const role = 'arn:aws:iam::000000000000:role/x';
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'target', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role, Code: { ZipFile: await fixtureZip('node-hello') } }));
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'caller', Runtime: 'python3.11', Handler: 'app.handler', Role: role, Timeout: 20, Code: { ZipFile: await fixtureZip('python-boto3') } }));
+  const invoked = decode((await lambda.send(new InvokeCommand({ FunctionName: 'caller', Payload: Buffer.from('{"target":"target"}') }))).Payload);
+  assert.equal(invoked.inner.hello, 'from-python');
+  const listed = decode((await lambda.send(new InvokeCommand({ FunctionName: 'caller', Payload: Buffer.from('{"action":"list"}') }))).Payload);
+  assert.deepEqual(listed, { error: 'AccessDeniedException' });
 });
 
 test('--no-auth accepts unsigned requests and says so loudly', async () => {

@@ -3,6 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessKeys } from '../../control/access-keys.js';
 import type { FunctionRecord } from '../../control/function-record.js';
 import { GustError, invalidParameter } from '../../errors.js';
 import type { CodeStore } from '../../storage/code-store.js';
@@ -13,6 +14,7 @@ const CODE_LINK_SECONDS = 600;
 
 export interface GustRoutesDeps {
   metering: Metering;
+  keys: AccessKeys;
   code: CodeStore;
   /** Secret for signing code download links. */
   linkSecret: string;
@@ -34,6 +36,7 @@ export class GustRoutes {
   }
 
   handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+    if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
     if (req.method !== 'GET') return false;
     if (path === '/gust/health') {
       sendJson(res, 200, { status: 'ok', ...this.deps.status() });
@@ -49,6 +52,27 @@ export class GustRoutes {
       return true;
     }
     return false;
+  }
+
+  /** Admin key management: list (no secrets), create (the secret is shown once), revoke. */
+  private keys(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    const { keys } = this.deps;
+    const id = path.slice('/gust/keys/'.length);
+    if (req.method === 'GET' && path === '/gust/keys') {
+      const list = keys.list().map(({ secretAccessKey: _secret, ...k }) => k);
+      sendJson(res, 200, { keys: list });
+    } else if (req.method === 'POST' && path === '/gust/keys') {
+      sendJson(res, 201, keys.create('admin'));
+    } else if (req.method === 'DELETE' && id) {
+      const key = keys.get(id);
+      if (!key) throw new GustError('ResourceNotFoundException', `No active access key ${id.slice(0, 64)}.`);
+      if (key.scope === 'admin' && keys.activeAdminKeys().length === 1) {
+        throw new GustError('ResourceConflictException', 'This is the last active admin key; create another one before revoking it.');
+      }
+      keys.revoke(id);
+      sendJson(res, 200, { revoked: id });
+    } else return false;
+    return true;
   }
 
   private usage(query: URLSearchParams) {
