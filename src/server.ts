@@ -75,12 +75,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const lambda = new LambdaApi({ functions, invoker, home, concurrencyLimit: config.concurrencyLimit, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
+  // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
+  // upload), checked every second.
   const server = http.createServer(
+    { connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 },
     createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, auth: config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
   );
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 300_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -91,6 +91,8 @@ export interface Databases {
 
 export function openDatabases(dataDir: string): Databases {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Access keys and function code live here: readable by Gust's user only.
+  fs.chmodSync(dataDir, 0o700);
   const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL', METADATA_SCHEMA);
   const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA);
   return {
