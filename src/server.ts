@@ -64,7 +64,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let worker: AsyncWorker | undefined;
   const invoker = new Invoker({ functions: functionStore, pool, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
   worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
-  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, onDeleted: (name) => keys.revokeFunctionKeys(name) });
+  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, onCreated: (name) => keys.forFunction(name), onDeleted: (name) => keys.revokeFunctionKeys(name) });
   const gust = new GustRoutes({
     metering,
     keys,

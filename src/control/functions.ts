@@ -19,6 +19,8 @@ export interface FunctionsDeps {
   pool: Pool;
   accountId: string;
   arnOf(name: string, qualifier?: string): string;
+  /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
+  onCreated(name: string): void;
   /** Called once a function is gone, e.g. to revoke its credentials. */
   onDeleted(name: string): void;
 }
@@ -82,6 +84,7 @@ export class Functions {
       lastModified: lambdaTimestamp(),
     };
     this.deps.store.put(record);
+    this.deps.onCreated(name);
     return record;
   }
 
