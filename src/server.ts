@@ -1,7 +1,9 @@
 // Assembles a running Gust from its parts: storage, sandbox driver, pool, invoker, async worker
 // and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { noAuth, sigV4Authenticator } from './api/authenticator.js';
 import { createRequestHandler } from './api/http-server.js';
@@ -34,7 +36,10 @@ export interface RunningGust {
 }
 
 export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
-  const driver = new ProcessDriver(config.sandbox, config.memoryEnforcement, `gust/${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12)}`);
+  const instanceGroup = createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12);
+  const driver = new ProcessDriver(config.sandbox, config.memoryEnforcement, `gust/${instanceGroup}`);
+  // Short, so that socket paths stay under the 108-byte limit whatever the data directory is.
+  const socketDir = path.join('/run/gust', instanceGroup);
   driver.cleanup();
   const dbs = openDatabases(config.dataDir);
   const home = { region: config.region, accountId: config.accountId };
@@ -58,13 +63,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       driver,
       logs,
       region: config.region,
+      socketDir,
       launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
     }),
   });
   let worker: AsyncWorker | undefined;
   const invoker = new Invoker({ functions: functionStore, pool, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
   worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
-  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, onCreated: (name) => keys.forFunction(name), onDeleted: (name) => keys.revokeFunctionKeys(name) });
+  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, networkOffSupported: driver.supportsNetworkOff(), onCreated: (name) => keys.forFunction(name), onDeleted: (name) => keys.revokeFunctionKeys(name) });
   const gust = new GustRoutes({
     metering,
     keys,
@@ -105,6 +111,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       worker?.stop();
       pool.shutdown();
       driver.shutdown();
+      fs.rmSync(socketDir, { recursive: true, force: true });
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,6 +1,7 @@
 // One warm instance: a sandboxed runtime process, its own Runtime API, and the state machine
 // starting → idle ⇄ busy → dead. It runs one invocation at a time and writes its log stream.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FunctionRecord } from '../control/function-record.js';
@@ -18,6 +19,7 @@ import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js
 import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
 import type { Launch } from './runtime-launch.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
+import { RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
 
 /** Lambda gives a function's init phase 10 seconds. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -38,6 +40,8 @@ export interface InstanceDeps {
   driver: SandboxDriver;
   logs: LogSink;
   region: string;
+  /** Where instances without network get their Runtime API socket. */
+  socketDir: string;
   /** The command and environment for the function's runtime, without AWS_LAMBDA_RUNTIME_API. */
   launch: Launch;
 }
@@ -99,28 +103,41 @@ export class Instance {
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
     this.log(initStartLine(this.fn.runtime, this.deps.region));
-    this.api = await startRuntimeApi({
-      next: (res) => this.onNext(res),
-      response: (id, body) => this.onResult(id, 'success', body),
-      error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
-      initError: (errorType, body) => this.onInitError(errorType, body),
-      responseTooLarge: (id) => this.responseTooLarge(id),
-    }, (clientPort, serverPort) => {
-      const pids = this.sandbox?.processIds();
-      // Without a cgroup the driver cannot list the instance's processes: accept (documented).
-      return pids === null || connectionFromProcesses(clientPort, serverPort, pids ?? []);
-    });
-    const { cmd, env, codeDir, readOnlyPaths } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths, network } = this.deps.launch;
+    const runtimeSocket = network === 'off' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
+    this.api = await startRuntimeApi(
+      {
+        next: (res) => this.onNext(res),
+        response: (id, body) => this.onResult(id, 'success', body),
+        error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
+        initError: (errorType, body) => this.onInitError(errorType, body),
+        responseTooLarge: (id) => this.responseTooLarge(id),
+      },
+      runtimeSocket
+        ? { socketPath: runtimeSocket }
+        : {
+            isOwnProcess: (clientPort, serverPort) => {
+              const pids = this.sandbox?.processIds();
+              // Without a cgroup the driver cannot list the instance's processes: accept (documented).
+              return pids === null || connectionFromProcesses(clientPort, serverPort, pids ?? []);
+            },
+          },
+    );
+    // Without a network the runtime reaches its API through the socket; a custom runtime through
+    // a forwarder on the usual loopback address inside its own network namespace.
+    const apiEnv: Record<string, string> = runtimeSocket ? { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', GUST_RUNTIME_API_SOCKET: RUNTIME_SOCKET } : { AWS_LAMBDA_RUNTIME_API: this.api.address };
     this.startedAt = performance.now();
     try {
       this.sandbox = this.deps.driver.start({
         id: this.id,
         cmd,
-        env: { ...env, AWS_LAMBDA_RUNTIME_API: this.api.address, AWS_LAMBDA_LOG_STREAM_NAME: this.stream },
+        env: { ...env, ...apiEnv, AWS_LAMBDA_LOG_STREAM_NAME: this.stream },
         codeDir,
         readOnlyPaths,
         memoryMb: this.fn.memorySize,
         tmpMb: this.fn.ephemeralStorageMb,
+        network,
+        runtimeSocket,
       });
     } catch (err) {
       this.api.close();

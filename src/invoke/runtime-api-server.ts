@@ -1,6 +1,8 @@
 // The Lambda Runtime API (2018-06-01) as one small HTTP server per instance, so an instance can
 // only ever talk about its own invocations. It translates the wire to calls on the instance.
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -19,6 +21,7 @@ export interface RuntimeApiHandlers {
 }
 
 export interface RuntimeApi {
+  /** host:port for AWS_LAMBDA_RUNTIME_API, or the unix socket's path. */
   readonly address: string;
   close(): void;
 }
@@ -76,29 +79,41 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
 }
 
 /**
- * `isOwnProcess(clientPort, serverPort)` decides whether a new connection comes from the
- * instance's own processes; others are closed before they can send anything.
+ * Listens on a free loopback port, where `isOwnProcess(clientPort, serverPort)` decides whether
+ * a new connection comes from the instance's own processes (others are closed before they can
+ * send anything); or on a unix socket, for instances without a network, which only that
+ * instance's sandbox can reach.
  */
-export function startRuntimeApi(handlers: RuntimeApiHandlers, isOwnProcess: (clientPort: number, serverPort: number) => boolean): Promise<RuntimeApi> {
+export function startRuntimeApi(
+  handlers: RuntimeApiHandlers,
+  listenOn: { isOwnProcess: (clientPort: number, serverPort: number) => boolean } | { socketPath: string },
+): Promise<RuntimeApi> {
   const server = http.createServer((req, res) => route(handlers, req, res));
-  server.on('connection', (socket) => {
-    if (!isOwnProcess(socket.remotePort ?? 0, socket.localPort ?? 0)) socket.destroy();
-  });
+  if ('isOwnProcess' in listenOn) {
+    server.on('connection', (socket) => {
+      if (!listenOn.isOwnProcess(socket.remotePort ?? 0, socket.localPort ?? 0)) socket.destroy();
+    });
+  }
   // /next is a long poll that may wait for the whole keep-alive period.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 0;
   server.timeout = 0;
+  const close = () => {
+    server.close();
+    server.closeAllConnections();
+    if ('socketPath' in listenOn) fs.rmSync(listenOn.socketPath, { force: true });
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        address: `127.0.0.1:${port}`,
-        close: () => {
-          server.close();
-          server.closeAllConnections();
-        },
+    if ('socketPath' in listenOn) {
+      fs.mkdirSync(path.dirname(listenOn.socketPath), { recursive: true, mode: 0o711 });
+      server.listen(listenOn.socketPath, () => {
+        // The function runs as an unprivileged user; only its own sandbox can see this file.
+        fs.chmodSync(listenOn.socketPath, 0o666);
+        resolve({ address: listenOn.socketPath, close });
       });
-    });
+    } else {
+      server.listen(0, '127.0.0.1', () => resolve({ address: `127.0.0.1:${(server.address() as AddressInfo).port}`, close }));
+    }
   });
 }

@@ -60,7 +60,14 @@ export interface Launch {
   codeDir: string;
   /** Host paths the runtime needs besides the code: its client and its interpreter. */
   readOnlyPaths: string[];
+  network: NetworkMode;
 }
+
+export type NetworkMode = 'on' | 'off';
+/** Gust's own per-function setting, as a tag so that no Lambda field changes meaning. */
+export const NETWORK_TAG = 'gust:network';
+
+export const networkOf = (fn: FunctionRecord): NetworkMode => (fn.tags[NETWORK_TAG] === 'off' ? 'off' : 'on');
 
 /** `taskRoot` is where the function sees its code: the host path, or /var/task in a sandbox. */
 function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
@@ -84,7 +91,12 @@ function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEn
 }
 
 export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
-  const { cmd, extraEnv, paths } = command(fn, taskRoot);
+  const network = networkOf(fn);
+  let { cmd, extraEnv, paths } = command(fn, taskRoot);
+  if (network === 'off' && isCustomRuntime(fn.runtime)) {
+    cmd = [process.execPath, path.join(RUNTIMES_DIR, 'runtime-api-forwarder.mjs'), ...cmd];
+    paths = [RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))];
+  }
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
@@ -106,7 +118,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)] };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

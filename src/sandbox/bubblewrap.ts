@@ -8,6 +8,8 @@ export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(
 export const TASK_ROOT = '/var/task';
 /** The user functions run as: nobody, which owns nothing on the host. */
 export const SANDBOX_UID = 65534;
+/** Where an instance without network finds its Runtime API's unix socket. */
+export const RUNTIME_SOCKET = '/var/runtime/api.sock';
 
 export interface BubblewrapSpec {
   codeDir: string;
@@ -15,6 +17,8 @@ export interface BubblewrapSpec {
   /** Host paths the runtime needs (its client, the interpreter), bound read-only at the same path. */
   readOnlyPaths: string[];
   cmd: string[];
+  network: 'on' | 'off';
+  runtimeSocket?: string;
 }
 
 /** The system directories a runtime needs; on merged-/usr systems /bin and /lib are symlinks. */
@@ -58,6 +62,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--perms', '0755', '--dir', '/var',
     '--ro-bind', spec.codeDir, TASK_ROOT,
     ...binds,
+    ...(spec.network === 'off' ? ['--unshare-net', '--perms', '0755', '--dir', '/var/runtime', '--bind', spec.runtimeSocket!, RUNTIME_SOCKET] : []),
     '--chdir', TASK_ROOT,
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'sandbox',

@@ -15,6 +15,10 @@ export interface SandboxSpec {
   tmpMb: number;
   /** Host paths the runtime itself needs (its client, the interpreter), read-only. */
   readOnlyPaths: string[];
+  /** 'off': no network at all; the Runtime API is then a unix socket, bound into the sandbox. */
+  network: 'on' | 'off';
+  /** The Runtime API's unix socket on the host, when network is 'off'. */
+  runtimeSocket?: string;
 }
 
 export interface SandboxExit {
@@ -42,6 +46,8 @@ export interface SandboxDriver {
   describe(): string;
   /** Where a function sees its code: /var/task inside namespaces, the host path otherwise. */
   taskRoot(codeDir: string): string;
+  /** Whether instances can be cut off from the network (needs namespaces). */
+  supportsNetworkOff(): boolean;
   start(spec: SandboxSpec): Sandbox;
   /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
   cleanup(): void;

@@ -71,6 +71,10 @@ export class ProcessDriver implements SandboxDriver {
     return this.isolation === 'namespaces' ? TASK_ROOT : codeDir;
   }
 
+  supportsNetworkOff(): boolean {
+    return this.isolation === 'namespaces';
+  }
+
   cleanup(): void {
     this.cgroups?.removeStale();
   }
@@ -81,7 +85,7 @@ export class ProcessDriver implements SandboxDriver {
 
   private command(spec: SandboxSpec, cgroupDirs: string[]): string[] {
     let cmd = spec.cmd;
-    if (this.isolation === 'namespaces') cmd = bubblewrapCommand({ codeDir: spec.codeDir, tmpMb: spec.tmpMb, readOnlyPaths: spec.readOnlyPaths, cmd });
+    if (this.isolation === 'namespaces') cmd = bubblewrapCommand({ ...spec, cmd });
     if (PRLIMIT) cmd = [PRLIMIT, `--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, '--', ...cmd];
     // The kernel kills the instance if Gust itself dies, even by kill -9.
     if (SETPRIV) cmd = [SETPRIV, '--pdeathsig', 'KILL', '--', ...cmd];

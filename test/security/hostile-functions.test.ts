@@ -113,6 +113,24 @@ test('cannot reach another instance’s Runtime API to take or answer its events
   for (const outcome of result.outcomes) assert.equal(outcome.requestId ?? null, null, `took an event from port ${outcome.port}`);
 });
 
+test('with gust:network=off a function reaches no network, yet its runtime works (Node, Python, custom)', async () => {
+  const { port } = new URL(gust.url);
+  const online = (await attack('reach', { host: '127.0.0.1', port: Number(port) })).body;
+  assert.equal(online.connected, true, 'by default (on) the network is there, as on Lambda');
+  await create('offline', 'node-hostile', { Tags: { 'gust:network': 'off' } });
+  const offline = (await attack('reach', { host: '127.0.0.1', port: Number(port) }, 'offline')).body;
+  assert.equal(offline.connected, false);
+  assert.equal(offline.code, 'ECONNREFUSED');
+  const outside = (await attack('reach', { host: '10.255.255.1', port: 80 }, 'offline')).body;
+  assert.equal(outside.connected, false);
+  const role = 'arn:aws:iam::000000000000:role/x';
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'offline-py', Runtime: 'python3.11', Handler: 'app.handler', Role: role, Tags: { 'gust:network': 'off' }, Code: { ZipFile: await fixtureZip('python-hello') } }));
+  assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'offline-py', Payload: Buffer.from('{"name":"py"}') }))).Payload).hello, 'py');
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'offline-bash', Runtime: 'provided.al2023', Handler: 'x', Role: role, Tags: { 'gust:network': 'off' }, Code: { ZipFile: await fixtureZip('custom-bash') } }));
+  assert.deepEqual(decode((await lambda.send(new InvokeCommand({ FunctionName: 'offline-bash', Payload: Buffer.from('{"n":1}') }))).Payload), { bash: true, event: { n: 1 } });
+  await assert.rejects(create('badnet', 'node-hello', { Tags: { 'gust:network': 'example.com:443' } }), { name: 'InvalidParameterValueException' });
+});
+
 test('a CPU spin is stopped at its timeout while others keep answering', async () => {
   await create('spinner', 'node-hostile', { Timeout: 2 });
   const spinning = lambda.send(new InvokeCommand({ FunctionName: 'spinner', Payload: Buffer.from('{"attack":"spin"}') }));

@@ -5,6 +5,8 @@
 import net from 'node:net';
 
 const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
+/** Set by Gust for an instance without network: the Runtime API is then a unix socket. */
+const socketPath = process.env.GUST_RUNTIME_API_SOCKET;
 const BASE = '/2018-06-01/runtime';
 const HEADER_END = Buffer.from('\r\n\r\n');
 
@@ -14,7 +16,7 @@ let buffer = Buffer.alloc(0);
 const waiting = [];
 
 function connect() {
-  socket = net.connect({ host, port: Number(port), noDelay: true });
+  socket = socketPath ? net.connect({ path: socketPath }) : net.connect({ host, port: Number(port), noDelay: true });
   socket.on('data', (chunk) => {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     parse();

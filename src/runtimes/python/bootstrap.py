@@ -11,6 +11,8 @@ import sys
 import time
 
 API_HOST, API_PORT = os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001").split(":")
+# Set by Gust for an instance without network: the Runtime API is then a unix socket.
+API_SOCKET = os.environ.get("GUST_RUNTIME_API_SOCKET")
 BASE = "/2018-06-01/runtime"
 
 
@@ -23,9 +25,13 @@ class RuntimeApi:
         self.buf = b""
 
     def connect(self):
-        self.sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
-        self.sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
-        self.sock.connect((API_HOST, int(API_PORT)))
+        if API_SOCKET:
+            self.sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+            self.sock.connect(API_SOCKET)
+        else:
+            self.sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+            self.sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            self.sock.connect((API_HOST, int(API_PORT)))
         self.buf = b""
 
     def read_response(self):
