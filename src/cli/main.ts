@@ -28,7 +28,7 @@ program
   .option('--port <port>', 'port, 0 picks a free one (env GUST_PORT, default 9000)')
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
-  .option('--memory-enforcement <mode>', 'auto | cgroup | none (env GUST_MEMORY_ENFORCEMENT, default auto)')
+  .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
   .action((o) =>

@@ -14,7 +14,7 @@ export interface GustConfig {
   readonly concurrencyLimit: number;
   readonly pricePerGbSecond: number;
   readonly pricePerMillionRequests: number;
-  /** 'cgroup' refuses to start without a usable memory cgroup; 'auto' falls back to reporting only. */
+  /** 'cgroup' (default) refuses to start without usable cgroups; 'auto' and 'none' are explicit, weaker choices. */
   readonly memoryEnforcement: 'auto' | 'cgroup' | 'none';
   /** How instances are isolated: 'namespaces' (bubblewrap), or explicitly weaker 'process'. */
   readonly sandbox: 'namespaces' | 'process';
@@ -49,7 +49,7 @@ const DEFAULTS: GustConfig = {
   concurrencyLimit: 1000,
   pricePerGbSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,
-  memoryEnforcement: 'auto',
+  memoryEnforcement: 'cgroup',
   auth: true,
   sandbox: 'namespaces',
 };

@@ -99,6 +99,9 @@ test('duplicate names conflict; unknown functions are not found', async () => {
 });
 
 test('invoke payload limits and invalid JSON payloads', async () => {
+  const atLimit = Buffer.from(JSON.stringify({ s: 'x'.repeat(6 * 1024 * 1024 - 8) }));
+  assert.equal(atLimit.length, 6 * 1024 * 1024);
+  assert.equal((await lambda.send(new InvokeCommand({ FunctionName: 'f', Payload: atLimit }))).StatusCode, 200, 'exactly 6 MB is accepted');
   const tooBig = Buffer.alloc(6 * 1024 * 1024 + 1, 0x20);
   await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'f', Payload: tooBig })), { name: 'RequestTooLargeException' });
   const asyncTooBig = Buffer.from(JSON.stringify({ s: 'x'.repeat(1024 * 1024) }));
