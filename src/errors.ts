@@ -44,4 +44,3 @@ export class GustError extends Error {
 }
 
 export const invalidParameter = (message: string) => new GustError('InvalidParameterValueException', message);
-export const notFound = (message: string) => new GustError('ResourceNotFoundException', message);
