@@ -15,6 +15,7 @@ import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/acce
 import { functionArn } from './control/function-names.js';
 import { Functions } from './control/functions.js';
 import { AsyncWorker } from './invoke/async-worker.js';
+import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch } from './invoke/runtime-launch.js';
@@ -22,6 +23,7 @@ import { ProcessDriver } from './sandbox/process-driver.js';
 import { AsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
+import { ReservationStore } from './storage/reservation-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { LogStore } from './telemetry/log-store.js';
 import { Metering } from './telemetry/metering.js';
@@ -58,7 +60,6 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
 
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
-    concurrencyLimit: config.concurrencyLimit,
     prepare: async (fn) => ({
       driver,
       logs,
@@ -68,18 +69,23 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     }),
   });
   let worker: AsyncWorker | undefined;
-  const invoker = new Invoker({ functions: functionStore, pool, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
+  const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
+  const invoker = new Invoker({ functions: functionStore, pool, concurrency, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
   worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
-  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, networkOffSupported: driver.supportsNetworkOff(), onCreated: (name) => keys.forFunction(name), onDeleted: (name) => keys.revokeFunctionKeys(name) });
+  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, networkOffSupported: driver.supportsNetworkOff(), onCreated: (name) => keys.forFunction(name), onDeleted: (name) => {
+      keys.revokeFunctionKeys(name);
+      concurrency.unreserve(name);
+    },
+  });
   const gust = new GustRoutes({
     metering,
     keys,
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
-    status: () => ({ concurrentExecutions: pool.concurrentExecutions, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count() }),
+    status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count() }),
   });
-  const lambda = new LambdaApi({ functions, invoker, home, concurrencyLimit: config.concurrencyLimit, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
+  const lambda = new LambdaApi({ functions, invoker, home, concurrency, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
   // upload), checked every second.

@@ -8,6 +8,7 @@ import type { AsyncEventStore } from '../storage/async-event-store.js';
 import type { FunctionStore } from '../storage/function-store.js';
 import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
+import type { Concurrency } from './concurrency.js';
 import type { Pool } from './pool.js';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
@@ -41,6 +42,7 @@ export interface InvokeResult {
 export interface InvokerDeps {
   functions: FunctionStore;
   pool: Pool;
+  concurrency: Concurrency;
   metering: Metering;
   asyncEvents: AsyncEventStore;
   arnOf(name: string, qualifier?: string): string;
@@ -115,14 +117,20 @@ export class Invoker {
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string): Promise<InvocationOutcome> {
+    const release = this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
-    const outcome = await this.deps.pool.run(fn, {
-      requestId,
-      payload,
-      clientContext,
-      invokedFunctionArn: this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version),
-      traceId: traceId(),
-    });
+    let outcome: InvocationOutcome;
+    try {
+      outcome = await this.deps.pool.run(fn, {
+        requestId,
+        payload,
+        clientContext,
+        invokedFunctionArn: this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version),
+        traceId: traceId(),
+      });
+    } finally {
+      release();
+    }
     this.deps.metering.record({
       requestId,
       functionName: fn.name,

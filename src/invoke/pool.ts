@@ -1,14 +1,12 @@
 // Warm instances per function version: a warm idle instance is reused, otherwise a new one is
-// started, so N concurrent invocations get N instances. Idle instances stop after the
-// keep-alive; an account-wide limit bounds how many invocations run at once.
+// started, so N concurrent invocations get N instances. Idle instances stop after the keep-alive.
+// (How many may run at once is decided before, in concurrency.ts.)
 import type { FunctionRecord } from '../control/function-record.js';
-import { GustError } from '../errors.js';
 import { Instance, type InstanceDeps } from './instance.js';
 import type { Invocation, InvocationOutcome } from './invocation.js';
 
 export interface PoolOptions {
   keepAliveMs: number;
-  concurrencyLimit: number;
   /** Builds what an instance of this function needs to start (command, environment, code). */
   prepare(fn: FunctionRecord): Promise<InstanceDeps>;
 }
@@ -18,7 +16,6 @@ const keyOf = (fn: FunctionRecord) => `${fn.name}\0${fn.version}\0${fn.revisionI
 
 export class Pool {
   private readonly instances = new Map<string, Set<Instance>>();
-  private running = 0;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: PoolOptions) {
@@ -27,23 +24,11 @@ export class Pool {
     this.sweeper.unref();
   }
 
-  get concurrentExecutions(): number {
-    return this.running;
-  }
-
   async run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
-    if (this.running >= this.options.concurrencyLimit) {
-      throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
-    }
-    this.running++;
-    try {
-      const instance = this.idleInstance(fn) ?? (await this.startInstance(fn));
-      const outcome = await instance.invoke(invocation);
-      if (instance.retired) instance.stop();
-      return outcome;
-    } finally {
-      this.running--;
-    }
+    const instance = this.idleInstance(fn) ?? (await this.startInstance(fn));
+    const outcome = await instance.invoke(invocation);
+    if (instance.retired) instance.stop();
+    return outcome;
   }
 
   /** Stops every instance of a function that does not run its current revision. */

@@ -14,6 +14,10 @@ CREATE TABLE IF NOT EXISTS function_versions (
   config TEXT NOT NULL,
   PRIMARY KEY (name, version)
 );
+CREATE TABLE IF NOT EXISTS reserved_concurrency (
+  function_name TEXT PRIMARY KEY,
+  reserved INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

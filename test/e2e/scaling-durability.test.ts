@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, test } from 'node:test';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  DeleteFunctionConcurrencyCommand,
+  GetAccountSettingsCommand,
+  GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  PutFunctionConcurrencyCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -104,4 +114,39 @@ test('the account concurrency limit answers TooManyRequestsException instead of 
     assert.equal(err.Reason, 'ConcurrentInvocationLimitExceeded');
     assert.equal(err.$metadata.httpStatusCode, 429);
   }
+});
+
+test('reserved concurrency: Put/Get/DeleteFunctionConcurrency, throttling with Reason, throttled async events wait', async () => {
+  const gust = await start();
+  const lambda = lambdaClient(gust);
+  const role = 'arn:aws:iam::000000000000:role/x';
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'limited', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role, Code: { ZipFile: await fixtureZip('node-sleep') } }));
+  assert.deepEqual((await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'limited', ReservedConcurrentExecutions: 1 }))).ReservedConcurrentExecutions, 1);
+  assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'limited' }))).ReservedConcurrentExecutions, 1);
+  assert.equal((await lambda.send(new GetFunctionCommand({ FunctionName: 'limited' }))).Concurrency?.ReservedConcurrentExecutions, 1);
+  assert.equal((await lambda.send(new GetAccountSettingsCommand({}))).AccountLimit?.UnreservedConcurrentExecutions, 999);
+
+  const both = await Promise.allSettled([0, 1].map(() => lambda.send(new InvokeCommand({ FunctionName: 'limited', Payload: Buffer.from('{"ms":500}') }))));
+  const throttled = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  assert.equal(throttled.reason.name, 'TooManyRequestsException');
+  assert.equal(throttled.reason.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+
+  await assert.rejects(lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'limited', ReservedConcurrentExecutions: 901 })), { name: 'InvalidParameterValueException' });
+
+  await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'limited', ReservedConcurrentExecutions: 0 }));
+  await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'limited', Payload: Buffer.from('{"ms":1}') })), { name: 'TooManyRequestsException' });
+  const queued = await lambda.send(new InvokeCommand({ FunctionName: 'limited', InvocationType: 'Event', Payload: Buffer.from('{"ms":1,"tag":"waited"}') }));
+  assert.equal(queued.StatusCode, 202, 'an async event is accepted even while throttled');
+  await new Promise((r) => setTimeout(r, 500));
+  await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'limited' }));
+  assert.deepEqual(await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'limited' })).then((r) => r.ReservedConcurrentExecutions), undefined);
+  const logs = logsClient(gust);
+  const deadline = Date.now() + 15_000;
+  let ran = false;
+  while (!ran && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 300));
+    const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/limited', filterPattern: '"done waited"' })).catch(() => ({ events: [] }));
+    ran = (found.events ?? []).length > 0;
+  }
+  assert.ok(ran, 'the throttled event ran once the function could run again');
 });

@@ -5,6 +5,7 @@ import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
+import type { Concurrency } from '../../invoke/concurrency.js';
 import type { InvocationType, Invoker } from '../../invoke/invoker.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
@@ -15,7 +16,7 @@ export interface LambdaApiDeps {
   functions: Functions;
   invoker: Invoker;
   home: { region: string; accountId: string };
-  concurrencyLimit: number;
+  concurrency: Concurrency;
   arnOf(name: string, qualifier?: string): string;
   /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
   codeLocation(fn: FunctionRecord): string;
@@ -49,6 +50,8 @@ export class LambdaApi {
       if (method !== 'GET') return false;
       return this.reply(ctx, 200, this.accountSettings());
     }
+    const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
+    if (concurrencyPath) return this.concurrency(ctx, method, concurrencyPath[1], this.ref(decodeSegment(concurrencyPath[2])));
     const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|code|invocations))?\/?)?$/.exec(path);
     if (!m) return false;
     const [, rawName, sub] = m;
@@ -132,6 +135,25 @@ export class LambdaApi {
     return this.reply(ctx, 200, body);
   }
 
+  /** Put (2017-10-31), Get (2019-09-30) and DeleteFunctionConcurrency (2017-10-31). */
+  private concurrency(ctx: Ctx, method: string, apiVersion: string, ref: FunctionRef) {
+    const name = this.unqualified(ref);
+    this.deps.functions.get(name);
+    const { concurrency } = this.deps;
+    if (method === 'PUT' && apiVersion === '2017-10-31') {
+      return this.reply(ctx, 200, { ReservedConcurrentExecutions: concurrency.reserve(name, this.jsonBody(ctx).ReservedConcurrentExecutions) });
+    }
+    if (method === 'GET' && apiVersion === '2019-09-30') {
+      const reserved = concurrency.reserved(name);
+      return this.reply(ctx, 200, reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved });
+    }
+    if (method === 'DELETE' && apiVersion === '2017-10-31') {
+      concurrency.unreserve(name);
+      return this.reply(ctx, 204, undefined);
+    }
+    return false;
+  }
+
   private getFunction(ctx: Ctx, ref: FunctionRef) {
     const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
     const body: Record<string, unknown> = {
@@ -139,6 +161,8 @@ export class LambdaApi {
       Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
     };
     if (Object.keys(fn.tags).length > 0) body.Tags = fn.tags;
+    const reserved = this.deps.concurrency.reserved(fn.name);
+    if (reserved !== undefined) body.Concurrency = { ReservedConcurrentExecutions: reserved };
     return this.reply(ctx, 200, body);
   }
 
@@ -149,8 +173,8 @@ export class LambdaApi {
         TotalCodeSize: 80530636800,
         CodeSizeUnzipped: 262144000,
         CodeSizeZipped: 52428800,
-        ConcurrentExecutions: this.deps.concurrencyLimit,
-        UnreservedConcurrentExecutions: this.deps.concurrencyLimit,
+        ConcurrentExecutions: this.deps.concurrency.accountLimit,
+        UnreservedConcurrentExecutions: this.deps.concurrency.unreservedLimit,
       },
       AccountUsage: { TotalCodeSize: all.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: all.length },
     };

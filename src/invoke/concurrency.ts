@@ -1,0 +1,79 @@
+// Concurrency controls, as Lambda's: a function with reserved concurrency runs at most that many
+// invocations at once (0 stops it) and those are always available to it; every other function
+// shares what is left of the account limit. Over a limit an invocation is throttled with 429
+// and Lambda's Reason, instead of queueing without bound.
+import { GustError, invalidParameter } from '../errors.js';
+import type { ReservationStore } from '../storage/reservation-store.js';
+
+export class Concurrency {
+  private readonly runningByFunction = new Map<string, number>();
+  private unreservedRunning = 0;
+  private runningTotal = 0;
+
+  constructor(
+    readonly accountLimit: number,
+    private readonly reservations: ReservationStore,
+  ) {}
+
+  /** Reservations may not take the unreserved pool below this (100 of Lambda's default 1,000). */
+  get minimumUnreserved(): number {
+    return Math.max(1, Math.round(this.accountLimit / 10));
+  }
+
+  get unreservedLimit(): number {
+    return this.accountLimit - this.reservations.total();
+  }
+
+  get running(): number {
+    return this.runningTotal;
+  }
+
+  reserved(name: string): number | undefined {
+    return this.reservations.get(name);
+  }
+
+  reserve(name: string, reserved: unknown): number {
+    if (typeof reserved !== 'number' || !Number.isInteger(reserved) || reserved < 0) {
+      throw invalidParameter('ReservedConcurrentExecutions must be a whole number of 0 or more.');
+    }
+    const othersReserved = this.reservations.total() - (this.reservations.get(name) ?? 0);
+    if (this.accountLimit - othersReserved - reserved < this.minimumUnreserved) {
+      throw invalidParameter(
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${this.minimumUnreserved}].`,
+      );
+    }
+    this.reservations.set(name, reserved);
+    return reserved;
+  }
+
+  unreserve(name: string): void {
+    this.reservations.delete(name);
+  }
+
+  /** Counts an invocation in, or throws TooManyRequestsException; returns its release. */
+  acquire(name: string): () => void {
+    const reserved = this.reservations.get(name);
+    const running = this.runningByFunction.get(name) ?? 0;
+    if (reserved !== undefined) {
+      if (running >= reserved) {
+        throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+      }
+    } else if (this.unreservedRunning >= this.unreservedLimit) {
+      throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
+    }
+    const countedUnreserved = reserved === undefined;
+    this.runningByFunction.set(name, running + 1);
+    this.runningTotal++;
+    if (countedUnreserved) this.unreservedRunning++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const now = (this.runningByFunction.get(name) ?? 1) - 1;
+      if (now === 0) this.runningByFunction.delete(name);
+      else this.runningByFunction.set(name, now);
+      this.runningTotal--;
+      if (countedUnreserved) this.unreservedRunning--;
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Concurrency } from '../../src/invoke/concurrency.js';
+import { openDatabases } from '../../src/storage/database.js';
+import { ReservationStore } from '../../src/storage/reservation-store.js';
+import { tempDataDir } from '../helpers/gust-process.js';
+
+const make = (limit: number) => new Concurrency(limit, new ReservationStore(openDatabases(tempDataDir()).metadata));
+const reason = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    return (err as { extra: { Reason: string } }).extra.Reason;
+  }
+};
+
+test('unreserved functions share what reservations leave of the account limit', () => {
+  const c = make(10);
+  c.reserve('reserved', 4);
+  const releases = Array.from({ length: 6 }, () => c.acquire('a'));
+  assert.equal(reason(() => c.acquire('b')), 'ConcurrentInvocationLimitExceeded');
+  assert.equal(reason(() => c.acquire('reserved')), 'ok', 'reserved capacity stays available');
+  releases[0]();
+  releases[0]();
+  assert.equal(reason(() => c.acquire('b')), 'ok', 'released once, even if called twice');
+});
+
+test('a reservation caps its function, and 0 stops it', () => {
+  const c = make(100);
+  c.reserve('f', 2);
+  c.acquire('f');
+  c.acquire('f');
+  assert.equal(reason(() => c.acquire('f')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+  c.reserve('g', 0);
+  assert.equal(reason(() => c.acquire('g')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+});
+
+test('reservations keep the unreserved minimum (a tenth of the limit)', () => {
+  const c = make(1000);
+  c.reserve('a', 800);
+  assert.throws(() => c.reserve('b', 101), /minimum value of \[100\]/);
+  c.reserve('b', 100);
+  c.reserve('a', 700);
+  assert.equal(c.unreservedLimit, 200);
+  assert.throws(() => c.reserve('c', -1), /whole number/);
+  assert.throws(() => c.reserve('c', 1.5), /whole number/);
+});
