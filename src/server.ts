@@ -1,6 +1,6 @@
 // Assembles a running Gust from its parts: storage, sandbox driver, pool, invoker, async worker
 // and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -24,6 +24,9 @@ import { AsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
 import { ReservationStore } from './storage/reservation-store.js';
+import { DeadLetterStore } from './storage/dead-letter-store.js';
+import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
+import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { FunctionStore } from './storage/function-store.js';
 import { LogStore } from './telemetry/log-store.js';
 import { Metering } from './telemetry/metering.js';
@@ -71,21 +74,40 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let worker: AsyncWorker | undefined;
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
   const invoker = new Invoker({ functions: functionStore, pool, concurrency, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
-  worker = new AsyncWorker(asyncEvents, invoker, ASYNC_PARALLELISM, log);
+  const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
+  const deadLetters = new DeadLetterStore(dbs.metadata);
+  worker = new AsyncWorker({
+    store: asyncEvents,
+    invoker,
+    configs: eventInvokeConfigStore,
+    deadLetters,
+    home,
+    arnOf,
+    maxParallel: ASYNC_PARALLELISM,
+    retryDelayMs: config.asyncRetryDelaySeconds * 1000,
+    log,
+  });
   const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, networkOffSupported: driver.supportsNetworkOff(), onCreated: (name) => keys.forFunction(name), onDeleted: (name) => {
       keys.revokeFunctionKeys(name);
       concurrency.unreserve(name);
+      eventInvokeConfigStore.delete(name);
     },
   });
   const gust = new GustRoutes({
     metering,
     keys,
+    deadLetters,
+    redrive: (d) => {
+      asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
+      worker?.wake();
+    },
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
     status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count() }),
   });
-  const lambda = new LambdaApi({ functions, invoker, home, concurrency, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
+  const eventInvokeConfigs = new EventInvokeConfigs(eventInvokeConfigStore, home, (name) => functionStore.get(name, '$LATEST') !== undefined);
+  const lambda = new LambdaApi({ functions, invoker, home, concurrency, eventInvokeConfigs, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
   // upload), checked every second.

@@ -5,6 +5,7 @@ import { CliError, EXIT, GustClient } from './client.js';
 import { deploy } from './deploy.js';
 import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
+import { listDeadLetters, redriveDeadLetters } from './dlq.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
@@ -27,6 +28,7 @@ program
   .option('--host <host>', 'interface to listen on (env GUST_HOST, default 127.0.0.1)')
   .option('--port <port>', 'port, 0 picks a free one (env GUST_PORT, default 9000)')
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
+  .option('--async-retry-delay <seconds>', 'delay before the first retry of a failed async event (env GUST_ASYNC_RETRY_DELAY, default 60)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
   .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
@@ -38,6 +40,7 @@ program
       dataDir: program.opts().dataDir,
       keepAliveSeconds: o.keepAlive,
       concurrencyLimit: o.concurrencyLimit,
+      asyncRetryDelaySeconds: o.asyncRetryDelay,
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,
@@ -95,6 +98,17 @@ keys
   .command('revoke <accessKeyId>')
   .description('revoke an access key at once')
   .action((id) => revokeKey(client(), id, { json: json() }));
+
+const dlq = program.command('dlq').description('the built-in dead-letter store of failed async events');
+dlq
+  .command('ls [function]')
+  .description('list dead letters')
+  .action((fn) => listDeadLetters(client(), fn, { json: json() }));
+dlq
+  .command('redrive <id>')
+  .description('queue a dead letter (or `all`) for its function again')
+  .option('--function <name>', 'with `all`: only this function’s')
+  .action((id, o) => redriveDeadLetters(client(), id, o.function, { json: json() }));
 
 try {
   await program.parseAsync(process.argv);

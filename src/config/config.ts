@@ -10,6 +10,8 @@ export interface GustConfig {
   readonly accountId: string;
   /** Seconds an idle instance is kept warm before it is stopped. */
   readonly keepAliveSeconds: number;
+  /** Seconds before the first retry of a failed async invocation (Lambda: about a minute). */
+  readonly asyncRetryDelaySeconds: number;
   /** Account-wide limit of invocations running at once. */
   readonly concurrencyLimit: number;
   readonly pricePerGbSecond: number;
@@ -32,6 +34,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   accountId: 'GUST_ACCOUNT_ID',
   keepAliveSeconds: 'GUST_KEEP_ALIVE',
   concurrencyLimit: 'GUST_CONCURRENCY_LIMIT',
+  asyncRetryDelaySeconds: 'GUST_ASYNC_RETRY_DELAY',
   pricePerGbSecond: 'GUST_PRICE_PER_GB_SECOND',
   pricePerMillionRequests: 'GUST_PRICE_PER_MILLION_REQUESTS',
   memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
@@ -47,6 +50,7 @@ const DEFAULTS: GustConfig = {
   accountId: '000000000000',
   keepAliveSeconds: 600,
   concurrencyLimit: 1000,
+  asyncRetryDelaySeconds: 60,
   pricePerGbSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,
   memoryEnforcement: 'cgroup',
@@ -99,6 +103,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     accountId: text('accountId', /^\d{12}$/, 'must be 12 digits'),
     keepAliveSeconds: number('keepAliveSeconds', 0, 86400, false),
     concurrencyLimit: number('concurrencyLimit', 1, 100000),
+    asyncRetryDelaySeconds: number('asyncRetryDelaySeconds', 0, 3600, false),
     pricePerGbSecond: number('pricePerGbSecond', 0, 1, false),
     pricePerMillionRequests: number('pricePerMillionRequests', 0, 1000, false),
     memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],

@@ -1,28 +1,53 @@
 // Delivers queued Event invocations at least once: claims due events from the durable store,
-// runs them through the invoker, and retries function errors as Lambda does (twice, after about
-// one and two minutes) and throttles with backoff until the event is too old.
-import { GustError } from '../errors.js';
-import type { AsyncEventStore, AsyncEvent } from '../storage/async-event-store.js';
+// runs them through the invoker, retries function errors as configured (Lambda's default: twice,
+// after about one and two minutes), retries throttles and system errors with backoff until the
+// event is too old, and sends Lambda's destination record to OnSuccess / OnFailure.
+import { randomUUID } from 'node:crypto';
+import { deadLetterArn, type Home } from '../control/home.js';
+import { parseFunctionName } from '../control/function-names.js';
+import { LATEST } from '../control/function-record.js';
+import type { AsyncEvent, AsyncEventStore } from '../storage/async-event-store.js';
+import type { DeadLetterStore } from '../storage/dead-letter-store.js';
+import type { EventInvokeConfigStore } from '../storage/event-invoke-config-store.js';
+import type { InvocationOutcome } from './invocation.js';
 import type { Invoker } from './invoker.js';
 
 const LEASE_MS = 16 * 60 * 1000; // longer than the longest function timeout
-const FUNCTION_ERROR_RETRIES = 2;
-const MAX_EVENT_AGE_MS = 6 * 60 * 60 * 1000;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_MAX_AGE_S = 6 * 60 * 60;
+
+export interface AsyncWorkerDeps {
+  store: AsyncEventStore;
+  invoker: Invoker;
+  configs: EventInvokeConfigStore;
+  deadLetters: DeadLetterStore;
+  home: Home;
+  arnOf(name: string, qualifier?: string): string;
+  maxParallel: number;
+  /** Delay before the first retry of a function error; the second waits twice as long. */
+  retryDelayMs: number;
+  log: (message: string) => void;
+}
+
+type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
+
+const parseOrText = (buf: Buffer) => {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return buf.toString('utf8');
+  }
+};
 
 export class AsyncWorker {
   private running = 0;
   private wakeTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(
-    private readonly store: AsyncEventStore,
-    private readonly invoker: Invoker,
-    private readonly maxParallel: number,
-    private readonly log: (message: string) => void,
-  ) {}
+  constructor(private readonly deps: AsyncWorkerDeps) {}
 
   start(): void {
-    this.store.releaseAllLeases();
+    this.deps.store.releaseAllLeases();
     this.wake();
   }
 
@@ -36,8 +61,8 @@ export class AsyncWorker {
     if (this.stopped) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
-    while (this.running < this.maxParallel) {
-      const event = this.store.claim(Date.now(), LEASE_MS);
+    while (this.running < this.deps.maxParallel) {
+      const event = this.deps.store.claim(Date.now(), LEASE_MS);
       if (!event) break;
       this.running++;
       void this.deliver(event).finally(() => {
@@ -45,34 +70,76 @@ export class AsyncWorker {
         this.wake();
       });
     }
-    const due = this.store.nextDueAt();
-    if (due !== null && this.running < this.maxParallel) {
+    const due = this.deps.store.nextDueAt();
+    if (due !== null && this.running < this.deps.maxParallel) {
       this.wakeTimer = setTimeout(this.wake, Math.max(10, Math.min(due - Date.now(), 60_000)));
       this.wakeTimer.unref();
     }
   };
 
   private async deliver(event: AsyncEvent) {
+    const { store, invoker, configs } = this.deps;
     let fn;
     try {
-      fn = this.invoker.resolve(event.functionName, event.qualifier);
+      fn = invoker.resolve(event.functionName, event.qualifier);
     } catch {
-      this.log(`async event ${event.requestId} dropped: function ${event.functionName}:${event.qualifier} no longer exists`);
-      return this.store.complete(event.id);
+      this.deps.log(`async event ${event.requestId} dropped: function ${event.functionName}:${event.qualifier} no longer exists`);
+      return store.complete(event.id);
     }
+    const config = configs.get(fn.name, event.qualifier);
+    const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
+    const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
+    if (Date.now() - event.createdAt > maxAgeMs) return this.finish(event, 'EventAgeExceeded', config?.onFailure);
+
+    let outcome: InvocationOutcome;
     try {
-      const outcome = await this.invoker.execute(fn, event.requestId, event.payload);
-      if (outcome.kind === 'success' || event.attempts > FUNCTION_ERROR_RETRIES) return this.store.complete(event.id);
-      this.store.retryAt(event.id, Date.now() + 60_000 * event.attempts);
+      outcome = await invoker.execute(fn, event.requestId, event.payload);
     } catch (err) {
-      // Throttled or failed to start: not the function's fault, so retry until the event is too old.
-      if (Date.now() - event.createdAt > MAX_EVENT_AGE_MS) {
-        this.log(`async event ${event.requestId} dropped after ${event.attempts} attempts: ${(err as Error).message}`);
-        return this.store.complete(event.id);
-      }
+      // Throttled or failed to start: not the function's doing, so it does not count as an
+      // attempt; try again with exponential backoff and jitter until the event is too old.
       const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.min(event.attempts, 10)) * (0.5 + Math.random() / 2);
-      if (!(err instanceof GustError)) this.log(`async event ${event.requestId} will be retried: ${(err as Error).message}`);
-      this.store.retryAt(event.id, Date.now() + backoff);
+      return store.retryAt(event.id, Date.now() + backoff, false);
     }
+    if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome);
+    // attempts counts this run: the first retry comes after one delay, the second after two.
+    if (event.attempts > maxRetries) return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome);
+    store.retryAt(event.id, Date.now() + this.deps.retryDelayMs * event.attempts);
+  }
+
+  /** Sends Lambda's destination record where it was asked for, then forgets the event. */
+  private finish(event: AsyncEvent, condition: Condition, destination: string | undefined, outcome?: InvocationOutcome) {
+    if (destination) {
+      const record = {
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        requestContext: {
+          requestId: event.requestId,
+          functionArn: this.deps.arnOf(event.functionName, event.qualifier),
+          condition,
+          approximateInvokeCount: outcome ? event.attempts : event.attempts - 1,
+        },
+        requestPayload: parseOrText(event.payload),
+        ...(outcome
+          ? {
+              responseContext: { statusCode: 200, executedVersion: event.qualifier, ...(outcome.kind === 'success' ? {} : { functionError: 'Unhandled' }) },
+              responsePayload: parseOrText(outcome.payload),
+            }
+          : {}),
+      };
+      this.send(destination, event, condition, record);
+    } else if (condition !== 'Success') {
+      this.deps.log(`async event ${event.requestId} for ${event.functionName} discarded: ${condition} and no OnFailure destination`);
+    }
+    this.deps.store.complete(event.id);
+  }
+
+  private send(destination: string, event: AsyncEvent, condition: Condition, record: object) {
+    const payload = Buffer.from(JSON.stringify(record));
+    if (destination === deadLetterArn(this.deps.home)) {
+      this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
+      return;
+    }
+    const target = parseFunctionName(destination, this.deps.home);
+    this.deps.store.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
   }
 }

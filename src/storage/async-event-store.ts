@@ -38,7 +38,7 @@ export class AsyncEventStore {
       WHERE id = (SELECT id FROM async_events WHERE due_at <= @now AND lease_until <= @now ORDER BY due_at, id LIMIT 1)
       RETURNING id, request_id, function_name, qualifier, payload, attempts, created_at`);
     this.deleteStmt = db.prepare('DELETE FROM async_events WHERE id = ?');
-    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0 WHERE id = ?');
+    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0, attempts = attempts - ? WHERE id = ?');
     this.nextDueStmt = db.prepare<[], { due: number | null }>('SELECT min(max(due_at, lease_until)) AS due FROM async_events');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events');
   }
@@ -66,8 +66,9 @@ export class AsyncEventStore {
     this.deleteStmt.run(id);
   }
 
-  retryAt(id: number, dueAt: number): void {
-    this.retryStmt.run(dueAt, id);
+  /** Puts an event back; a throttled one (`ran` false) does not count as an attempt. */
+  retryAt(id: number, dueAt: number, ran = true): void {
+    this.retryStmt.run(dueAt, ran ? 0 : 1, id);
   }
 
   /** After a restart no event is running: every lease held by the previous process is void. */

@@ -18,6 +18,22 @@ CREATE TABLE IF NOT EXISTS reserved_concurrency (
   function_name TEXT PRIMARY KEY,
   reserved INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS event_invoke_configs (
+  function_name TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY (function_name, qualifier)
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  function_name TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  condition TEXT NOT NULL,
+  record TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

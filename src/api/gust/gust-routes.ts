@@ -7,6 +7,7 @@ import type { AccessKeys } from '../../control/access-keys.js';
 import type { FunctionRecord } from '../../control/function-record.js';
 import { GustError, invalidParameter } from '../../errors.js';
 import type { CodeStore } from '../../storage/code-store.js';
+import type { DeadLetter, DeadLetterStore } from '../../storage/dead-letter-store.js';
 import type { Metering } from '../../telemetry/metering.js';
 import { sendJson } from '../http-io.js';
 
@@ -15,6 +16,9 @@ const CODE_LINK_SECONDS = 600;
 export interface GustRoutesDeps {
   metering: Metering;
   keys: AccessKeys;
+  deadLetters: DeadLetterStore;
+  /** Queues a dead letter's original event again for its function. */
+  redrive(deadLetter: DeadLetter): void;
   code: CodeStore;
   /** Secret for signing code download links. */
   linkSecret: string;
@@ -37,6 +41,7 @@ export class GustRoutes {
 
   handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
     if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
+    if (path === '/gust/dead-letters' || path.startsWith('/gust/dead-letters/')) return this.deadLetters(req, res, path, query);
     if (req.method !== 'GET') return false;
     if (path === '/gust/health') {
       sendJson(res, 200, { status: 'ok', ...this.deps.status() });
@@ -72,6 +77,26 @@ export class GustRoutes {
       keys.revoke(id);
       sendJson(res, 200, { revoked: id });
     } else return false;
+    return true;
+  }
+
+  /** The built-in dead-letter store: list (optionally per function), and re-drive one or all. */
+  private deadLetters(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+    const { deadLetters } = this.deps;
+    if (req.method === 'GET' && path === '/gust/dead-letters') {
+      const list = deadLetters.list(query.get('function') ?? undefined).map(({ payload, ...d }) => ({ ...d, payload: payload.toString('utf8') }));
+      sendJson(res, 200, { deadLetters: list });
+      return true;
+    }
+    const redrive = /^\/gust\/dead-letters\/(\d+|all)\/redrive$/.exec(path);
+    if (req.method !== 'POST' || !redrive) return false;
+    const targets = redrive[1] === 'all' ? deadLetters.list(query.get('function') ?? undefined) : [deadLetters.get(Number(redrive[1]))];
+    if (targets.some((d) => d === undefined)) throw new GustError('ResourceNotFoundException', `No dead letter ${redrive[1]}.`);
+    for (const d of targets as DeadLetter[]) {
+      this.deps.redrive(d);
+      deadLetters.delete(d.id);
+    }
+    sendJson(res, 200, { redriven: targets.map((d) => d!.id) });
     return true;
   }
 

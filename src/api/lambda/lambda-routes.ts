@@ -6,6 +6,7 @@ import type { Functions } from '../../control/functions.js';
 import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
 import type { Concurrency } from '../../invoke/concurrency.js';
+import { eventInvokeConfigShape, type EventInvokeConfigs } from '../../control/event-invoke-configs.js';
 import type { InvocationType, Invoker } from '../../invoke/invoker.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
@@ -17,6 +18,7 @@ export interface LambdaApiDeps {
   invoker: Invoker;
   home: { region: string; accountId: string };
   concurrency: Concurrency;
+  eventInvokeConfigs: EventInvokeConfigs;
   arnOf(name: string, qualifier?: string): string;
   /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
   codeLocation(fn: FunctionRecord): string;
@@ -52,6 +54,8 @@ export class LambdaApi {
     }
     const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
     if (concurrencyPath) return this.concurrency(ctx, method, concurrencyPath[1], this.ref(decodeSegment(concurrencyPath[2])));
+    const eventConfigPath = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/.exec(path);
+    if (eventConfigPath) return this.eventInvokeConfig(ctx, method, this.ref(decodeSegment(eventConfigPath[1]), ctx.query.get('Qualifier') ?? undefined), Boolean(eventConfigPath[2]));
     const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|code|invocations))?\/?)?$/.exec(path);
     if (!m) return false;
     const [, rawName, sub] = m;
@@ -152,6 +156,31 @@ export class LambdaApi {
       return this.reply(ctx, 204, undefined);
     }
     return false;
+  }
+
+  /** Put, Update, Get, Delete and ListFunctionEventInvokeConfig(s) (2019-09-25). */
+  private eventInvokeConfig(ctx: Ctx, method: string, ref: FunctionRef, list: boolean) {
+    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const configs = this.deps.eventInvokeConfigs;
+    const qualifier = fn.version;
+    const shape = (q: string, config: Parameters<typeof eventInvokeConfigShape>[0]) => eventInvokeConfigShape(config, this.deps.arnOf(fn.name, q));
+    if (list) {
+      if (method !== 'GET') return false;
+      return this.reply(ctx, 200, { FunctionEventInvokeConfigs: configs.list(fn.name).map((c) => shape(c.qualifier, c.config)) });
+    }
+    switch (method) {
+      case 'PUT':
+        return this.reply(ctx, 200, shape(qualifier, configs.put(fn.name, qualifier, this.jsonBody(ctx), false)));
+      case 'POST':
+        return this.reply(ctx, 200, shape(qualifier, configs.put(fn.name, qualifier, this.jsonBody(ctx), true)));
+      case 'GET':
+        return this.reply(ctx, 200, shape(qualifier, configs.get(fn.name, qualifier)));
+      case 'DELETE':
+        configs.delete(fn.name, qualifier);
+        return this.reply(ctx, 204, undefined);
+      default:
+        return false;
+    }
   }
 
   private getFunction(ctx: Ctx, ref: FunctionRef) {
