@@ -73,7 +73,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   let worker: AsyncWorker | undefined;
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
-  const invoker = new Invoker({ functions: functionStore, pool, concurrency, metering, asyncEvents, arnOf, onEventQueued: () => worker?.wake() });
+  const invoker = new Invoker({ functions: functionStore, pool, concurrency, metering, asyncEvents, arnOf, idempotencyWindowMs: config.idempotencyWindowSeconds * 1000, onEventQueued: () => worker?.wake() });
   const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
   const deadLetters = new DeadLetterStore(dbs.metadata);
   worker = new AsyncWorker({
@@ -104,7 +104,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
-    status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count() }),
+    status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count(), possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0 }),
   });
   const eventInvokeConfigs = new EventInvokeConfigs(eventInvokeConfigStore, home, (name) => functionStore.get(name, '$LATEST') !== undefined);
   const lambda = new LambdaApi({ functions, invoker, home, concurrency, eventInvokeConfigs, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });

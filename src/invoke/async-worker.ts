@@ -43,11 +43,16 @@ export class AsyncWorker {
   private running = 0;
   private wakeTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Events that were running when Gust last stopped and run again: possible duplicates. */
+  possibleDuplicates = 0;
 
   constructor(private readonly deps: AsyncWorkerDeps) {}
 
   start(): void {
-    this.deps.store.releaseAllLeases();
+    this.possibleDuplicates = this.deps.store.releaseAllLeases();
+    if (this.possibleDuplicates > 0) {
+      this.deps.log(`Async events: ${this.possibleDuplicates} were running when Gust stopped; they run again (at-least-once: possible duplicates)`);
+    }
     this.wake();
   }
 

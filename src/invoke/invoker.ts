@@ -26,6 +26,8 @@ export interface InvokeRequest {
   logTail?: boolean;
   /** Base64 JSON, as in X-Amz-Client-Context. */
   clientContext?: string;
+  /** Event only: a repeat of a key seen within the idempotency window is not queued again. */
+  idempotencyKey?: string;
   source: { kind: 'api' | 'cli' | 'async'; detail?: unknown };
 }
 
@@ -46,6 +48,7 @@ export interface InvokerDeps {
   metering: Metering;
   asyncEvents: AsyncEventStore;
   arnOf(name: string, qualifier?: string): string;
+  idempotencyWindowMs: number;
   /** Wakes the async worker when an event was queued. */
   onEventQueued(): void;
 }
@@ -96,13 +99,22 @@ export class Invoker {
     const fn = this.resolve(req.functionName, req.qualifier);
     const payload = checkPayload(req.payload, req.type);
     const clientContext = decodeClientContext(req.clientContext);
+    if (req.idempotencyKey !== undefined && (req.idempotencyKey.length === 0 || req.idempotencyKey.length > 256)) {
+      throw new GustError('InvalidParameterValueException', 'Idempotency-Key must be 1 to 256 characters.');
+    }
     const requestId = randomUUID();
 
     if (req.type === 'DryRun') return { status: 204, requestId, executedVersion: fn.version };
     if (req.type === 'Event') {
-      this.deps.asyncEvents.enqueue({ requestId, functionName: fn.name, qualifier: fn.version, payload });
-      this.deps.onEventQueued();
-      return { status: 202, requestId, executedVersion: fn.version };
+      const event = { requestId, functionName: fn.name, qualifier: fn.version, payload };
+      if (req.idempotencyKey === undefined) {
+        this.deps.asyncEvents.enqueue(event);
+        this.deps.onEventQueued();
+        return { status: 202, requestId, executedVersion: fn.version };
+      }
+      const queued = this.deps.asyncEvents.enqueueOnce(event, req.idempotencyKey, this.deps.idempotencyWindowMs);
+      if (!queued.duplicate) this.deps.onEventQueued();
+      return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }
 
     const outcome = await this.execute(fn, requestId, payload, clientContext);

@@ -47,6 +47,24 @@ export class AsyncEventStore {
     this.insertStmt.run(e.requestId, e.functionName, e.qualifier, e.payload, now, now);
   }
 
+  /**
+   * Queues an event unless one with the same idempotency key was queued for the function within
+   * `windowMs`; returns the request id that stands for it (the earlier one for a duplicate).
+   * Check and insert are one transaction, so two racing requests cannot both get through.
+   */
+  enqueueOnce(e: { requestId: string; functionName: string; qualifier: string; payload: Buffer }, key: string, windowMs: number, now = Date.now()): { requestId: string; duplicate: boolean } {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(now - windowMs);
+      const seen = this.db
+        .prepare<[string, string], { request_id: string }>('SELECT request_id FROM idempotency_keys WHERE function_name = ? AND idempotency_key = ?')
+        .get(e.functionName, key);
+      if (seen) return { requestId: seen.request_id, duplicate: true };
+      this.db.prepare('INSERT INTO idempotency_keys (function_name, idempotency_key, request_id, created_at) VALUES (?, ?, ?, ?)').run(e.functionName, key, e.requestId, now);
+      this.enqueue(e, now);
+      return { requestId: e.requestId, duplicate: false };
+    })();
+  }
+
   /** Takes the next due event and leases it for `leaseMs`; undefined when none is due. */
   claim(now: number, leaseMs: number): AsyncEvent | undefined {
     const row = this.claimStmt.get({ now, lease: leaseMs });
@@ -71,9 +89,12 @@ export class AsyncEventStore {
     this.retryStmt.run(dueAt, ran ? 0 : 1, id);
   }
 
-  /** After a restart no event is running: every lease held by the previous process is void. */
-  releaseAllLeases(): void {
-    this.db.prepare('UPDATE async_events SET lease_until = 0 WHERE lease_until > 0').run();
+  /**
+   * After a restart no event is running: every lease held by the previous process is void.
+   * Returns how many events were running then; they run again, so each may be a duplicate.
+   */
+  releaseAllLeases(): number {
+    return this.db.prepare('UPDATE async_events SET lease_until = 0 WHERE lease_until > 0').run().changes;
   }
 
   nextDueAt(): number | null {

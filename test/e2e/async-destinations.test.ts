@@ -18,6 +18,7 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
+import { signRequest } from '../../src/api/sigv4.js';
 
 const run = promisify(execFile);
 let gust: GustProcess;
@@ -111,4 +112,26 @@ test('a successful event sends Lambda’s record to its OnSuccess function', asy
   assert.deepEqual(record.requestPayload, { name: 'dest' });
   assert.equal(record.responsePayload.hello, 'dest');
   assert.equal(record.responseContext.statusCode, 200);
+});
+
+test('an Idempotency-Key on Event invokes queues the event once', async () => {
+  await create('idem', 'node-hello');
+  const url = `${gust.url}/2015-03-31/functions/idem/invocations`;
+  const send = async (key: string) => {
+    const headers = { 'x-amz-invocation-type': 'Event', 'idempotency-key': key };
+    const res = await fetch(url, { method: 'POST', body: '{}', headers: { ...headers, ...signRequest({ method: 'POST', url, headers, body: '{}', ...gust.credentials, region: 'us-east-1', service: 'lambda' }) } });
+    assert.equal(res.status, 202);
+    return res.headers.get('x-amzn-requestid');
+  };
+  const first = await send('order-42');
+  assert.equal(await send('order-42'), first, 'the duplicate gets the original request id');
+  assert.notEqual(await send('order-43'), first);
+  const usageUrl = `${gust.url}/gust/usage?function=idem`;
+  const requests = await until('both distinct events to run', async () => {
+    const headers = signRequest({ method: 'GET', url: usageUrl, headers: {}, body: '', ...gust.credentials, region: 'us-east-1', service: 'lambda' });
+    const report = await (await fetch(usageUrl, { headers })).json();
+    return report.total.requests >= 2 ? report.total.requests : undefined;
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(requests, 2, 'three sends, two keys, two invocations');
 });

@@ -223,6 +223,7 @@ export class LambdaApi {
       type: type as InvocationType,
       logTail: logType === 'Tail' && type === 'RequestResponse',
       clientContext: req.headers['x-amz-client-context'] as string | undefined,
+      idempotencyKey: type === 'Event' ? (req.headers['idempotency-key'] as string | undefined) : undefined,
       source: { kind: 'api' },
     });
     const headers: Record<string, string | number> = {
