@@ -24,6 +24,8 @@ import { AsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
 import { ReservationStore } from './storage/reservation-store.js';
+import { RouteStore } from './storage/route-store.js';
+import { HttpGateway } from './triggers/http/gateway.js';
 import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
@@ -93,10 +95,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       eventInvokeConfigStore.delete(name);
     },
   });
+  const routes = new RouteStore(dbs.metadata);
   const gust = new GustRoutes({
     metering,
     keys,
     deadLetters,
+    routes,
+    functionExists: (name) => functionStore.get(name, '$LATEST') !== undefined,
     redrive: (d) => {
       asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
       worker?.wake();
@@ -113,7 +118,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // upload), checked every second.
   const server = http.createServer(
     { connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 },
-    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, auth: config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
+    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, gateway: new HttpGateway(routes, invoker, config.accountId, (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`)), auth: config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
   );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

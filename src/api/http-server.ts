@@ -11,6 +11,10 @@ import type { GustRoutes } from './gust/gust-routes.js';
 import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LogsApi } from './logs/logs-api.js';
+import type { HttpGateway } from '../triggers/http/gateway.js';
+
+/** Path prefixes of the AWS-compatible and Gust APIs; anything else belongs to the gateway. */
+const API_PREFIX = /^\/(2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|gust)\//;
 
 const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;
@@ -21,6 +25,8 @@ export interface ApiDeps {
   lambda: LambdaApi;
   logs: LogsApi;
   gust: GustRoutes;
+  /** Every path that is not one of the APIs' is an HTTP route to a function. */
+  gateway: HttpGateway;
   auth: Authenticator;
   logError: (err: unknown) => void;
 }
@@ -45,6 +51,14 @@ export function createRequestHandler(deps: ApiDeps) {
       // our answer instead of a broken pipe; the server's request timeout bounds how long.
       if (!req.complete) req.resume();
     };
+    if (!isLogs && !API_PREFIX.test(req.url ?? '/')) {
+      deps.gateway.handle(req, res).catch((err) => {
+        deps.logError(err);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
+        else res.destroy();
+      });
+      return;
+    }
     dispatch(deps, req, res, requestId, isLogs ? (target as string).slice(LOGS_TARGET.length) : null).catch(fail);
   };
 }
@@ -66,7 +80,7 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
     return sendJson(res, 200, operation(parseJsonObject(body)), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
   }
   if (path.startsWith('/gust/')) {
-    if (deps.gust.handle(req, res, path, query)) return;
+    if (deps.gust.handle(req, res, path, query, body)) return;
   } else if (await deps.lambda.handle({ req, res, body, query, requestId }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
 }

@@ -6,6 +6,7 @@ import { deploy } from './deploy.js';
 import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
+import { addRoute, listRoutes, removeRoute } from './routes.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
@@ -98,6 +99,18 @@ keys
   .command('revoke <accessKeyId>')
   .description('revoke an access key at once')
   .action((id) => revokeKey(client(), id, { json: json() }));
+
+const route = program.command('route').description('HTTP routes to functions, served on the same port');
+route
+  .command('add <method> <path> <function>')
+  .description('route METHOD (or ANY) /path, /items/{id}, /{proxy+} or $default to a function')
+  .option('--payload-format <version>', '1.0 (REST API proxy) or 2.0 (HTTP API, default)')
+  .action((method, path, fn, o) => addRoute(client(), method, path, fn, { ...o, json: json() }));
+route.command('ls').description('list routes').action(() => listRoutes(client(), { json: json() }));
+route
+  .command('rm <id>')
+  .description('remove a route')
+  .action((id) => removeRoute(client(), id, { json: json() }));
 
 const dlq = program.command('dlq').description('the built-in dead-letter store of failed async events');
 dlq

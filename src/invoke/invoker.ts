@@ -28,7 +28,7 @@ export interface InvokeRequest {
   clientContext?: string;
   /** Event only: a repeat of a key seen within the idempotency window is not queued again. */
   idempotencyKey?: string;
-  source: { kind: 'api' | 'cli' | 'async'; detail?: unknown };
+  source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
 }
 
 export interface InvokeResult {

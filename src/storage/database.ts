@@ -42,6 +42,15 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   PRIMARY KEY (function_name, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
+CREATE TABLE IF NOT EXISTS http_routes (
+  id TEXT PRIMARY KEY,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  route_shape TEXT NOT NULL UNIQUE,
+  function_name TEXT NOT NULL,
+  payload_format TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

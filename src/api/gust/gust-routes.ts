@@ -8,8 +8,11 @@ import type { FunctionRecord } from '../../control/function-record.js';
 import { GustError, invalidParameter } from '../../errors.js';
 import type { CodeStore } from '../../storage/code-store.js';
 import type { DeadLetter, DeadLetterStore } from '../../storage/dead-letter-store.js';
+import type { RouteStore } from '../../storage/route-store.js';
+import { validateRoute } from '../../triggers/http/route-table.js';
+import { randomUUID } from 'node:crypto';
 import type { Metering } from '../../telemetry/metering.js';
-import { sendJson } from '../http-io.js';
+import { parseJsonObject, sendJson } from '../http-io.js';
 
 const CODE_LINK_SECONDS = 600;
 
@@ -17,6 +20,8 @@ export interface GustRoutesDeps {
   metering: Metering;
   keys: AccessKeys;
   deadLetters: DeadLetterStore;
+  routes: RouteStore;
+  functionExists(name: string): boolean;
   /** Queues a dead letter's original event again for its function. */
   redrive(deadLetter: DeadLetter): void;
   code: CodeStore;
@@ -39,7 +44,8 @@ export class GustRoutes {
     return method === 'GET' && (path === '/gust/health' || path.startsWith('/gust/code/'));
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer): boolean {
+    if (path === '/gust/routes' || path.startsWith('/gust/routes/')) return this.httpRoutes(req, res, path, body);
     if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
     if (path === '/gust/dead-letters' || path.startsWith('/gust/dead-letters/')) return this.deadLetters(req, res, path, query);
     if (req.method !== 'GET') return false;
@@ -76,6 +82,31 @@ export class GustRoutes {
       }
       keys.revoke(id);
       sendJson(res, 200, { revoked: id });
+    } else return false;
+    return true;
+  }
+
+  /** HTTP routes: list, add ({method, path, function, payloadFormat}), remove by id. */
+  private httpRoutes(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): boolean {
+    const { routes } = this.deps;
+    if (req.method === 'GET' && path === '/gust/routes') {
+      sendJson(res, 200, { routes: routes.all() });
+    } else if (req.method === 'POST' && path === '/gust/routes') {
+      const input = parseJsonObject(body);
+      const method = String(input.method ?? 'ANY').toUpperCase();
+      const routePath = String(input.path ?? '');
+      const functionName = String(input.function ?? '');
+      const payloadFormat = String(input.payloadFormat ?? '2.0');
+      if (payloadFormat !== '1.0' && payloadFormat !== '2.0') throw invalidParameter(`payloadFormat must be 1.0 or 2.0; got '${payloadFormat.slice(0, 10)}'.`);
+      if (!this.deps.functionExists(functionName)) throw new GustError('ResourceNotFoundException', `Function not found: ${functionName.slice(0, 100)}`);
+      const shape = validateRoute(method, routePath);
+      const route = { id: randomUUID().slice(0, 8), method, path: routePath, functionName, payloadFormat: payloadFormat as '1.0' | '2.0' };
+      if (!routes.add(route, shape)) throw new GustError('ResourceConflictException', `A route ${method} ${routePath} (or one matching the same requests) already exists.`);
+      sendJson(res, 201, route);
+    } else if (req.method === 'DELETE' && path.startsWith('/gust/routes/')) {
+      const id = path.slice('/gust/routes/'.length);
+      if (!routes.remove(id)) throw new GustError('ResourceNotFoundException', `No route ${id.slice(0, 40)}.`);
+      sendJson(res, 200, { removed: id });
     } else return false;
     return true;
   }
