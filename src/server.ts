@@ -26,6 +26,8 @@ import { openDatabases } from './storage/database.js';
 import { ReservationStore } from './storage/reservation-store.js';
 import { RouteStore } from './storage/route-store.js';
 import { HttpGateway } from './triggers/http/gateway.js';
+import { FunctionUrlStore } from './storage/function-url-store.js';
+import { FunctionUrls } from './control/function-urls.js';
 import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
@@ -93,6 +95,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       keys.revokeFunctionKeys(name);
       concurrency.unreserve(name);
       eventInvokeConfigStore.delete(name);
+      functionUrlStore.delete(name);
     },
   });
   const routes = new RouteStore(dbs.metadata);
@@ -112,13 +115,22 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count(), possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0 }),
   });
   const eventInvokeConfigs = new EventInvokeConfigs(eventInvokeConfigStore, home, (name) => functionStore.get(name, '$LATEST') !== undefined);
-  const lambda = new LambdaApi({ functions, invoker, home, concurrency, eventInvokeConfigs, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
+  const functionUrlStore = new FunctionUrlStore(dbs.metadata);
+  const authenticator = config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth;
+  const lambda = new LambdaApi({ functions, invoker, home, concurrency, eventInvokeConfigs, functionUrls: new FunctionUrls(functionUrlStore), endpoint: () => endpoint, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
 
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
   // upload), checked every second.
   const server = http.createServer(
     { connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 },
-    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, gateway: new HttpGateway(routes, invoker, config.accountId, (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`)), auth: config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
+    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, gateway: new HttpGateway({
+      routes,
+      urls: functionUrlStore,
+      invoker,
+      accountId: config.accountId,
+      verifySignature: (req, body) => authenticator.verify(req, body),
+      logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
+    }), auth: authenticator, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
   );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

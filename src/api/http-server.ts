@@ -14,7 +14,7 @@ import type { LogsApi } from './logs/logs-api.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
 
 /** Path prefixes of the AWS-compatible and Gust APIs; anything else belongs to the gateway. */
-const API_PREFIX = /^\/(2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|gust)\//;
+const API_PREFIX = /^\/(2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|2021-10-31|gust)\//;
 
 const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;

@@ -51,6 +51,13 @@ CREATE TABLE IF NOT EXISTS http_routes (
   payload_format TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS function_urls (
+  url_id TEXT PRIMARY KEY,
+  function_name TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  config TEXT NOT NULL,
+  UNIQUE (function_name, qualifier)
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

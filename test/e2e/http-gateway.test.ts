@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  CreateFunctionUrlConfigCommand,
+  DeleteFunctionUrlConfigCommand,
+  GetFunctionUrlConfigCommand,
+  ListFunctionUrlConfigsCommand,
+  UpdateFunctionUrlConfigCommand,
+} from '@aws-sdk/client-lambda';
+import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient } from '../helpers/sdk.js';
@@ -101,4 +109,30 @@ test('routes are managed with gust route, and colliding routes are refused', asy
   assert.equal((await fetch(`${gust.url}/anything/at/all?mode=plain`)).status, 200, '$default catches the rest');
   await cli('route', 'rm', added.id);
   assert.equal((await fetch(`${gust.url}/anything/at/all?mode=plain`)).status, 404);
+});
+
+test('function URLs: Create/Get/Update/List/DeleteFunctionUrlConfig, AuthType NONE and AWS_IAM, CORS', async () => {
+  const lambda = lambdaClient(gust);
+  const created = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'api-v2', AuthType: 'NONE', Cors: { AllowOrigins: ['https://app.example'], AllowMethods: ['GET', 'POST'], MaxAge: 60 } }));
+  assert.match(created.FunctionUrl!, /\/lambda-url\/[0-9a-f]{32}\/$/);
+  await assert.rejects(lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'api-v2', AuthType: 'NONE' })), { name: 'ResourceConflictException' });
+  const res = await fetch(`${created.FunctionUrl}some/path?mode=plain`, { headers: { origin: 'https://app.example' } });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { plain: true, path: '/some/path' });
+  assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
+  const preflight = await fetch(`${created.FunctionUrl}x`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET,POST');
+  assert.equal(preflight.headers.get('access-control-max-age'), '60');
+  const other = await fetch(`${created.FunctionUrl}?mode=plain`, { headers: { origin: 'https://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+
+  await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'api-v2', AuthType: 'AWS_IAM' }));
+  assert.equal((await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'api-v2' }))).AuthType, 'AWS_IAM');
+  assert.equal((await fetch(`${created.FunctionUrl}?mode=plain`)).status, 403, 'unsigned is refused');
+  const url = `${created.FunctionUrl}?mode=plain`;
+  const signed = await fetch(url, { headers: signRequest({ method: 'GET', url, headers: {}, body: '', ...gust.credentials, region: 'us-east-1', service: 'lambda' }) });
+  assert.equal(signed.status, 200, 'signed with SigV4 is served');
+  assert.equal((await lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: 'api-v2' }))).FunctionUrlConfigs?.length, 1);
+  await lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: 'api-v2' }));
+  assert.equal((await fetch(url)).status, 404);
 });

@@ -7,6 +7,7 @@ import { parseFunctionName, type FunctionRef } from '../../control/function-name
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
 import type { Concurrency } from '../../invoke/concurrency.js';
 import { eventInvokeConfigShape, type EventInvokeConfigs } from '../../control/event-invoke-configs.js';
+import { functionUrlShape, type FunctionUrls } from '../../control/function-urls.js';
 import type { InvocationType, Invoker } from '../../invoke/invoker.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
@@ -19,6 +20,8 @@ export interface LambdaApiDeps {
   home: { region: string; accountId: string };
   concurrency: Concurrency;
   eventInvokeConfigs: EventInvokeConfigs;
+  functionUrls: FunctionUrls;
+  endpoint(): string;
   arnOf(name: string, qualifier?: string): string;
   /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
   codeLocation(fn: FunctionRecord): string;
@@ -54,6 +57,8 @@ export class LambdaApi {
     }
     const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
     if (concurrencyPath) return this.concurrency(ctx, method, concurrencyPath[1], this.ref(decodeSegment(concurrencyPath[2])));
+    const urlPath = /^\/2021-10-31\/functions\/([^/]+)\/(url|urls)\/?$/.exec(path);
+    if (urlPath) return this.functionUrl(ctx, method, this.ref(decodeSegment(urlPath[1]), ctx.query.get('Qualifier') ?? undefined), urlPath[2] === 'urls');
     const eventConfigPath = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/.exec(path);
     if (eventConfigPath) return this.eventInvokeConfig(ctx, method, this.ref(decodeSegment(eventConfigPath[1]), ctx.query.get('Qualifier') ?? undefined), Boolean(eventConfigPath[2]));
     const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|code|invocations))?\/?)?$/.exec(path);
@@ -156,6 +161,29 @@ export class LambdaApi {
       return this.reply(ctx, 204, undefined);
     }
     return false;
+  }
+
+  /** Create, Get, Update, Delete and ListFunctionUrlConfig(s) (2021-10-31). */
+  private functionUrl(ctx: Ctx, method: string, ref: FunctionRef, list: boolean) {
+    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const urls = this.deps.functionUrls;
+    const qualifier = ref.qualifier ?? LATEST;
+    const shape = (u: Parameters<typeof functionUrlShape>[0]) =>
+      functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier));
+    if (list) return method === 'GET' ? this.reply(ctx, 200, { FunctionUrlConfigs: urls.list(fn.name).map(shape) }) : false;
+    switch (method) {
+      case 'POST':
+        return this.reply(ctx, 201, shape(urls.create(fn.name, qualifier, this.jsonBody(ctx))));
+      case 'GET':
+        return this.reply(ctx, 200, shape(urls.get(fn.name, qualifier)));
+      case 'PUT':
+        return this.reply(ctx, 200, shape(urls.update(fn.name, qualifier, this.jsonBody(ctx))));
+      case 'DELETE':
+        urls.delete(fn.name, qualifier);
+        return this.reply(ctx, 204, undefined);
+      default:
+        return false;
+    }
   }
 
   /** Put, Update, Get, Delete and ListFunctionEventInvokeConfig(s) (2019-09-25). */

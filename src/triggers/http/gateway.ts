@@ -1,21 +1,34 @@
-// The HTTP gateway: a request to a route becomes an API Gateway event, goes through invoke()
-// like every trigger, and the function's result becomes the HTTP response. Failures answer as
-// API Gateway answers them: 502 for a function error or a malformed result, 504 for a timeout,
-// 429 when throttled, 413 for a body over the limit, 404 when no route matches.
+// The HTTP gateway: a request to a route or to a function URL becomes an API Gateway event, goes
+// through invoke() like every trigger, and the function's result becomes the HTTP response.
+// Failures answer as API Gateway answers them: 502 for a function error or a malformed result,
+// 504 for a timeout, 429 when throttled, 413 for a body over the limit, 404 when nothing matches.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../../errors.js';
 import type { Invoker } from '../../invoke/invoker.js';
+import type { FunctionUrl, FunctionUrlStore } from '../../storage/function-url-store.js';
 import type { RouteStore } from '../../storage/route-store.js';
+import { corsHeaders, preflightHeaders } from './cors.js';
 import { eventV1, eventV2 } from './gateway-events.js';
 import { responseV1, responseV2, type HttpResponse } from './gateway-responses.js';
-import { findRoute } from './route-table.js';
+import { findRoute, type Route } from './route-table.js';
 
 /** The event, with headers and base64, must fit Lambda's 6 MB synchronous payload. */
 const MAX_BODY = 6 * 1024 * 1024 - 64 * 1024;
+const URL_PREFIX = /^\/lambda-url\/([0-9a-f]{32})(\/.*)?$/;
 
-function message(res: ServerResponse, status: number, text: string) {
+export interface GatewayDeps {
+  routes: RouteStore;
+  urls: FunctionUrlStore;
+  invoker: Invoker;
+  accountId: string;
+  /** SigV4 check for AWS_IAM function URLs; throws the AWS error when it fails. */
+  verifySignature(req: IncomingMessage, body: Buffer): void;
+  logError(err: unknown): void;
+}
+
+function message(res: ServerResponse, status: number, text: string, headers: [string, string][] = []) {
   const body = JSON.stringify({ message: text });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, [...headers, ['content-type', 'application/json'], ['content-length', String(Buffer.byteLength(body))]].flat());
   res.end(body);
 }
 
@@ -37,50 +50,78 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 }
 
 export class HttpGateway {
-  constructor(
-    private readonly routes: RouteStore,
-    private readonly invoker: Invoker,
-    private readonly accountId: string,
-    private readonly logError: (err: unknown) => void,
-  ) {}
+  constructor(private readonly deps: GatewayDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    const match = findRoute(this.routes.all(), req.method ?? 'GET', path);
+    const functionUrl = URL_PREFIX.exec(path);
+    if (functionUrl) return this.functionUrl(req, res, functionUrl[1], functionUrl[2] ?? '/', rawQuery);
+    const match = findRoute(this.deps.routes.all(), req.method ?? 'GET', path);
     if (!match) {
       req.resume();
       return message(res, 404, 'Not Found');
     }
     const body = await readBody(req);
     if (body === null) return message(res, 413, 'Request Entity Too Large');
-    const g = { req, route: match.route, pathParameters: match.pathParameters, path, rawQuery, body, accountId: this.accountId };
-    const event = match.route.payloadFormat === '1.0' ? eventV1(g) : eventV2(g);
+    return this.invoke(req, res, match.route, match.pathParameters, path, rawQuery, body, []);
+  }
 
+  private async functionUrl(req: IncomingMessage, res: ServerResponse, urlId: string, path: string, rawQuery: string) {
+    const config: FunctionUrl | undefined = this.deps.urls.byUrlId(urlId);
+    if (!config) {
+      req.resume();
+      return message(res, 404, 'Not Found');
+    }
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && config.cors && req.headers['access-control-request-method']) {
+      req.resume();
+      res.writeHead(200, preflightHeaders(config.cors, origin).flat());
+      res.end();
+      return;
+    }
+    const cors = config.cors ? corsHeaders(config.cors, origin) : [];
+    const body = await readBody(req);
+    if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
+    if (config.authType === 'AWS_IAM') {
+      try {
+        this.deps.verifySignature(req, body);
+      } catch (err) {
+        return message(res, 403, err instanceof GustError ? err.message : 'Forbidden', cors);
+      }
+    }
+    const route: Route = { id: urlId, method: 'ANY', path: '$default', functionName: config.qualifier === '$LATEST' ? config.functionName : `${config.functionName}:${config.qualifier}`, payloadFormat: '2.0' };
+    return this.invoke(req, res, route, {}, path, rawQuery, body, cors);
+  }
+
+  private async invoke(req: IncomingMessage, res: ServerResponse, route: Route, pathParameters: Record<string, string>, path: string, rawQuery: string, body: Buffer, extraHeaders: [string, string][]) {
+    const g = { req, route, pathParameters, path, rawQuery, body, accountId: this.deps.accountId };
+    const event = route.payloadFormat === '1.0' ? eventV1(g) : eventV2(g);
+    const [functionName, qualifier] = route.functionName.split(':');
     let result;
     try {
-      result = await this.invoker.invoke({ functionName: match.route.functionName, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' } });
+      result = await this.deps.invoker.invoke({ functionName, qualifier, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' } });
     } catch (err) {
-      if (err instanceof GustError && err.code === 'TooManyRequestsException') return message(res, 429, 'Too Many Requests');
-      if (err instanceof GustError && err.code === 'RequestTooLargeException') return message(res, 413, 'Request Entity Too Large');
-      if (!(err instanceof GustError)) this.logError(err);
-      return message(res, 502, 'Internal server error');
+      if (err instanceof GustError && err.code === 'TooManyRequestsException') return message(res, 429, 'Too Many Requests', extraHeaders);
+      if (err instanceof GustError && err.code === 'RequestTooLargeException') return message(res, 413, 'Request Entity Too Large', extraHeaders);
+      if (!(err instanceof GustError)) this.deps.logError(err);
+      return message(res, 502, 'Internal server error', extraHeaders);
     }
     if (result.functionError) {
       const timedOut = /"errorType":"Sandbox.Timedout"/.test(result.payload?.toString('utf8') ?? '');
-      return timedOut ? message(res, 504, 'Endpoint request timed out') : message(res, 502, 'Internal server error');
+      return timedOut ? message(res, 504, 'Endpoint request timed out', extraHeaders) : message(res, 502, 'Internal server error', extraHeaders);
     }
     let value: unknown;
     try {
       value = JSON.parse(result.payload?.toString('utf8') ?? 'null');
     } catch {
-      return message(res, 502, 'Internal server error');
+      return message(res, 502, 'Internal server error', extraHeaders);
     }
-    const mapped: HttpResponse | null = match.route.payloadFormat === '1.0' ? responseV1(value) : responseV2(value);
-    if (!mapped) return message(res, 502, 'Internal server error');
-    const headers: [string, string][] = [...mapped.headers, ['content-length', String(mapped.body.length)]];
+    const mapped: HttpResponse | null = route.payloadFormat === '1.0' ? responseV1(value) : responseV2(value);
+    if (!mapped) return message(res, 502, 'Internal server error', extraHeaders);
+    const headers: [string, string][] = [...mapped.headers, ...extraHeaders, ['content-length', String(mapped.body.length)]];
     res.writeHead(mapped.statusCode, headers.flat());
     res.end(req.method === 'HEAD' ? undefined : mapped.body);
   }
