@@ -63,6 +63,25 @@ try {
   console.log(`                              gust     ${fmt(gust10)}`);
   console.log(`  throughput vs baseline: ${((gust10.rps / base10.rps) * 100).toFixed(1)} % (target ≥ 40 %)`);
 
+  // HTTP gateway: a route to the same hello-world, unsigned as browsers and curl send it.
+  await new Promise<void>((resolve, reject) => {
+    const url = `${gust.url}/gust/routes`;
+    const body = JSON.stringify({ method: 'GET', path: '/hello', function: 'bench-hello' });
+    fetch(url, { method: 'POST', body, headers: signRequest({ method: 'POST', url, headers: {}, body, ...gust.credentials, region: 'us-east-1', service: 'lambda' }) }).then(
+      (r) => (r.ok ? resolve() : reject(new Error(`route: ${r.status}`))),
+      reject,
+    );
+  });
+  const gatewaySpec: RequestSpec = { url: new URL(`${gust.url}/hello`), method: 'GET', body: Buffer.alloc(0), headers: () => ({}) };
+  const plainBase: RequestSpec = { url: new URL(baseline.url), method: 'GET', body: Buffer.alloc(0), headers: () => ({}) };
+  for (const c of [1, 50]) {
+    const n = c === 1 ? N1 : N10;
+    const base = await load(plainBase, c, n);
+    const gw = await load(gatewaySpec, c, n);
+    console.log(`HTTP gateway, concurrency ${c}:`.padEnd(30) + `baseline ${fmt(base)}`);
+    console.log(''.padEnd(30) + `gust     ${fmt(gw)}  (${((gw.rps / base.rps) * 100).toFixed(1)} % of baseline)`);
+  }
+
   const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
   const node = await coldStarts(lambda, 'nodejs20.x', 'bench-hello', 'index.handler', rounds);
   const python = await coldStarts(lambda, 'python3.11', 'bench-hello-python', 'app.handler', rounds);
