@@ -1,18 +1,21 @@
-// Assembles a running Gust from its parts: storage, sandbox driver, pool, invoker, async worker
-// and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
+// Assembles a running Gust from its parts: sandbox driver, storage, pool, invoker, async worker,
+// the control plane and the HTTP APIs. Tests and `gust up` both start Gust through startGust().
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { noAuth, sigV4Authenticator } from './api/authenticator.js';
-import { createRequestHandler } from './api/http-server.js';
 import { GustRoutes } from './api/gust/gust-routes.js';
+import { createRequestHandler } from './api/http-server.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
 import { LogsApi } from './api/logs/logs-api.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { functionArn } from './control/function-names.js';
+import { LATEST } from './control/function-record.js';
+import { FunctionUrls } from './control/function-urls.js';
 import { Functions } from './control/functions.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
@@ -23,17 +26,15 @@ import { ProcessDriver } from './sandbox/process-driver.js';
 import { AsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
-import { ReservationStore } from './storage/reservation-store.js';
-import { RouteStore } from './storage/route-store.js';
-import { HttpGateway } from './triggers/http/gateway.js';
-import { FunctionUrlStore } from './storage/function-url-store.js';
-import { FunctionUrls } from './control/function-urls.js';
 import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
-import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { FunctionStore } from './storage/function-store.js';
+import { FunctionUrlStore } from './storage/function-url-store.js';
+import { ReservationStore } from './storage/reservation-store.js';
+import { RouteStore } from './storage/route-store.js';
 import { LogStore } from './telemetry/log-store.js';
 import { Metering } from './telemetry/metering.js';
+import { HttpGateway } from './triggers/http/gateway.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -45,26 +46,33 @@ export interface RunningGust {
 }
 
 export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
+  // Sandbox: refuses to start (before anything is written) if the isolation asked for is missing.
   const instanceGroup = createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12);
   const driver = new ProcessDriver(config.sandbox, config.memoryEnforcement, `gust/${instanceGroup}`);
+  driver.cleanup();
   // Short, so that socket paths stay under the 108-byte limit whatever the data directory is.
   const socketDir = path.join('/run/gust', instanceGroup);
-  driver.cleanup();
-  const dbs = openDatabases(config.dataDir);
   const home = { region: config.region, accountId: config.accountId };
   const arnOf = (name: string, qualifier?: string) => functionArn(home, name, qualifier);
+  let endpoint = '';
 
+  // Storage.
+  const dbs = openDatabases(config.dataDir);
   const keys = new AccessKeys(dbs.metadata);
   const accessKey = keys.ensureDefault();
   writeCredentialFiles(config.dataDir, accessKey, config.region);
-
   const functionStore = new FunctionStore(dbs.metadata);
+  const functionExists = (name: string) => functionStore.get(name, LATEST) !== undefined;
   const code = new CodeStore(config.dataDir);
   const logs = new LogStore(dbs.telemetry);
   const metering = new Metering(dbs.telemetry, config);
   const asyncEvents = new AsyncEventStore(dbs.metadata);
-  let endpoint = '';
+  const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
+  const deadLetters = new DeadLetterStore(dbs.metadata);
+  const functionUrlStore = new FunctionUrlStore(dbs.metadata);
+  const routes = new RouteStore(dbs.metadata);
 
+  // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     prepare: async (fn) => ({
@@ -75,11 +83,18 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
     }),
   });
-  let worker: AsyncWorker | undefined;
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
-  const invoker = new Invoker({ functions: functionStore, pool, concurrency, metering, asyncEvents, arnOf, idempotencyWindowMs: config.idempotencyWindowSeconds * 1000, onEventQueued: () => worker?.wake() });
-  const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
-  const deadLetters = new DeadLetterStore(dbs.metadata);
+  let worker: AsyncWorker | undefined;
+  const invoker = new Invoker({
+    functions: functionStore,
+    pool,
+    concurrency,
+    metering,
+    asyncEvents,
+    arnOf,
+    idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
+    onEventQueued: () => worker?.wake(),
+  });
   worker = new AsyncWorker({
     store: asyncEvents,
     invoker,
@@ -91,20 +106,32 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     retryDelayMs: config.asyncRetryDelaySeconds * 1000,
     log,
   });
-  const functions = new Functions({ store: functionStore, code, pool, accountId: config.accountId, arnOf, networkOffSupported: driver.supportsNetworkOff(), onCreated: (name) => keys.forFunction(name), onDeleted: (name) => {
+
+  // Control: the function lifecycle and what hangs off a function.
+  const functions = new Functions({
+    store: functionStore,
+    code,
+    pool,
+    accountId: config.accountId,
+    arnOf,
+    networkOffSupported: driver.supportsNetworkOff(),
+    onCreated: (name) => keys.forFunction(name),
+    onDeleted: (name) => {
       keys.revokeFunctionKeys(name);
       concurrency.unreserve(name);
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
     },
   });
-  const routes = new RouteStore(dbs.metadata);
+
+  // The HTTP APIs.
+  const authenticator = config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth;
   const gust = new GustRoutes({
     metering,
     keys,
     deadLetters,
     routes,
-    functionExists: (name) => functionStore.get(name, '$LATEST') !== undefined,
+    functionExists,
     redrive: (d) => {
       asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
       worker?.wake();
@@ -112,26 +139,43 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
-    status: () => ({ concurrentExecutions: concurrency.running, instances: pool.instanceCounts(), queuedAsyncEvents: asyncEvents.count(), possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0 }),
+    status: () => ({
+      concurrentExecutions: concurrency.running,
+      instances: pool.instanceCounts(),
+      queuedAsyncEvents: asyncEvents.count(),
+      possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
+    }),
   });
-  const eventInvokeConfigs = new EventInvokeConfigs(eventInvokeConfigStore, home, (name) => functionStore.get(name, '$LATEST') !== undefined);
-  const functionUrlStore = new FunctionUrlStore(dbs.metadata);
-  const authenticator = config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth;
-  const lambda = new LambdaApi({ functions, invoker, home, concurrency, eventInvokeConfigs, functionUrls: new FunctionUrls(functionUrlStore), endpoint: () => endpoint, arnOf, codeLocation: (fn) => gust.codeLocation(fn) });
-
+  const lambda = new LambdaApi({
+    functions,
+    invoker,
+    home,
+    concurrency,
+    eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists),
+    functionUrls: new FunctionUrls(functionUrlStore),
+    endpoint: () => endpoint,
+    arnOf,
+    codeLocation: (fn) => gust.codeLocation(fn),
+  });
+  const gateway = new HttpGateway({
+    routes,
+    urls: functionUrlStore,
+    invoker,
+    accountId: config.accountId,
+    verifySignature: (req, body) => authenticator.verify(req, body),
+    logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
+  });
+  const handler = createRequestHandler({
+    lambda,
+    logs: new LogsApi(logs, home),
+    gust,
+    gateway,
+    auth: authenticator,
+    logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`),
+  });
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
   // upload), checked every second.
-  const server = http.createServer(
-    { connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 },
-    createRequestHandler({ lambda, logs: new LogsApi(logs, home), gust, gateway: new HttpGateway({
-      routes,
-      urls: functionUrlStore,
-      invoker,
-      accountId: config.accountId,
-      verifySignature: (req, body) => authenticator.verify(req, body),
-      logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
-    }), auth: authenticator, logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`) }),
-  );
+  const server = http.createServer({ connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 }, handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
