@@ -97,6 +97,8 @@ test('errors as API Gateway answers them: 502, 504, 404, and 502 for a malformed
   assert.deepEqual(await missing.json(), { message: 'Not Found' });
   const wrongMethod = await fetch(`${gust.url}/items/1`, { method: 'DELETE' });
   assert.equal(wrongMethod.status, 404);
+  const huge = await fetch(`${gust.url}/files/big`, { method: 'POST', body: Buffer.alloc(7 * 1024 * 1024, 0x61), headers: { 'content-type': 'text/plain' } });
+  assert.equal(huge.status, 413);
 });
 
 test('routes are managed with gust route, and colliding routes are refused', async () => {

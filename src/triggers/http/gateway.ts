@@ -3,6 +3,7 @@
 // Failures answer as API Gateway answers them: 502 for a function error or a malformed result,
 // 504 for a timeout, 429 when throttled, 413 for a body over the limit, 404 when nothing matches.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../../api/http-io.js';
 import { GustError } from '../../errors.js';
 import type { Invoker } from '../../invoke/invoker.js';
 import type { FunctionUrl, FunctionUrlStore } from '../../storage/function-url-store.js';
@@ -32,21 +33,14 @@ function message(res: ServerResponse, status: number, text: string, headers: [st
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The body, or null when it is over the limit (the rest is drained, not read). */
+async function readBodyWithin(req: IncomingMessage): Promise<Buffer | null> {
+  try {
+    return await readBody(req, MAX_BODY, 'Request Entity Too Large');
+  } catch (err) {
+    if (err instanceof GustError && err.code === 'RequestTooLargeException') return null;
+    throw err;
+  }
 }
 
 export class HttpGateway {
@@ -64,7 +58,7 @@ export class HttpGateway {
       req.resume();
       return message(res, 404, 'Not Found');
     }
-    const body = await readBody(req);
+    const body = await readBodyWithin(req);
     if (body === null) return message(res, 413, 'Request Entity Too Large');
     return this.invoke(req, res, match.route, match.pathParameters, path, rawQuery, body, []);
   }
@@ -83,7 +77,7 @@ export class HttpGateway {
       return;
     }
     const cors = config.cors ? corsHeaders(config.cors, origin) : [];
-    const body = await readBody(req);
+    const body = await readBodyWithin(req);
     if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
     if (config.authType === 'AWS_IAM') {
       try {
