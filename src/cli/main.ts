@@ -6,7 +6,7 @@ import { deploy } from './deploy.js';
 import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
-import { addRoute, listRoutes, removeRoute } from './routes.js';
+import { addRoute, listRoutes, removeRoute, setRoutesCors } from './routes.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
@@ -107,6 +107,15 @@ route
   .option('--payload-format <version>', '1.0 (REST API proxy) or 2.0 (HTTP API, default)')
   .action((method, path, fn, o) => addRoute(client(), method, path, fn, { ...o, json: json() }));
 route.command('ls').description('list routes').action(() => listRoutes(client(), { json: json() }));
+route
+  .command('cors')
+  .description('CORS for all routes: allowed origins, methods and headers, or --off')
+  .option('--allow-origin <origin...>', 'origins (default *)')
+  .option('--allow-method <method...>', 'methods')
+  .option('--allow-header <header...>', 'request headers')
+  .option('--max-age <seconds>', 'how long browsers may cache the preflight')
+  .option('--off', 'remove the CORS configuration')
+  .action((o) => setRoutesCors(client(), { ...o, json: json() }));
 route
   .command('rm <id>')
   .description('remove a route')

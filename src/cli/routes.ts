@@ -25,3 +25,20 @@ export async function removeRoute(client: GustClient, id: string, opts: OutputOp
   if (opts.json) printJson({ removed: id });
   else process.stdout.write(`Removed route ${id}\n`);
 }
+
+export async function setRoutesCors(client: GustClient, opts: OutputOptions & { allowOrigin?: string[]; allowMethod?: string[]; allowHeader?: string[]; maxAge?: string; off?: boolean }): Promise<void> {
+  const cors = opts.off
+    ? (await client.request('DELETE', '/gust/routes/cors')).json()
+    : (
+        await client.request('PUT', '/gust/routes/cors', {
+          body: JSON.stringify({
+            AllowOrigins: opts.allowOrigin ?? ['*'],
+            ...(opts.allowMethod ? { AllowMethods: opts.allowMethod } : {}),
+            ...(opts.allowHeader ? { AllowHeaders: opts.allowHeader } : {}),
+            ...(opts.maxAge ? { MaxAge: Number(opts.maxAge) } : {}),
+          }),
+        })
+      ).json();
+  if (opts.json) return printJson(cors);
+  process.stdout.write(cors.Cors ? `CORS for routes: ${JSON.stringify(cors.Cors)}\n` : 'CORS for routes: off\n');
+}

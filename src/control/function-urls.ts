@@ -7,7 +7,8 @@ import type { Cors, FunctionUrl, FunctionUrlStore } from '../storage/function-ur
 
 const isoNow = () => new Date().toISOString();
 
-function parseCors(value: unknown): Cors | undefined {
+/** A CORS configuration in Lambda's shape (AllowOrigins, AllowMethods, …), validated. */
+export function parseCors(value: unknown): Cors | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter('Cors must be an object.');
   const c = value as Record<string, unknown>;

@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS function_urls (
   config TEXT NOT NULL,
   UNIQUE (function_name, qualifier)
 );
+CREATE TABLE IF NOT EXISTS gateway_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

@@ -1,6 +1,7 @@
 // HTTP routes in metadata.db, cached in memory: every gateway request looks them up.
 import type { Route } from '../triggers/http/route-table.js';
 import type { Db } from './database.js';
+import type { Cors } from './function-url-store.js';
 
 interface Row {
   id: string;
@@ -12,9 +13,23 @@ interface Row {
 
 export class RouteStore {
   private routes: Route[];
+  private corsConfig: Cors | undefined;
 
   constructor(private readonly db: Db) {
     this.routes = this.load();
+    const row = db.prepare<[], { value: string }>("SELECT value FROM gateway_settings WHERE key = 'cors'").get();
+    this.corsConfig = row ? (JSON.parse(row.value) as Cors) : undefined;
+  }
+
+  /** The CORS configuration of the routes' API, if any. */
+  cors(): Cors | undefined {
+    return this.corsConfig;
+  }
+
+  setCors(cors: Cors | undefined): void {
+    if (cors) this.db.prepare("INSERT OR REPLACE INTO gateway_settings (key, value) VALUES ('cors', ?)").run(JSON.stringify(cors));
+    else this.db.prepare("DELETE FROM gateway_settings WHERE key = 'cors'").run();
+    this.corsConfig = cors;
   }
 
   private load(): Route[] {

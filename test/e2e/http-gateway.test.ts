@@ -113,6 +113,22 @@ test('routes are managed with gust route, and colliding routes are refused', asy
   assert.equal((await fetch(`${gust.url}/anything/at/all?mode=plain`)).status, 404);
 });
 
+test('CORS for the routes: preflight answered, allowed origins echoed, others not', async () => {
+  await cli('route', 'cors', '--allow-origin', 'https://app.example', '--allow-method', 'GET', 'POST', '--max-age', '300');
+  const preflight = await fetch(`${gust.url}/items/1`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example');
+  assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET,POST');
+  assert.equal(preflight.headers.get('access-control-max-age'), '300');
+  const allowed = await fetch(`${gust.url}/items/1?mode=plain`, { headers: { origin: 'https://app.example' } });
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
+  const other = await fetch(`${gust.url}/items/1?mode=plain`, { headers: { origin: 'https://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+  await cli('route', 'cors', '--off');
+  const off = await fetch(`${gust.url}/items/1?mode=plain`, { headers: { origin: 'https://app.example' } });
+  assert.equal(off.headers.get('access-control-allow-origin'), null);
+});
+
 test('function URLs: Create/Get/Update/List/DeleteFunctionUrlConfig, AuthType NONE and AWS_IAM, CORS', async () => {
   const lambda = lambdaClient(gust);
   const created = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'api-v2', AuthType: 'NONE', Cors: { AllowOrigins: ['https://app.example'], AllowMethods: ['GET', 'POST'], MaxAge: 60 } }));

@@ -10,6 +10,7 @@ import type { CodeStore } from '../../storage/code-store.js';
 import type { DeadLetter, DeadLetterStore } from '../../storage/dead-letter-store.js';
 import type { RouteStore } from '../../storage/route-store.js';
 import { validateRoute } from '../../triggers/http/route-table.js';
+import { parseCors } from '../../control/function-urls.js';
 import { randomUUID } from 'node:crypto';
 import type { Metering } from '../../telemetry/metering.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
@@ -89,6 +90,13 @@ export class GustRoutes {
   /** HTTP routes: list, add ({method, path, function, payloadFormat}), remove by id. */
   private httpRoutes(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): boolean {
     const { routes } = this.deps;
+    if (path === '/gust/routes/cors') {
+      if (req.method === 'PUT') routes.setCors(parseCors(parseJsonObject(body)));
+      else if (req.method === 'DELETE') routes.setCors(undefined);
+      else if (req.method !== 'GET') return false;
+      sendJson(res, 200, { Cors: routes.cors() ?? null });
+      return true;
+    }
     if (req.method === 'GET' && path === '/gust/routes') {
       sendJson(res, 200, { routes: routes.all() });
     } else if (req.method === 'POST' && path === '/gust/routes') {

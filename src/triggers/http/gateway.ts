@@ -54,13 +54,22 @@ export class HttpGateway {
     const functionUrl = URL_PREFIX.exec(path);
     if (functionUrl) return this.functionUrl(req, res, functionUrl[1], functionUrl[2] ?? '/', rawQuery);
     const match = findRoute(this.deps.routes.all(), req.method ?? 'GET', path);
+    const cors = this.deps.routes.cors();
+    // A preflight is answered by the API's CORS configuration unless a route takes OPTIONS itself.
+    if (cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] && match?.route.method !== 'OPTIONS') {
+      req.resume();
+      res.writeHead(204, preflightHeaders(cors, req.headers.origin).flat());
+      res.end();
+      return;
+    }
+    const corsOnResponse = cors ? corsHeaders(cors, req.headers.origin) : [];
     if (!match) {
       req.resume();
-      return message(res, 404, 'Not Found');
+      return message(res, 404, 'Not Found', corsOnResponse);
     }
     const body = await readBodyWithin(req);
-    if (body === null) return message(res, 413, 'Request Entity Too Large');
-    return this.invoke(req, res, match.route, match.pathParameters, path, rawQuery, body, []);
+    if (body === null) return message(res, 413, 'Request Entity Too Large', corsOnResponse);
+    return this.invoke(req, res, match.route, match.pathParameters, path, rawQuery, body, corsOnResponse);
   }
 
   private async functionUrl(req: IncomingMessage, res: ServerResponse, urlId: string, path: string, rawQuery: string) {
