@@ -1,6 +1,7 @@
 // `npm run bench`: Gust's invoke path against a bare node:http baseline in the same run, and
 // cold starts for Node and Python. Prints figures and ratios; never fails on a timing.
 import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { CreateFunctionCommand, InvokeCommand, DeleteFunctionCommand } from '@aws-sdk/client-lambda';
 import { signRequest } from '../src/api/sigv4.js';
 import { fixtureZip } from '../test/helpers/fixtures.js';
@@ -31,6 +32,65 @@ async function coldStarts(lambda: ReturnType<typeof lambdaClient>, runtime: stri
     await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
   }
   return times.sort((a, b) => a - b);
+}
+
+/** Async invokes: events accepted per second, completed per second, and accept → start delay. */
+async function asyncBench(gust: Awaited<ReturnType<typeof startGust>>) {
+  const events = Number(process.env.BENCH_ASYNC_EVENTS ?? 2000);
+  const url = new URL(`${gust.url}/2015-03-31/functions/bench-hello/invocations`);
+  const body = Buffer.from('{}');
+  const acceptedAt = new Map<string, number>();
+  const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 10 });
+  const send = () =>
+    new Promise<void>((resolve, reject) => {
+      const sentAt = Date.now();
+      const headers = { 'x-amz-invocation-type': 'Event', ...signRequest({ method: 'POST', url: url.href, headers: { 'x-amz-invocation-type': 'Event' }, body, ...gust.credentials, region: 'us-east-1', service: 'lambda' }) };
+      const req = agentRequest(url, headers, agent, (status, id) => {
+        if (status !== 202) return reject(new Error(`async invoke: ${status}`));
+        acceptedAt.set(id, sentAt);
+        resolve();
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const started = performance.now();
+  const startedEpoch = Date.now();
+  let left = events;
+  await Promise.all(Array.from({ length: 10 }, async () => {
+    while (left-- > 0) await send();
+  }));
+  const acceptSeconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  // Started: every request id has its START line in the function's log group (delay measured
+  // from when the request was sent: an event may start before its 202 reaches the client).
+  const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const logs = new CloudWatchLogsClient({ endpoint: gust.url, region: 'us-east-1', credentials: gust.credentials });
+  const startedAt = new Map<string, number>();
+  for (;;) {
+    startedAt.clear();
+    let nextToken: string | undefined;
+    do {
+      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/bench-hello', filterPattern: '"START RequestId"', nextToken }));
+      for (const e of page.events ?? []) {
+        const id = /START RequestId: (\S+)/.exec(e.message ?? '')?.[1];
+        if (id && acceptedAt.has(id)) startedAt.set(id, e.timestamp!);
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    if (startedAt.size >= acceptedAt.size) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const completeSeconds = (Math.max(...startedAt.values()) - startedEpoch) / 1000;
+  const delays = [...startedAt].map(([id, t]) => t - acceptedAt.get(id)!).sort((a, b) => a - b);
+  console.log(`async invoke, ${events} events:   accepted ${(events / acceptSeconds).toFixed(0)}/s, all started within ${completeSeconds.toFixed(2)} s (${(events / completeSeconds).toFixed(0)}/s)`);
+  console.log(`  accept → start delay: p50 ${delays[Math.floor(delays.length / 2)]} ms, p99 ${delays[Math.floor(delays.length * 0.99)]} ms`);
+}
+
+function agentRequest(url: URL, headers: Record<string, string>, agent: import('node:http').Agent, done: (status: number, requestId: string) => void) {
+  return httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': '2' } }, (res) => {
+    res.resume();
+    res.on('end', () => done(res.statusCode ?? 0, String(res.headers['x-amzn-requestid'])));
+  });
 }
 
 const N1 = Number(process.env.BENCH_REQUESTS_C1 ?? 3000);
@@ -81,6 +141,8 @@ try {
     console.log(`HTTP gateway, concurrency ${c}:`.padEnd(30) + `baseline ${fmt(base)}`);
     console.log(''.padEnd(30) + `gust     ${fmt(gw)}  (${((gw.rps / base.rps) * 100).toFixed(1)} % of baseline)`);
   }
+
+  await asyncBench(gust);
 
   const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
   const node = await coldStarts(lambda, 'nodejs20.x', 'bench-hello', 'index.handler', rounds);
