@@ -1,82 +1,122 @@
-// AWS Signature Version 4, both sides: signing for Gust's own CLI, verification for every
-// AWS-compatible API Gust serves (header and query-string forms, 15-minute clock skew,
-// payload hash), with the error codes the SDKs expect.
+// AWS Signature Version 4, both sides: signRequest() for Gust's own CLI, verifyRequest() for every
+// AWS-compatible API Gust serves (Authorization header and presigned-URL forms), failing with the
+// error codes and messages AWS clients know.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const MAX_SKEW_MS = 15 * 60 * 1000;
+const SKEW_MS = 15 * 60 * 1000;
+const MAX_PRESIGNED_SECONDS = 604_800;
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const STREAMING_UNSIGNED_PAYLOAD = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+/** S3 signs the path as sent and may leave the payload unsigned; every other service does neither. */
+const S3_SERVICES = new Set(['s3', 's3-object-lambda']);
+/** Headers the SDKs never sign, because proxies and HTTP stacks add or rewrite them. */
+const UNSIGNABLE = new Set(['authorization', 'cache-control', 'connection', 'expect', 'from', 'keep-alive', 'max-forwards', 'pragma', 'referer', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'user-agent', 'x-amzn-trace-id']);
 
-const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+export const SIGNATURE_MISMATCH_MESSAGE =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-/** RFC 3986 encoding as SigV4 wants it (unreserved characters kept). */
-function uriEncode(text: string, keepSlash = false): string {
-  return encodeURIComponent(text)
-    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
-    .replace(/%2F/g, keepSlash ? '/' : '%2F');
+export type SigV4ErrorCode = 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignature';
+
+const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+
+const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+/** RFC 3986 percent-encoding of the UTF-8 bytes; never throws, whatever the input. */
+function encode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += byte < 0x80 && UNRESERVED.test(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
 }
 
-function safeDecode(text: string): string {
+function decode(text: string): string {
+  const spaced = text.replace(/\+/g, ' '); // as URLSearchParams reads it, so the signature covers what routes see
   try {
-    return decodeURIComponent(text);
+    return decodeURIComponent(spaced);
   } catch {
-    return text;
+    return spaced;
   }
 }
 
-/** S3 signs the path as sent; every other service encodes each segment of it once more. */
+/** S3 signs the path exactly as sent; other services drop dot and empty segments, then encode each segment again. */
 function canonicalUri(rawPath: string, service: string): string {
-  if (rawPath === '') return '/';
-  if (service === 's3') return rawPath.split('/').map((seg) => uriEncode(safeDecode(seg))).join('/');
-  return rawPath.split('/').map((seg) => uriEncode(seg)).join('/');
+  if (S3_SERVICES.has(service)) return rawPath || '/';
+  const segments: string[] = [];
+  for (const segment of rawPath.split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(encode(segment));
+  }
+  return '/' + segments.join('/') + (segments.length > 0 && rawPath.endsWith('/') ? '/' : '');
 }
 
-function canonicalQuery(rawQuery: string, skip?: string): string {
-  if (!rawQuery) return '';
-  const pairs = rawQuery
+function queryPairs(rawQuery: string): [string, string][] {
+  return rawQuery
     .split('&')
-    .filter(Boolean)
+    .filter((part) => part !== '')
     .map((part) => {
       const eq = part.indexOf('=');
-      const k = safeDecode((eq === -1 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
-      const v = eq === -1 ? '' : safeDecode(part.slice(eq + 1).replace(/\+/g, ' '));
-      return [uriEncode(k), uriEncode(v)] as const;
-    })
-    .filter(([k]) => k !== skip);
-  pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+      return eq === -1 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))];
+    });
 }
 
-const trimValue = (v: string) => v.trim().replace(/\s+/g, ' ');
+function canonicalQuery(rawQuery: string, omit?: string): string {
+  const pairs = queryPairs(rawQuery)
+    .filter(([key]) => key !== omit)
+    .map(([key, value]) => [encode(key), encode(value)]);
+  pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return pairs.map(([key, value]) => `${key}=${value}`).join('&');
+}
+
+const trimValue = (value: string) => value.trim().replace(/\s+/g, ' ');
 
 const signingKeys = new Map<string, Buffer>();
+/** Derived keys change once a day per key, region and service: cache them, bounded. */
 function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const id = `${secret}\0${date}\0${region}\0${service}`;
+  const id = `${date}\n${region}\n${service}\n${secret}`;
   let key = signingKeys.get(id);
-  if (!key) {
+  if (key === undefined) {
     key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
-    if (signingKeys.size > 1000) signingKeys.clear();
+    if (signingKeys.size >= 256) signingKeys.delete(signingKeys.keys().next().value!);
     signingKeys.set(id, key);
   }
   return key;
 }
 
-function signature(p: { method: string; uri: string; query: string; headers: [string, string][]; payloadHash: string; amzDate: string; scope: string; key: Buffer }) {
-  const signedHeaders = p.headers.map(([k]) => k).join(';');
-  const canonicalHeaders = p.headers.map(([k, v]) => `${k}:${v}\n`).join('');
-  const canonicalRequest = [p.method, p.uri, p.query, canonicalHeaders, signedHeaders, p.payloadHash].join('\n');
-  const stringToSign = [ALGORITHM, p.amzDate, p.scope, sha256Hex(canonicalRequest)].join('\n');
-  return createHmac('sha256', p.key).update(stringToSign).digest('hex');
+interface Canonical {
+  method: string;
+  uri: string;
+  query: string;
+  headers: [string, string][];
+  payloadHash: string;
+  amzDate: string;
+  scope: string;
+  key: Buffer;
 }
 
-const amzDateOf = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+function signature(c: Canonical): string {
+  const canonicalHeaders = c.headers.map(([name, value]) => `${name}:${value}\n`).join('');
+  const signedHeaders = c.headers.map(([name]) => name).join(';');
+  const canonicalRequest = [c.method, c.uri, c.query, canonicalHeaders, signedHeaders, c.payloadHash].join('\n');
+  return createHmac('sha256', c.key).update(`${ALGORITHM}\n${c.amzDate}\n${c.scope}\n${sha256Hex(canonicalRequest)}`).digest('hex');
+}
+
+const amzDateOf = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+function parseAmzDate(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+  return Number.isFinite(ms) && amzDateOf(ms) === text ? ms : NaN; // refuses 20150230T…
+}
 
 export interface SignInput {
   method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer | string;
+  url: string | URL;
+  /** Headers the request will carry; all but hop-by-hop ones are signed. */
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -85,17 +125,23 @@ export interface SignInput {
   now?: Date;
 }
 
-/** Headers to add to a request so that it carries a valid SigV4 Authorization header. */
+/**
+ * The headers to add so that the request is signed as an AWS SDK would sign it: `authorization`,
+ * `x-amz-date`, `x-amz-content-sha256` and, with a session token, `x-amz-security-token`
+ * (lower-case names, ready to merge into a fetch() headers record).
+ */
 export function signRequest(input: SignInput): Record<string, string> {
   const url = new URL(input.url);
-  const amzDate = amzDateOf(input.now ?? new Date());
+  const amzDate = amzDateOf((input.now ?? new Date()).getTime());
   const date = amzDate.slice(0, 8);
-  const payloadHash = sha256Hex(input.body);
+  const payloadHash = sha256Hex(input.body ?? '');
   const added: Record<string, string> = { 'x-amz-date': amzDate, 'x-amz-content-sha256': payloadHash };
   if (input.sessionToken) added['x-amz-security-token'] = input.sessionToken;
-  const all: Record<string, string> = { host: url.host };
-  for (const [k, v] of Object.entries({ ...input.headers, ...added })) all[k.toLowerCase()] = trimValue(String(v));
-  const headers = Object.entries(all).sort(([a], [b]) => (a < b ? -1 : 1));
+  const signed = new Map<string, string>([['host', url.host]]);
+  for (const [name, value] of Object.entries({ ...input.headers, ...added })) {
+    if (!UNSIGNABLE.has(name.toLowerCase())) signed.set(name.toLowerCase(), trimValue(String(value)));
+  }
+  const headers = [...signed].sort(([a], [b]) => (a < b ? -1 : 1));
   const scope = `${date}/${input.region}/${input.service}/aws4_request`;
   const sig = signature({
     method: input.method.toUpperCase(),
@@ -107,134 +153,189 @@ export function signRequest(input: SignInput): Record<string, string> {
     scope,
     key: signingKey(input.secretAccessKey, date, input.region, input.service),
   });
-  added.authorization = `${ALGORITHM} Credential=${input.accessKeyId}/${scope}, SignedHeaders=${headers.map(([k]) => k).join(';')}, Signature=${sig}`;
+  added.authorization = `${ALGORITHM} Credential=${input.accessKeyId}/${scope}, SignedHeaders=${headers.map(([n]) => n).join(';')}, Signature=${sig}`;
   return added;
 }
 
-export type VerifyResult =
-  | { ok: true; accessKeyId: string; region: string; service: string }
-  | { ok: false; status: 403 | 400; code: 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'IncompleteSignature'; message: string };
+export interface SigningSecret {
+  secret: string;
+  /** When set, requests must carry exactly this x-amz-security-token; when not, a token is ignored. */
+  sessionToken?: string;
+}
 
 export interface VerifyInput {
   method: string;
-  /** The request target exactly as received: path plus query string. */
-  rawUrl: string;
+  /** The request target exactly as received (node's `req.url`): raw path plus any query string. */
+  path?: string;
+  /** Lower-case names as node gives them; arrays (e.g. `req.headersDistinct`) are joined with ','. */
   headers: Record<string, string | string[] | undefined>;
-  /** Hex SHA-256 of the body as received. */
-  bodySha256: string;
-  secretOf(accessKeyId: string): string | undefined;
-  now?: number;
+  /** Hex SHA-256 of the body as received, or the body itself. */
+  bodySha256Hex?: string;
+  body?: Uint8Array;
+  lookupSecret?(accessKeyId: string): SigningSecret | undefined;
+  now?: number | Date;
+  /** @deprecated the first names of `path`, `bodySha256Hex` and `lookupSecret`, still accepted. */
+  rawUrl?: string;
+  /** @deprecated */
+  bodySha256?: string;
+  /** @deprecated */
+  secretOf?(accessKeyId: string): string | undefined;
 }
 
-const fail = (code: Exclude<VerifyResult, { ok: true }>['code'], message: string, status: 400 | 403 = 403): VerifyResult => ({ ok: false, status, code, message });
-const header = (h: VerifyInput['headers'], name: string) => {
-  const v = h[name];
-  return Array.isArray(v) ? v.join(',') : v;
-};
+export type VerifyResult =
+  | { ok: true; accessKeyId: string; region: string; service: string; /** false for S3's UNSIGNED-PAYLOAD */ payloadSigned: boolean }
+  | { ok: false; status: 403; code: SigV4ErrorCode; message: string };
 
-function parseAmzDate(text: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
+type Failure = Extract<VerifyResult, { ok: false }>;
+const fail = (code: SigV4ErrorCode, message: string): Failure => ({ ok: false, status: 403, code, message });
+const isFailure = (x: object): x is Failure => 'ok' in x;
+
+interface Presented {
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  amzDate: string;
+  /** Seconds a presigned URL stays valid; undefined for the header form. */
+  expires?: number;
 }
 
+function fromAuthorizationHeader(auth: string, header: (name: string) => string | undefined): Presented | Failure {
+  const space = auth.indexOf(' ');
+  const scheme = space === -1 ? auth : auth.slice(0, space);
+  if (scheme !== ALGORITHM && /^AWS4?-|^AWS$/.test(scheme)) {
+    return fail('IncompleteSignature', `Unsupported authorization type '${scheme}': only Signature Version 4 (${ALGORITHM}) is accepted.`);
+  }
+  const fields = new Map<string, string>();
+  const params = scheme !== ALGORITHM ? auth : space === -1 ? '' : auth.slice(space + 1);
+  for (const part of params.split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq === -1) return fail('IncompleteSignature', `'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${auth}'.`);
+    if (!fields.has(item.slice(0, eq))) fields.set(item.slice(0, eq), item.slice(eq + 1).trim());
+  }
+  const problems = ['Credential', 'Signature', 'SignedHeaders'].filter((k) => !fields.get(k)).map((k) => `Authorization header requires '${k}' parameter.`);
+  let amzDate = header('x-amz-date');
+  if (amzDate === undefined) {
+    const date = header('date');
+    if (date === undefined) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    else amzDate = Number.isFinite(Date.parse(date)) ? amzDateOf(Date.parse(date)) : date;
+  }
+  if (problems.length > 0 || scheme !== ALGORITHM) return fail('IncompleteSignature', `${problems.join(' ')} Authorization=${auth}`.trim());
+  return { credential: fields.get('Credential')!, signedHeaders: fields.get('SignedHeaders')!, signature: fields.get('Signature')!, amzDate: amzDate! };
+}
+
+function fromQuery(params: Map<string, string>): Presented | Failure {
+  const required = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'];
+  if (required.some((name) => !params.get(name))) {
+    return fail('IncompleteSignature', 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+  }
+  if (params.get('X-Amz-Algorithm') !== ALGORITHM) return fail('IncompleteSignature', `X-Amz-Algorithm only supports "${ALGORITHM}"`);
+  const expires = params.get('X-Amz-Expires')!;
+  if (!/^\d+$/.test(expires)) return fail('IncompleteSignature', 'X-Amz-Expires should be a number');
+  if (+expires > MAX_PRESIGNED_SECONDS) return fail('IncompleteSignature', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`);
+  return {
+    credential: params.get('X-Amz-Credential')!,
+    signedHeaders: params.get('X-Amz-SignedHeaders')!,
+    signature: params.get('X-Amz-Signature')!,
+    amzDate: params.get('X-Amz-Date')!,
+    expires: +expires,
+  };
+}
+
+function legacySecret(input: VerifyInput, accessKeyId: string): SigningSecret | undefined {
+  const secret = input.secretOf?.(accessKeyId);
+  return secret === undefined ? undefined : { secret };
+}
+
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/** Checks a request's SigV4 signature: header or presigned form, 15-minute clock skew, payload hash. */
 export function verifyRequest(input: VerifyInput): VerifyResult {
-  const q = input.rawUrl.indexOf('?');
-  const rawPath = q === -1 ? input.rawUrl : input.rawUrl.slice(0, q);
-  const rawQuery = q === -1 ? '' : input.rawUrl.slice(q + 1);
-  const query = new URLSearchParams(rawQuery);
-  const auth = header(input.headers, 'authorization');
-  const presigned = query.has('X-Amz-Signature') || query.has('X-Amz-Credential');
-  let credential: string;
-  let signedHeaderList: string;
-  let given: string;
-  let amzDate: string | undefined;
-  let expiresMs = MAX_SKEW_MS;
+  const target = input.path ?? input.rawUrl ?? '/';
+  const q = target.indexOf('?');
+  const rawPath = q === -1 ? target : target.slice(0, q);
+  const rawQuery = q === -1 ? '' : target.slice(q + 1);
+  const lower = new Map(Object.entries(input.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const header = (name: string) => {
+    const value = lower.get(name);
+    return value === undefined ? undefined : Array.isArray(value) ? value.map(trimValue).join(',') : trimValue(value);
+  };
+  const params = new Map<string, string>();
+  for (const [key, value] of queryPairs(rawQuery)) if (!params.has(key)) params.set(key, value);
 
-  if (auth !== undefined) {
-    if (!auth.startsWith(`${ALGORITHM} `)) return fail('IncompleteSignature', `Unsupported authorization type; only ${ALGORITHM} is accepted.`);
-    const fields = Object.fromEntries(
-      auth
-        .slice(ALGORITHM.length + 1)
-        .split(',')
-        .map((part) => part.trim().split('=') as [string, string])
-        .filter((kv) => kv.length === 2),
-    );
-    const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((k) => !fields[k]);
-    if (missing.length > 0) {
-      return fail('IncompleteSignature', `Authorization header requires ${missing.map((m) => `'${m}'`).join(', ')} parameter${missing.length > 1 ? 's' : ''}. Authorization=${auth.slice(0, 200)}`);
-    }
-    ({ Credential: credential, SignedHeaders: signedHeaderList, Signature: given } = fields);
-    amzDate = header(input.headers, 'x-amz-date');
-    if (!amzDate) {
-      const dateHeader = header(input.headers, 'date');
-      if (!dateHeader) return fail('IncompleteSignature', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-      amzDate = amzDateOf(new Date(dateHeader));
-    }
-  } else if (presigned) {
-    if (query.get('X-Amz-Algorithm') !== ALGORITHM) return fail('IncompleteSignature', `X-Amz-Algorithm must be ${ALGORITHM}.`);
-    const missing = ['X-Amz-Credential', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Date'].filter((k) => !query.get(k));
-    if (missing.length > 0) return fail('IncompleteSignature', `Query-string authentication requires the ${missing.join(', ')} parameters.`);
-    credential = query.get('X-Amz-Credential')!;
-    signedHeaderList = query.get('X-Amz-SignedHeaders')!;
-    given = query.get('X-Amz-Signature')!;
-    amzDate = query.get('X-Amz-Date')!;
-    const expires = Number(query.get('X-Amz-Expires') ?? 900);
-    if (!Number.isInteger(expires) || expires < 1 || expires > 604800) return fail('IncompleteSignature', 'X-Amz-Expires must be an integer from 1 to 604800.');
-    expiresMs = expires * 1000;
-  } else {
-    return fail('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  const auth = header('authorization');
+  const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((name) => params.has(name));
+  if (auth === undefined && !presigned) return fail('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  if (auth !== undefined && presigned) {
+    return fail('IncompleteSignature', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.');
   }
+  const presented = auth !== undefined ? fromAuthorizationHeader(auth, header) : fromQuery(params);
+  if (isFailure(presented)) return presented;
+  const { credential, signedHeaders, amzDate } = presented;
 
-  const scopeParts = credential.split('/');
-  if (scopeParts.length !== 5 || scopeParts[4] !== 'aws4_request') {
-    return fail('IncompleteSignature', `Credential should be scoped to a valid region and service, as ACCESS_KEY/DATE/REGION/SERVICE/aws4_request; got '${credential.slice(0, 200)}'.`);
+  const scope = credential.split('/');
+  if (scope.length !== 5 || scope.slice(0, 4).some((part) => part === '')) {
+    return fail('IncompleteSignature', `Credential should be scoped as '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request', not '${credential}'.`);
   }
-  const [accessKeyId, scopeDate, region, service] = scopeParts;
+  const [accessKeyId, scopeDate, region, service, terminator] = scope;
+  if (terminator !== 'aws4_request') return fail('IncompleteSignature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
   const signedAt = parseAmzDate(amzDate);
-  if (!Number.isFinite(signedAt)) return fail('IncompleteSignature', `Date must be in ISO-8601 'basic format' (yyyyMMdd'T'HHmmss'Z'); got '${amzDate.slice(0, 50)}'.`);
-  if (scopeDate !== amzDate.slice(0, 8)) return fail('InvalidSignatureException', `Credential should be scoped to a valid date: '${amzDate.slice(0, 8)}', not '${scopeDate}'.`);
-  const now = input.now ?? Date.now();
-  const tooOld = presigned && auth === undefined ? now > signedAt + expiresMs : now > signedAt + MAX_SKEW_MS;
-  if (tooOld || signedAt > now + MAX_SKEW_MS) {
-    const fmt = (t: number) => amzDateOf(new Date(t));
-    return fail('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${fmt(now - MAX_SKEW_MS)} (${fmt(now)} - 15 min.)`);
+  if (Number.isNaN(signedAt)) return fail('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (scopeDate !== amzDate.slice(0, 8)) {
+    return fail('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+  }
+  const now = input.now instanceof Date ? input.now.getTime() : input.now ?? Date.now();
+  if (signedAt > now + SKEW_MS) {
+    return fail('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + SKEW_MS)} (${amzDateOf(now)} + 15 min.)`);
+  }
+  const validMs = presented.expires === undefined ? SKEW_MS : presented.expires * 1000;
+  if (now > signedAt + validMs) {
+    const window = presented.expires === undefined ? '15 min.' : `${presented.expires} sec.`;
+    return fail('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - validMs)} (${amzDateOf(now)} - ${window})`);
   }
 
-  const secret = input.secretOf(accessKeyId);
-  if (secret === undefined) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  const key = input.lookupSecret ? input.lookupSecret(accessKeyId) : legacySecret(input, accessKeyId);
+  if (key === undefined) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  const token = header('x-amz-security-token') ?? params.get('X-Amz-Security-Token');
+  if (key.sessionToken !== undefined && (token === undefined || !sameSecret(token, key.sessionToken))) {
+    return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
 
-  const names = signedHeaderList.split(';');
-  if (!names.includes('host')) return fail('IncompleteSignature', "SignedHeaders must include 'host'.");
-  const headers: [string, string][] = [];
-  for (const name of names) {
-    const value = header(input.headers, name);
-    if (value === undefined) return fail('IncompleteSignature', `Header '${name}' is listed in SignedHeaders but missing from the request.`);
-    headers.push([name, trimValue(value)]);
+  const isS3 = S3_SERVICES.has(service);
+  const bodyHash = () => {
+    const hash = input.bodySha256Hex ?? input.bodySha256 ?? (input.body && sha256Hex(input.body));
+    if (hash === undefined) throw new TypeError('verifyRequest needs bodySha256Hex or body');
+    return hash.toLowerCase();
+  };
+  const declared = header('x-amz-content-sha256');
+  let payloadHash: string;
+  if (declared === undefined) payloadHash = presigned && isS3 ? UNSIGNED_PAYLOAD : bodyHash();
+  else if (/^[0-9a-fA-F]{64}$/.test(declared)) {
+    if (declared.toLowerCase() !== bodyHash()) return fail('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    payloadHash = declared;
+  } else if (isS3 && (declared === UNSIGNED_PAYLOAD || declared === STREAMING_UNSIGNED_PAYLOAD)) payloadHash = declared;
+  else {
+    const allowed = isS3 ? `the payload's SHA-256, ${UNSIGNED_PAYLOAD} or ${STREAMING_UNSIGNED_PAYLOAD}` : "the payload's SHA-256 (only S3 accepts unsigned payloads)";
+    return fail('InvalidSignatureException', `x-amz-content-sha256 must be ${allowed}, not '${declared}'.`);
   }
-  const declaredHash = header(input.headers, 'x-amz-content-sha256');
-  if (declaredHash !== undefined && declaredHash !== UNSIGNED_PAYLOAD && !declaredHash.startsWith('STREAMING-') && declaredHash !== input.bodySha256) {
-    return fail('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.', 400);
-  }
-  // S3 presigned URLs never sign the payload; other services' presigned URLs sign the body's hash.
-  const presignedS3 = presigned && auth === undefined && service === 's3';
-  const payloadHash = presignedS3 ? UNSIGNED_PAYLOAD : declaredHash === UNSIGNED_PAYLOAD || declaredHash?.startsWith('STREAMING-') ? declaredHash : input.bodySha256;
+
+  const names = signedHeaders.split(';');
+  if (!names.includes('host')) return fail('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   const expected = signature({
     method: input.method.toUpperCase(),
     uri: canonicalUri(rawPath, service),
-    query: canonicalQuery(rawQuery, presigned && auth === undefined ? 'X-Amz-Signature' : undefined),
-    headers,
+    query: canonicalQuery(rawQuery, presented.expires === undefined ? undefined : 'X-Amz-Signature'),
+    headers: names.map((name) => [name, header(name.toLowerCase()) ?? '']),
     payloadHash,
     amzDate,
     scope: `${scopeDate}/${region}/${service}/aws4_request`,
-    key: signingKey(secret, scopeDate, region, service),
+    key: signingKey(key.secret, scopeDate, region, service),
   });
   const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    return fail(
-      'InvalidSignatureException',
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    );
-  }
-  return { ok: true, accessKeyId, region, service };
+  const b = Buffer.from(presented.signature);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
+  return { ok: true, accessKeyId, region, service, payloadSigned: payloadHash !== UNSIGNED_PAYLOAD && payloadHash !== STREAMING_UNSIGNED_PAYLOAD };
 }

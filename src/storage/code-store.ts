@@ -25,7 +25,14 @@ export class CodeStore {
     const digest = createHash('sha256').update(zip).digest();
     const key = digest.toString('hex');
     const dir = this.dirOf(key);
-    if (!fs.existsSync(dir)) await unpackZip(zip, dir);
+    if (!fs.existsSync(dir)) {
+      try {
+        await unpackZip(zip, dir);
+      } catch (err) {
+        // The same zip, uploaded twice at once, was unpacked by the other request: same content.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
     const zipFile = this.zipOf(key);
     if (!fs.existsSync(zipFile)) {
       const tmp = `${zipFile}.${process.pid}.tmp`;
