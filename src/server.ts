@@ -13,7 +13,7 @@ import { LogsApi } from './api/logs/logs-api.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
-import { functionArn } from './control/function-names.js';
+import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
 import { FunctionUrls } from './control/function-urls.js';
 import { Functions } from './control/functions.js';
@@ -32,6 +32,10 @@ import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
 import { ReservationStore } from './storage/reservation-store.js';
 import { RouteStore } from './storage/route-store.js';
+import { ScheduleStore } from './storage/schedule-store.js';
+import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
+import { Schedules } from './control/schedules.js';
+import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
 import { LogStore } from './telemetry/log-store.js';
 import { Metering } from './telemetry/metering.js';
 import { HttpGateway } from './triggers/http/gateway.js';
@@ -71,6 +75,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const deadLetters = new DeadLetterStore(dbs.metadata);
   const functionUrlStore = new FunctionUrlStore(dbs.metadata);
   const routes = new RouteStore(dbs.metadata);
+  const scheduleStore = new ScheduleStore(dbs.metadata);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
@@ -106,6 +111,31 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     retryDelayMs: config.asyncRetryDelaySeconds * 1000,
     log,
   });
+
+  // Schedules fire through the durable async queue, like any Event invocation.
+  const scheduler = new Scheduler({
+    store: scheduleStore,
+    clock: realClock,
+    log,
+    fire: (schedule, scheduledAt) => {
+      const target = parseFunctionName(schedule.targetArn, home);
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: home.accountId,
+        time: new Date(scheduledAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: home.region,
+        resources: [schedule.arn],
+        detail: {},
+      };
+      const payload = Buffer.from(schedule.input ?? JSON.stringify(event));
+      asyncEvents.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
+    },
+    afterFire: () => worker?.wake(),
+  });
+  const schedules = new Schedules(scheduleStore, home, functionExists, () => scheduler.refresh());
 
   // Control: the function lifecycle and what hangs off a function.
   const functions = new Functions({
@@ -170,6 +200,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     logs: new LogsApi(logs, home),
     gust,
     gateway,
+    scheduler: new SchedulerApi(schedules),
     auth: authenticator,
     logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`),
   });
@@ -185,6 +216,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
   worker.start();
+  scheduler.start();
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
@@ -198,6 +230,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     pool,
     async close() {
       worker?.stop();
+      scheduler.stop();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });

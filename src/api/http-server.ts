@@ -12,9 +12,10 @@ import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sen
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LogsApi } from './logs/logs-api.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
+import type { SchedulerApi } from './scheduler/scheduler-routes.js';
 
 /** Path prefixes of the AWS-compatible and Gust APIs; anything else belongs to the gateway. */
-const API_PREFIX = /^\/(2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|2021-10-31|gust)\//;
+const API_PREFIX = /^\/((2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|2021-10-31|gust)\/|schedules(\/|$|\?))/;
 
 const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;
@@ -27,6 +28,7 @@ export interface ApiDeps {
   gust: GustRoutes;
   /** Every path that is not one of the APIs' is an HTTP route to a function. */
   gateway: HttpGateway;
+  scheduler: SchedulerApi;
   auth: Authenticator;
   logError: (err: unknown) => void;
 }
@@ -79,7 +81,9 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
     if (!operation) throw new GustError('UnknownOperationException', `Gust does not implement CloudWatch Logs operation ${logsOperation.slice(0, 100)}.`);
     return sendJson(res, 200, operation(parseJsonObject(body)), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
   }
-  if (path.startsWith('/gust/')) {
+  if (path === '/schedules' || path.startsWith('/schedules/')) {
+    if (deps.scheduler.handle(res, req.method ?? 'GET', path, query, body, requestId)) return;
+  } else if (path.startsWith('/gust/')) {
     if (deps.gust.handle(req, res, path, query, body)) return;
   } else if (await deps.lambda.handle({ req, res, body, query, requestId }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);

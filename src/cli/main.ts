@@ -7,6 +7,7 @@ import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
 import { addRoute, listRoutes, removeRoute, setRoutesCors } from './routes.js';
+import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './schedules.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
@@ -120,6 +121,20 @@ route
   .command('rm <id>')
   .description('remove a route')
   .action((id) => removeRoute(client(), id, { json: json() }));
+
+const schedule = program.command('schedule').description('run functions on a schedule (EventBridge Scheduler API)');
+schedule
+  .command('add <name> <expression> <function>')
+  .description('e.g. add nightly "cron(0 2 * * ? *)" report, or "rate(5 minutes)", or "at(2026-12-01T09:00:00)"')
+  .option('--timezone <iana>', 'time zone of the expression, e.g. Europe/Berlin (default UTC)')
+  .option('--input <json>', 'a fixed input instead of the EventBridge event')
+  .option('--missed <policy>', 'after downtime: fire (a missed run once, default) or skip')
+  .option('--delete-after', 'delete a one-time schedule once it has run')
+  .action((name, expression, fn, o) => addSchedule(client(), name, expression, fn, { ...o, json: json() }));
+schedule.command('ls').description('list schedules').action(() => listSchedules(client(), { json: json() }));
+schedule.command('rm <name>').description('delete a schedule').action((name) => removeSchedule(client(), name, { json: json() }));
+schedule.command('enable <name>').description('enable a schedule').action((name) => setScheduleState(client(), name, 'ENABLED', { json: json() }));
+schedule.command('disable <name>').description('disable a schedule').action((name) => setScheduleState(client(), name, 'DISABLED', { json: json() }));
 
 const dlq = program.command('dlq').description('the built-in dead-letter store of failed async events');
 dlq

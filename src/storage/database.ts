@@ -62,6 +62,14 @@ CREATE TABLE IF NOT EXISTS gateway_settings (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS schedules (
+  group_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  next_run_at INTEGER,
+  PRIMARY KEY (group_name, name)
+);
+CREATE INDEX IF NOT EXISTS schedules_next ON schedules (next_run_at);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

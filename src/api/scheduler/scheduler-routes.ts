@@ -1,0 +1,67 @@
+// EventBridge Scheduler's REST API (Create/Get/Update/Delete/ListSchedules) on the wire, so that
+// `aws scheduler` and boto3 work unchanged against Gust.
+import type { ServerResponse } from 'node:http';
+import type { Schedules } from '../../control/schedules.js';
+import type { ScheduleRecord } from '../../storage/schedule-store.js';
+import { parseJsonObject, sendJson } from '../http-io.js';
+
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+function shape(s: ScheduleRecord) {
+  return {
+    Arn: s.arn,
+    Name: s.name,
+    GroupName: s.groupName,
+    ScheduleExpression: s.expression,
+    ScheduleExpressionTimezone: s.timezone,
+    State: s.state,
+    ...(s.description ? { Description: s.description } : {}),
+    FlexibleTimeWindow: s.flexibleWindowMinutes ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: s.flexibleWindowMinutes } : { Mode: 'OFF' },
+    Target: { Arn: s.targetArn, RoleArn: s.roleArn, ...(s.input !== undefined ? { Input: s.input } : {}) },
+    ActionAfterCompletion: s.actionAfterCompletion,
+    // Gust's own field; SDKs ignore it, the gust CLI keeps it across updates.
+    GustMissedRuns: s.missedRuns,
+    ...(s.startDate !== undefined ? { StartDate: seconds(s.startDate) } : {}),
+    ...(s.endDate !== undefined ? { EndDate: seconds(s.endDate) } : {}),
+    CreationDate: seconds(s.creationDate),
+    LastModificationDate: seconds(s.lastModificationDate),
+  };
+}
+
+export class SchedulerApi {
+  constructor(private readonly schedules: Schedules) {}
+
+  /** Handles /schedules and /schedules/{Name}; false when nothing matched. */
+  handle(res: ServerResponse, method: string, path: string, query: URLSearchParams, body: Buffer, requestId: string): boolean {
+    const reply = (status: number, value: unknown) => {
+      sendJson(res, status, value, { 'x-amzn-RequestId': requestId });
+      return true;
+    };
+    if (path === '/schedules' || path === '/schedules/') {
+      if (method !== 'GET') return false;
+      const prefix = query.get('NamePrefix') ?? '';
+      const state = query.get('State');
+      const list = this.schedules.list().filter((s) => s.name.startsWith(prefix) && (!state || s.state === state));
+      return reply(200, {
+        Schedules: list.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.state, Target: { Arn: s.targetArn }, CreationDate: seconds(s.creationDate), LastModificationDate: seconds(s.lastModificationDate) })),
+      });
+    }
+    const m = /^\/schedules\/([^/]+)$/.exec(path);
+    if (!m) return false;
+    const name = decodeURIComponent(m[1]);
+    const group = query.get('groupName') ?? 'default';
+    switch (method) {
+      case 'POST':
+        return reply(200, { ScheduleArn: this.schedules.create(name, parseJsonObject(body)).arn });
+      case 'PUT':
+        return reply(200, { ScheduleArn: this.schedules.update(name, parseJsonObject(body)).arn });
+      case 'GET':
+        return reply(200, shape(this.schedules.get(group, name)));
+      case 'DELETE':
+        this.schedules.delete(group, name);
+        return reply(200, {});
+      default:
+        return false;
+    }
+  }
+}

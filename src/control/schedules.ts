@@ -1,0 +1,133 @@
+// Schedules as EventBridge Scheduler defines them (Create/Get/Update/Delete/ListSchedules):
+// validation of every field, then storage with the next run computed.
+import { GustError } from '../errors.js';
+import type { ScheduleRecord, ScheduleStore } from '../storage/schedule-store.js';
+import { parseScheduleExpression } from '../triggers/schedule/schedule-expression.js';
+import { computeNextRun } from '../triggers/schedule/scheduler.js';
+import { parseFunctionName } from './function-names.js';
+import type { Home } from './home.js';
+
+const NAME = /^[0-9a-zA-Z-_.]{1,64}$/;
+const invalid = (message: string) => new GustError('ValidationException', message);
+
+function validTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const epochMs = (v: unknown, field: string): number | undefined => {
+  if (v === undefined || v === null) return undefined;
+  const ms = typeof v === 'number' ? v * 1000 : Date.parse(String(v));
+  if (!Number.isFinite(ms)) throw invalid(`${field} is not a valid timestamp.`);
+  return ms;
+};
+
+export class Schedules {
+  constructor(
+    private readonly store: ScheduleStore,
+    private readonly home: Home,
+    private readonly functionExists: (name: string) => boolean,
+    private readonly changed: () => void,
+  ) {}
+
+  arnOf(group: string, name: string) {
+    return `arn:aws:scheduler:${this.home.region}:${this.home.accountId}:schedule/${group}/${name}`;
+  }
+
+  get(group: string, name: string) {
+    const s = this.store.get(group, name);
+    if (!s) throw new GustError('ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    return s;
+  }
+
+  list() {
+    return this.store.list();
+  }
+
+  create(name: string, body: Record<string, unknown>): ScheduleRecord {
+    const group = this.group(body.GroupName);
+    if (!NAME.test(name)) throw invalid(`Name must be 1 to 64 letters, digits, '-', '_' or '.'; got '${name.slice(0, 80)}'.`);
+    if (this.store.get(group, name)) throw new GustError('ConflictException', `Schedule ${name} already exists.`);
+    return this.save(name, group, body, Date.now());
+  }
+
+  update(name: string, body: Record<string, unknown>): ScheduleRecord {
+    const current = this.get(this.group(body.GroupName), name);
+    return this.save(name, current.groupName, body, current.creationDate);
+  }
+
+  delete(group: string, name: string): void {
+    if (!this.store.delete(group, name)) throw new GustError('ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    this.changed();
+  }
+
+  /** enable/disable for `gust schedule`: changes only the state. */
+  setState(group: string, name: string, state: 'ENABLED' | 'DISABLED'): ScheduleRecord {
+    const current = this.get(group, name);
+    const record = { ...current, state, lastModificationDate: Date.now() };
+    this.store.put(record, computeNextRun(record, Date.now()));
+    this.changed();
+    return record;
+  }
+
+  private group(value: unknown): string {
+    if (value === undefined || value === null || value === 'default') return 'default';
+    throw invalid('Only the default schedule group exists in Gust.');
+  }
+
+  /** Update replaces the whole definition, as UpdateSchedule does. */
+  private save(name: string, group: string, body: Record<string, unknown>, creationDate: number): ScheduleRecord {
+    const expression = body.ScheduleExpression;
+    if (typeof expression !== 'string') throw invalid('ScheduleExpression is required.');
+    const timezone = body.ScheduleExpressionTimezone === undefined ? 'UTC' : String(body.ScheduleExpressionTimezone);
+    if (!validTimezone(timezone)) throw invalid(`ScheduleExpressionTimezone '${timezone.slice(0, 60)}' is not an IANA time zone.`);
+    try {
+      parseScheduleExpression(expression, timezone);
+    } catch (err) {
+      throw invalid((err as Error).message);
+    }
+    const window = body.FlexibleTimeWindow as { Mode?: unknown; MaximumWindowInMinutes?: unknown } | undefined;
+    if (!window || (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE')) throw invalid('FlexibleTimeWindow.Mode must be OFF or FLEXIBLE.');
+    if (window.Mode === 'FLEXIBLE' && !(Number.isInteger(window.MaximumWindowInMinutes) && (window.MaximumWindowInMinutes as number) >= 1 && (window.MaximumWindowInMinutes as number) <= 1440)) {
+      throw invalid('FlexibleTimeWindow.MaximumWindowInMinutes must be 1 to 1440 with Mode FLEXIBLE.');
+    }
+    const target = body.Target as { Arn?: unknown; RoleArn?: unknown; Input?: unknown } | undefined;
+    if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string') throw invalid('Target.Arn and Target.RoleArn are required.');
+    if (!target.Arn.startsWith('arn:aws:lambda:')) throw invalid('Gust schedules target Lambda functions: Target.Arn must be a function ARN.');
+    const fn = parseFunctionName(target.Arn, this.home);
+    if (!this.functionExists(fn.name)) throw invalid(`The target function ${target.Arn} does not exist.`);
+    if (target.Input !== undefined && typeof target.Input !== 'string') throw invalid('Target.Input must be a string.');
+    const state = body.State === undefined ? 'ENABLED' : body.State;
+    if (state !== 'ENABLED' && state !== 'DISABLED') throw invalid('State must be ENABLED or DISABLED.');
+    const after = body.ActionAfterCompletion === undefined ? 'NONE' : body.ActionAfterCompletion;
+    if (after !== 'NONE' && after !== 'DELETE') throw invalid('ActionAfterCompletion must be NONE or DELETE.');
+    const missed = (body.GustMissedRuns ?? 'fire') as string;
+    if (missed !== 'fire' && missed !== 'skip') throw invalid("GustMissedRuns must be 'fire' (once) or 'skip'.");
+    const record: ScheduleRecord = {
+      name,
+      groupName: group,
+      arn: this.arnOf(group, name),
+      expression,
+      timezone,
+      state,
+      targetArn: target.Arn,
+      roleArn: target.RoleArn,
+      ...(target.Input !== undefined ? { input: target.Input as string } : {}),
+      ...(typeof body.Description === 'string' ? { description: body.Description } : {}),
+      ...(window.Mode === 'FLEXIBLE' ? { flexibleWindowMinutes: window.MaximumWindowInMinutes as number } : {}),
+      actionAfterCompletion: after,
+      missedRuns: missed,
+      startDate: epochMs(body.StartDate, 'StartDate'),
+      endDate: epochMs(body.EndDate, 'EndDate'),
+      creationDate,
+      lastModificationDate: Date.now(),
+    };
+    this.store.put(record, computeNextRun(record, Date.now()));
+    this.changed();
+    return record;
+  }
+}
