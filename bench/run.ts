@@ -86,6 +86,37 @@ async function asyncBench(gust: Awaited<ReturnType<typeof startGust>>) {
   console.log(`  accept → start delay: p50 ${delays[Math.floor(delays.length / 2)]} ms, p99 ${delays[Math.floor(delays.length * 0.99)]} ms`);
 }
 
+/**
+ * Schedule accuracy on real time: 100 one-time at() schedules, one every 100 ms from 3 s ahead
+ * (at() has whole seconds, so ten share each second); lateness = START time − scheduled time.
+ */
+async function scheduleBench(gust: Awaited<ReturnType<typeof startGust>>) {
+  const first = Math.ceil((Date.now() + 3000) / 1000) * 1000;
+  const at = (i: number) => first + Math.floor(i / 10) * 1000;
+  for (let i = 0; i < 100; i++) {
+    const url = `${gust.url}/schedules/acc-${i}`;
+    const body = JSON.stringify({
+      ScheduleExpression: `at(${new Date(at(i)).toISOString().slice(0, 19)})`,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:bench-hello', RoleArn: 'arn:aws:iam::000000000000:role/b', Input: JSON.stringify({ i }) },
+    });
+    const res = await fetch(url, { method: 'POST', body, headers: signRequest({ method: 'POST', url, headers: {}, body, ...gust.credentials, region: 'us-east-1', service: 'scheduler' }) });
+    if (!res.ok) throw new Error(`schedule: ${res.status} ${await res.text()}`);
+  }
+  const { CloudWatchLogsClient, FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const logs = new CloudWatchLogsClient({ endpoint: gust.url, region: 'us-east-1', credentials: gust.credentials });
+  await new Promise((r) => setTimeout(r, Math.max(0, at(99) - Date.now()) + 2000));
+  const starts: number[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/bench-hello', filterPattern: '"START RequestId"', startTime: first - 1000, nextToken }));
+    starts.push(...(page.events ?? []).map((e) => e.timestamp!));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const lateness = starts.slice(-100).map((t, i) => t - at(i)).sort((a, b) => a - b);
+  console.log(`schedules, 100 one-time runs on real time: fired ${starts.length >= 100 ? 100 : starts.length}; lateness p50 ${lateness[50]} ms, p99 ${lateness[98]} ms`);
+}
+
 function agentRequest(url: URL, headers: Record<string, string>, agent: import('node:http').Agent, done: (status: number, requestId: string) => void) {
   return httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': '2' } }, (res) => {
     res.resume();
@@ -143,6 +174,7 @@ try {
   }
 
   await asyncBench(gust);
+  await scheduleBench(gust);
 
   const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
   const node = await coldStarts(lambda, 'nodejs20.x', 'bench-hello', 'index.handler', rounds);
