@@ -144,7 +144,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     pool,
     accountId: config.accountId,
     arnOf,
-    networkOffSupported: driver.supportsNetworkOff(),
+    networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => keys.forFunction(name),
     onDeleted: (name) => {
       keys.revokeFunctionKeys(name);

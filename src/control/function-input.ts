@@ -1,7 +1,7 @@
 // Validation of the configuration fields of CreateFunction and UpdateFunctionConfiguration.
 // Each rule and message follows Lambda's, so a client sees the error it would see on AWS.
 import { GustError, invalidParameter } from '../errors.js';
-import { NETWORK_TAG, SUPPORTED_RUNTIMES } from '../invoke/runtime-launch.js';
+import { NETWORK_TAG, parseNetworkTag, SUPPORTED_RUNTIMES } from '../invoke/runtime-launch.js';
 import type { FunctionRecord } from './function-record.js';
 
 export type ConfigFields = Partial<
@@ -92,19 +92,19 @@ export function parseConfigFields(body: Record<string, unknown>): ConfigFields {
   return fields;
 }
 
-/** Tags, including Gust's own `gust:network` (on, the default, or off: no network at all). */
-export function parseTags(value: unknown, networkOffSupported: boolean): Record<string, string> {
+/** Tags, including Gust's own `gust:network`: on (the default), off, or an allow-list of host:port. */
+export function parseTags(value: unknown, networkIsolationSupported: boolean): Record<string, string> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
     throw invalidParameter('Tags must be a map of strings');
   }
   const tags = { ...(value as Record<string, string>) };
-  const network = tags[NETWORK_TAG];
-  if (network !== undefined) {
-    if (network !== 'on' && network !== 'off') {
-      throw invalidParameter(`Tag ${NETWORK_TAG} must be 'on' or 'off' (allow-lists of host:port are not supported yet), got '${network.slice(0, 100)}'.`);
-    }
-    if (network === 'off' && !networkOffSupported) throw invalidParameter(`Tag ${NETWORK_TAG}=off needs the namespace sandbox; this Gust runs with --sandbox process.`);
+  let mode;
+  try {
+    mode = parseNetworkTag(tags[NETWORK_TAG]).mode;
+  } catch (err) {
+    throw invalidParameter(`Tag ${NETWORK_TAG} must be 'on', 'off' or a comma-separated allow-list of host:port: ${(err as Error).message}.`);
   }
+  if (mode !== 'on' && !networkIsolationSupported) throw invalidParameter(`Tag ${NETWORK_TAG} other than 'on' needs the namespace sandbox; this Gust runs with --sandbox process.`);
   return tags;
 }

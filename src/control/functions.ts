@@ -19,8 +19,8 @@ export interface FunctionsDeps {
   pool: Pool;
   accountId: string;
   arnOf(name: string, qualifier?: string): string;
-  /** Whether the sandbox can run a function with `gust:network` = off. */
-  networkOffSupported: boolean;
+  /** Whether the sandbox can run a function with `gust:network` off or an allow-list. */
+  networkIsolationSupported: boolean;
   /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
   onCreated(name: string): void;
   /** Called once a function is gone, e.g. to revoke its credentials. */
@@ -58,7 +58,7 @@ export class Functions {
   async create(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('Only PackageType Zip is supported.');
     const fields = parseConfigFields(body);
-    const tags = parseTags(body.Tags, this.deps.networkOffSupported);
+    const tags = parseTags(body.Tags, this.deps.networkIsolationSupported);
     const runtime = fields.runtime;
     if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
     const handler = fields.handler ?? (runtime.startsWith('provided') ? 'bootstrap' : undefined);

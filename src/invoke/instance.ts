@@ -1,6 +1,7 @@
 // One warm instance: a sandboxed runtime process, its own Runtime API, and the state machine
 // starting → idle ⇄ busy → dead. It runs one invocation at a time and writes its log stream.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -18,6 +19,7 @@ import {
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
 import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
 import type { Launch } from './runtime-launch.js';
+import { startEgressConnector, type EgressConnector } from './egress-connector.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
 import { RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
 
@@ -84,6 +86,7 @@ export class Instance {
   private tail: string[] = [];
   private tailLength = 0;
   private outputDone: Promise<void> = Promise.resolve();
+  private egress: EgressConnector | null = null;
 
   constructor(
     readonly fn: FunctionRecord,
@@ -103,8 +106,17 @@ export class Instance {
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
     this.log(initStartLine(this.fn.runtime, this.deps.region));
-    const { cmd, env, codeDir, readOnlyPaths, network } = this.deps.launch;
-    const runtimeSocket = network === 'off' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
+    const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, dropsPrivileges } = this.deps.launch;
+    const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
+    let egressSocket: string | undefined;
+    let hostsPath: string | undefined;
+    if (network === 'allow-list') {
+      egressSocket = path.join(this.deps.socketDir, `${this.id}.egress`);
+      hostsPath = path.join(this.deps.socketDir, `${this.id}.hosts`);
+      fs.mkdirSync(this.deps.socketDir, { recursive: true, mode: 0o711 });
+      fs.writeFileSync(hostsPath, hostsFile ?? '', { mode: 0o644 });
+      this.egress = await startEgressConnector(egressSocket, allowed, (message) => this.log(`Gust: ${message}\n`));
+    }
     this.api = await startRuntimeApi(
       {
         next: (res) => this.onNext(res),
@@ -138,6 +150,9 @@ export class Instance {
         tmpMb: this.fn.ephemeralStorageMb,
         network,
         runtimeSocket,
+        egressSocket,
+        hostsFile: hostsPath,
+        dropsPrivileges,
       });
     } catch (err) {
       this.api.close();
@@ -174,6 +189,8 @@ export class Instance {
     this.phase = 'dead';
     this.sandbox?.kill();
     this.api?.close();
+    this.egress?.close();
+    if (this.deps.launch.hostsFile) fs.rmSync(path.join(this.deps.socketDir, `${this.id}.hosts`), { force: true });
     this.onDead();
   }
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionRecord } from '../control/function-record.js';
+import { EGRESS_SOCKET_IN_SANDBOX, RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
 import { logGroupName } from '../telemetry/lambda-log-lines.js';
 
 const RUNTIMES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/runtimes');
@@ -61,13 +62,48 @@ export interface Launch {
   /** Host paths the runtime needs besides the code: its client and its interpreter. */
   readOnlyPaths: string[];
   network: NetworkMode;
+  /** For an allow-list: the sandbox's /etc/hosts, mapping each allowed host to its loopback address. */
+  hostsFile?: string;
+  /** The allowed destinations, which Gust's egress connector checks again. */
+  allowed: Destination[];
+  /** The command starts as root in the sandbox and drops privileges itself (it binds low ports first). */
+  dropsPrivileges: boolean;
 }
 
-export type NetworkMode = 'on' | 'off';
+export type NetworkMode = 'on' | 'off' | 'allow-list';
+export interface Destination {
+  host: string;
+  port: number;
+}
 /** Gust's own per-function setting, as a tag so that no Lambda field changes meaning. */
 export const NETWORK_TAG = 'gust:network';
+const DESTINATION = /^([A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*):(\d{1,5})$/;
 
-export const networkOf = (fn: FunctionRecord): NetworkMode => (fn.tags[NETWORK_TAG] === 'off' ? 'off' : 'on');
+/** Parses the tag: 'on', 'off', or a comma-separated allow-list of host:port; throws a reason. */
+export function parseNetworkTag(value: string | undefined): { mode: NetworkMode; allowed: Destination[] } {
+  if (value === undefined || value === 'on') return { mode: 'on', allowed: [] };
+  if (value === 'off') return { mode: 'off', allowed: [] };
+  const allowed = value.split(',').map((item) => {
+    const m = DESTINATION.exec(item.trim());
+    const port = m ? Number(m[5]) : 0;
+    if (!m || port < 1 || port > 65535 || /^[\d.]+$/.test(m[1])) throw new Error(`'${item.trim().slice(0, 100)}' is not host:port (a host name, not an IP address, and a port from 1 to 65535)`);
+    return { host: m[1].toLowerCase(), port };
+  });
+  if (allowed.length > 50) throw new Error('at most 50 destinations may be allowed');
+  return { mode: 'allow-list', allowed };
+}
+
+export const networkOf = (fn: FunctionRecord) => parseNetworkTag(fn.tags[NETWORK_TAG]);
+
+/** Each allowed host gets a loopback address of its own inside the sandbox: 127.0.0.2, .3, … */
+function egressPlan(allowed: Destination[]) {
+  const hosts = [...new Set(allowed.map((d) => d.host))];
+  const ipOf = new Map(hosts.map((h, i) => [h, `127.0.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}`]));
+  return {
+    hostsFile: `127.0.0.1\tlocalhost\n${hosts.map((h) => `${ipOf.get(h)}\t${h}`).join('\n')}\n`,
+    forwards: allowed.map((d) => ({ listen: `${ipOf.get(d.host)}:${d.port}`, socket: EGRESS_SOCKET_IN_SANDBOX, preamble: `${d.host}:${d.port}` })),
+  };
+}
 
 /** `taskRoot` is where the function sees its code: the host path, or /var/task in a sandbox. */
 function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
@@ -91,11 +127,19 @@ function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEn
 }
 
 export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
-  const network = networkOf(fn);
+  const { mode: network, allowed } = networkOf(fn);
   let { cmd, extraEnv, paths } = command(fn, taskRoot);
-  if (network === 'off' && isCustomRuntime(fn.runtime)) {
-    cmd = [process.execPath, path.join(RUNTIMES_DIR, 'runtime-api-forwarder.mjs'), ...cmd];
-    paths = [RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))];
+  // Without the host's network, a forwarder inside the sandbox carries custom runtimes' Runtime
+  // API calls and, for an allow-list, the allowed outbound connections.
+  const forwards: { listen: string; socket: string; preamble?: string }[] = [];
+  if (network !== 'on' && isCustomRuntime(fn.runtime)) forwards.push({ listen: '127.0.0.1:9001', socket: RUNTIME_SOCKET });
+  const plan = network === 'allow-list' ? egressPlan(allowed) : undefined;
+  if (plan) forwards.push(...plan.forwards);
+  const dropsPrivileges = network === 'allow-list';
+  if (forwards.length > 0) {
+    cmd = [process.execPath, path.join(RUNTIMES_DIR, 'sandbox-forwarder.mjs'), ...cmd];
+    paths = [...paths, RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))];
+    extraEnv = { ...extraEnv, GUST_FORWARDS: JSON.stringify(forwards), ...(dropsPrivileges ? { GUST_DROP_PRIVILEGES: '1' } : {}) };
   }
   const env: Record<string, string> = {
     ...fn.environment,
@@ -118,7 +162,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network, allowed, hostsFile: plan?.hostsFile, dropsPrivileges };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

@@ -17,8 +17,21 @@ export interface BubblewrapSpec {
   /** Host paths the runtime needs (its client, the interpreter), bound read-only at the same path. */
   readOnlyPaths: string[];
   cmd: string[];
-  network: 'on' | 'off';
+  network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
+  egressSocket?: string;
+  hostsFile?: string;
+  dropsPrivileges?: boolean;
+}
+
+/** Where the sandbox finds the unix socket of its allowed outbound connections. */
+export const EGRESS_SOCKET_IN_SANDBOX = '/var/runtime/egress.sock';
+
+function networkMounts(spec: BubblewrapSpec): string[] {
+  if (spec.network === 'on') return [];
+  const args = ['--unshare-net', '--perms', '0755', '--dir', '/var/runtime', '--bind', spec.runtimeSocket!, RUNTIME_SOCKET];
+  if (spec.network === 'allow-list') args.push('--bind', spec.egressSocket!, EGRESS_SOCKET_IN_SANDBOX, '--ro-bind', spec.hostsFile!, '/etc/hosts');
+  return args;
 }
 
 /** The system directories a runtime needs; on merged-/usr systems /bin and /lib are symlinks. */
@@ -62,14 +75,15 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--perms', '0755', '--dir', '/var',
     '--ro-bind', spec.codeDir, TASK_ROOT,
     ...binds,
-    ...(spec.network === 'off' ? ['--unshare-net', '--perms', '0755', '--dir', '/var/runtime', '--bind', spec.runtimeSocket!, RUNTIME_SOCKET] : []),
+    ...networkMounts(spec),
     '--chdir', TASK_ROOT,
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'sandbox',
     '--die-with-parent',
     '--new-session',
     '--',
-    '/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--',
+    // Unless the command drops privileges itself, once it has bound what needs root.
+    ...(spec.dropsPrivileges ? [] : ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--']),
     ...spec.cmd,
   ];
 }

@@ -15,10 +15,17 @@ export interface SandboxSpec {
   tmpMb: number;
   /** Host paths the runtime itself needs (its client, the interpreter), read-only. */
   readOnlyPaths: string[];
-  /** 'off': no network at all; the Runtime API is then a unix socket, bound into the sandbox. */
-  network: 'on' | 'off';
-  /** The Runtime API's unix socket on the host, when network is 'off'. */
+  /**
+   * 'off': no network at all; the Runtime API is then a unix socket bound into the sandbox.
+   * 'allow-list': the same, plus an egress socket and an /etc/hosts for the allowed hosts.
+   */
+  network: 'on' | 'off' | 'allow-list';
+  /** The Runtime API's unix socket on the host, when the network is not 'on'. */
   runtimeSocket?: string;
+  egressSocket?: string;
+  hostsFile?: string;
+  /** The command drops privileges itself (it starts as root inside the sandbox). */
+  dropsPrivileges?: boolean;
 }
 
 export interface SandboxExit {
@@ -47,7 +54,7 @@ export interface SandboxDriver {
   /** Where a function sees its code: /var/task inside namespaces, the host path otherwise. */
   taskRoot(codeDir: string): string;
   /** Whether instances can be cut off from the network (needs namespaces). */
-  supportsNetworkOff(): boolean;
+  supportsNetworkIsolation(): boolean;
   start(spec: SandboxSpec): Sandbox;
   /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
   cleanup(): void;

@@ -71,7 +71,7 @@ export class ProcessDriver implements SandboxDriver {
     return this.isolation === 'namespaces' ? TASK_ROOT : codeDir;
   }
 
-  supportsNetworkOff(): boolean {
+  supportsNetworkIsolation(): boolean {
     return this.isolation === 'namespaces';
   }
 

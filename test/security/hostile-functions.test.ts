@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -128,7 +129,29 @@ test('with gust:network=off a function reaches no network, yet its runtime works
   assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'offline-py', Payload: Buffer.from('{"name":"py"}') }))).Payload).hello, 'py');
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'offline-bash', Runtime: 'provided.al2023', Handler: 'x', Role: role, Tags: { 'gust:network': 'off' }, Code: { ZipFile: await fixtureZip('custom-bash') } }));
   assert.deepEqual(decode((await lambda.send(new InvokeCommand({ FunctionName: 'offline-bash', Payload: Buffer.from('{"n":1}') }))).Payload), { bash: true, event: { n: 1 } });
-  await assert.rejects(create('badnet', 'node-hello', { Tags: { 'gust:network': 'example.com:443' } }), { name: 'InvalidParameterValueException' });
+  await assert.rejects(create('badnet', 'node-hello', { Tags: { 'gust:network': '10.0.0.1:443' } }), { name: 'InvalidParameterValueException' });
+  await assert.rejects(create('badnet', 'node-hello', { Tags: { 'gust:network': 'example.com:99999' } }), { name: 'InvalidParameterValueException' });
+});
+
+test('with a gust:network allow-list a function reaches exactly the listed host:port', async () => {
+  const echo = (socket: net.Socket) => socket.on('data', (d) => socket.end(d));
+  const allowedServer = net.createServer(echo).listen(0, '127.0.0.1');
+  const otherServer = net.createServer(echo).listen(0, '127.0.0.1');
+  await Promise.all([allowedServer, otherServer].map((s) => new Promise((r) => s.once('listening', r))));
+  const allowedPort = (allowedServer.address() as net.AddressInfo).port;
+  const otherPort = (otherServer.address() as net.AddressInfo).port;
+  try {
+    await create('listed', 'node-hostile', { Tags: { 'gust:network': `localhost:${allowedPort}` } });
+    assert.deepEqual((await attack('echo', { host: 'localhost', port: allowedPort }, 'listed')).body, { reply: 'ping' }, 'the allowed destination works, end to end');
+    assert.ok((await attack('echo', { host: 'localhost', port: otherPort }, 'listed')).body.error, 'another port of the same host is refused');
+    const { port } = new URL(gust.url);
+    assert.ok((await attack('echo', { host: '127.0.0.1', port: Number(port) }, 'listed')).body.error, 'Gust itself is out of reach');
+    assert.ok((await attack('echo', { host: '10.255.255.1', port: 80 }, 'listed')).body.error, 'the world is out of reach');
+    assert.equal((await attack('whoami', {}, 'listed')).body.uid, 65534, 'the function still runs as nobody');
+  } finally {
+    allowedServer.close();
+    otherServer.close();
+  }
 });
 
 test('a CPU spin is stopped at its timeout while others keep answering', async () => {
