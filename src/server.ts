@@ -17,6 +17,8 @@ import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
 import { FunctionUrls } from './control/function-urls.js';
 import { Functions } from './control/functions.js';
+import { Versions } from './control/versions.js';
+import { AliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
@@ -90,8 +92,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
   let worker: AsyncWorker | undefined;
+  const aliases = new AliasStore(dbs.metadata);
+  const versions = new Versions({ store: functionStore, aliases, pool, arnOf });
   const invoker = new Invoker({
-    functions: functionStore,
+    resolveFunction: (name, qualifier) => versions.resolve(name, qualifier),
     pool,
     concurrency,
     metering,
@@ -151,6 +155,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       concurrency.unreserve(name);
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
+      aliases.delete(name);
     },
   });
 
@@ -178,6 +183,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const lambda = new LambdaApi({
     functions,
+    versions,
     invoker,
     home,
     concurrency,

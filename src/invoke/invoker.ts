@@ -5,7 +5,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LATEST, type FunctionRecord } from '../control/function-record.js';
 import { GustError } from '../errors.js';
 import type { AsyncEventStore } from '../storage/async-event-store.js';
-import type { FunctionStore } from '../storage/function-store.js';
 import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Concurrency } from './concurrency.js';
@@ -42,7 +41,8 @@ export interface InvokeResult {
 }
 
 export interface InvokerDeps {
-  functions: FunctionStore;
+  /** The version record a function name and qualifier (version or alias) stand for now. */
+  resolveFunction(name: string, qualifier?: string): FunctionRecord;
   pool: Pool;
   concurrency: Concurrency;
   metering: Metering;
@@ -90,9 +90,7 @@ export class Invoker {
   constructor(private readonly deps: InvokerDeps) {}
 
   resolve(functionName: string, qualifier = LATEST): FunctionRecord {
-    const fn = this.deps.functions.get(functionName, qualifier);
-    if (!fn) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(functionName, qualifier === LATEST ? undefined : qualifier)}`);
-    return fn;
+    return this.deps.resolveFunction(functionName, qualifier);
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
@@ -117,7 +115,7 @@ export class Invoker {
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }
 
-    const outcome = await this.execute(fn, requestId, payload, clientContext);
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier);
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -128,7 +126,8 @@ export class Invoker {
   }
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
-  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string): Promise<InvocationOutcome> {
+  /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
+  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version): Promise<InvocationOutcome> {
     const release = this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
@@ -137,7 +136,7 @@ export class Invoker {
         requestId,
         payload,
         clientContext,
-        invokedFunctionArn: this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version),
+        invokedFunctionArn: this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier),
         traceId: traceId(),
       });
     } finally {

@@ -31,10 +31,25 @@ export class Pool {
     return outcome;
   }
 
-  /** Stops every instance of a function that does not run its current revision. */
-  retire(name: string, currentRevisionId?: string): void {
+  /**
+   * Stops instances that must not serve again: with `keepRevisionId`, those of $LATEST that run an
+   * older revision (published versions never change); without it, all of the function's.
+   */
+  retire(name: string, keepRevisionId?: string): void {
+    const prefix = keepRevisionId === undefined ? `${name}\0` : `${name}\0$LATEST\0`;
     for (const [key, set] of this.instances) {
-      if (!key.startsWith(`${name}\0`) || key.endsWith(`\0${currentRevisionId}`)) continue;
+      if (!key.startsWith(prefix) || (keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`))) continue;
+      for (const instance of set) {
+        instance.retired = true;
+        if (instance.phase !== 'busy') instance.stop();
+      }
+    }
+  }
+
+  /** Stops every instance of one version (it was deleted). */
+  retireVersion(name: string, version: string): void {
+    for (const [key, set] of this.instances) {
+      if (!key.startsWith(`${name}\0${version}\0`)) continue;
       for (const instance of set) {
         instance.retired = true;
         if (instance.phase !== 'busy') instance.stop();

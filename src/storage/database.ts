@@ -70,6 +70,12 @@ CREATE TABLE IF NOT EXISTS schedules (
   PRIMARY KEY (group_name, name)
 );
 CREATE INDEX IF NOT EXISTS schedules_next ON schedules (next_run_at);
+CREATE TABLE IF NOT EXISTS aliases (
+  function_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY (function_name, name)
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

@@ -11,7 +11,7 @@ export class FunctionStore {
   private readonly deleteStmt;
   private readonly codeUsersStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.getStmt = db.prepare<[string, string], { config: string }>('SELECT config FROM function_versions WHERE name = ? AND version = ?');
     this.putStmt = db.prepare('INSERT OR REPLACE INTO function_versions (name, version, config) VALUES (?, ?, ?)');
     this.listStmt = db.prepare<[string, string, number], { config: string }>(
@@ -47,6 +47,21 @@ export class FunctionStore {
   delete(name: string): void {
     this.deleteStmt.run(name);
     for (const key of this.cache.keys()) if (key.startsWith(`${name}\0`)) this.cache.delete(key);
+  }
+
+  /** Every version of a function, $LATEST first, then published versions in number order. */
+  versions(name: string): FunctionRecord[] {
+    return this.db
+      .prepare<[string], { config: string }>(
+        "SELECT config FROM function_versions WHERE name = ? ORDER BY version != '$LATEST', CAST(version AS INTEGER)",
+      )
+      .all(name)
+      .map((row) => JSON.parse(row.config) as FunctionRecord);
+  }
+
+  deleteVersion(name: string, version: string): void {
+    this.db.prepare('DELETE FROM function_versions WHERE name = ? AND version = ?').run(name, version);
+    this.cache.delete(`${name}\0${version}`);
   }
 
   isCodeInUse(codeKey: string): boolean {

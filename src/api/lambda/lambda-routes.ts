@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
+import { aliasShape, type Versions } from '../../control/versions.js';
 import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
 import type { Concurrency } from '../../invoke/concurrency.js';
@@ -16,6 +17,7 @@ const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 
 export interface LambdaApiDeps {
   functions: Functions;
+  versions: Versions;
   invoker: Invoker;
   home: { region: string; accountId: string };
   concurrency: Concurrency;
@@ -57,6 +59,15 @@ export class LambdaApi {
     }
     const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
     if (concurrencyPath) return this.concurrency(ctx, method, concurrencyPath[1], this.ref(decodeSegment(concurrencyPath[2])));
+    const versionsPath = /^\/2015-03-31\/functions\/([^/]+)\/(versions|aliases)(?:\/([^/]+))?\/?$/.exec(path);
+    if (versionsPath) {
+      const name = this.unqualified(this.ref(decodeSegment(versionsPath[1])));
+      return versionsPath[2] === 'versions' && !versionsPath[3]
+        ? this.versionsRoute(ctx, method, name)
+        : versionsPath[2] === 'aliases'
+          ? this.aliasesRoute(ctx, method, name, versionsPath[3] ? decodeSegment(versionsPath[3]) : undefined)
+          : false;
+    }
     const urlPath = /^\/2021-10-31\/functions\/([^/]+)\/(url|urls)\/?$/.exec(path);
     if (urlPath) return this.functionUrl(ctx, method, this.ref(decodeSegment(urlPath[1]), ctx.query.get('Qualifier') ?? undefined), urlPath[2] === 'urls');
     const eventConfigPath = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/.exec(path);
@@ -74,10 +85,12 @@ export class LambdaApi {
       case 'GET ':
         return this.getFunction(ctx, ref);
       case 'DELETE ':
-        this.deps.functions.delete(ref.name, ref.qualifier);
+        if (ref.qualifier !== undefined && /^[0-9]+$/.test(ref.qualifier)) this.deps.versions.deleteVersion(ref.name, ref.qualifier);
+        else if (ref.qualifier !== undefined && ref.qualifier !== LATEST) throw invalidParameter('Deletion of aliases is not supported through DeleteFunction; use DeleteAlias.');
+        else this.deps.functions.delete(ref.name, ref.qualifier);
         return this.reply(ctx, 204, undefined);
       case 'GET configuration':
-        return this.reply(ctx, 200, this.configuration(this.deps.functions.get(ref.name, ref.qualifier ?? LATEST)));
+        return this.reply(ctx, 200, this.configuration(this.deps.versions.describe(ref.name, ref.qualifier)));
       case 'PUT configuration':
         return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateConfig(this.unqualified(ref), this.jsonBody(ctx))));
       case 'PUT code':
@@ -165,7 +178,7 @@ export class LambdaApi {
 
   /** Create, Get, Update, Delete and ListFunctionUrlConfig(s) (2021-10-31). */
   private functionUrl(ctx: Ctx, method: string, ref: FunctionRef, list: boolean) {
-    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const fn = this.deps.versions.describe(ref.name, ref.qualifier);
     const urls = this.deps.functionUrls;
     const qualifier = ref.qualifier ?? LATEST;
     const shape = (u: Parameters<typeof functionUrlShape>[0]) =>
@@ -211,8 +224,43 @@ export class LambdaApi {
     }
   }
 
+  /** PublishVersion (POST) and ListVersionsByFunction (GET). */
+  private versionsRoute(ctx: Ctx, method: string, name: string) {
+    if (method === 'POST') return this.reply(ctx, 201, this.configuration(this.deps.versions.publish(name, this.jsonBody(ctx))));
+    if (method !== 'GET') return false;
+    const all = this.deps.versions.list(name);
+    const maxItems = ctx.query.has('MaxItems') ? Number(ctx.query.get('MaxItems')) : 50;
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10000) throw invalidParameter('MaxItems must be an integer from 1 to 10000.');
+    const start = Number(ctx.query.get('Marker') ?? 0);
+    if (!Number.isInteger(start) || start < 0) throw invalidParameter('Marker is not valid.');
+    const page = all.slice(start, start + maxItems);
+    return this.reply(ctx, 200, { Versions: page.map((fn) => this.configuration(fn)), ...(start + maxItems < all.length ? { NextMarker: String(start + maxItems) } : {}) });
+  }
+
+  /** Create (POST), List (GET), and Get/Update/DeleteAlias on /aliases/{Name}. */
+  private aliasesRoute(ctx: Ctx, method: string, name: string, alias: string | undefined) {
+    const { versions } = this.deps;
+    const shape = (a: Parameters<typeof aliasShape>[0]) => aliasShape(a, this.deps.arnOf(name, a.name));
+    if (alias === undefined) {
+      if (method === 'POST') return this.reply(ctx, 201, shape(versions.createAlias(name, this.jsonBody(ctx))));
+      if (method === 'GET') return this.reply(ctx, 200, { Aliases: versions.listAliases(name).map(shape) });
+      return false;
+    }
+    switch (method) {
+      case 'GET':
+        return this.reply(ctx, 200, shape(versions.getAlias(name, alias)));
+      case 'PUT':
+        return this.reply(ctx, 200, shape(versions.updateAlias(name, alias, this.jsonBody(ctx))));
+      case 'DELETE':
+        versions.deleteAlias(name, alias);
+        return this.reply(ctx, 204, undefined);
+      default:
+        return false;
+    }
+  }
+
   private getFunction(ctx: Ctx, ref: FunctionRef) {
-    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const fn = this.deps.versions.describe(ref.name, ref.qualifier);
     const body: Record<string, unknown> = {
       Configuration: this.configuration(fn),
       Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
