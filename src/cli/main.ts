@@ -8,6 +8,7 @@ import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
 import { addRoute, listRoutes, removeRoute, setRoutesCors } from './routes.js';
 import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './schedules.js';
+import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
@@ -100,6 +101,22 @@ keys
   .command('revoke <accessKeyId>')
   .description('revoke an access key at once')
   .action((id) => revokeKey(client(), id, { json: json() }));
+
+program
+  .command('publish <name>')
+  .description('publish an immutable version of the function as it is now')
+  .option('-d, --description <text>', 'description of the version')
+  .action((name, o) => publish(client(), name, { ...o, json: json() }));
+program
+  .command('versions <name>')
+  .description("list a function's versions and the aliases pointing at them")
+  .action((name) => listVersions(client(), name, { json: json() }));
+const alias = program.command('alias').description('aliases: names that point at a version');
+alias
+  .command('set <name> <alias> <version>')
+  .description('create or move an alias, e.g. alias set app live 2 --weight 3=0.1')
+  .option('--weight <version=weight>', 'send this share of traffic (0–1) to one other version')
+  .action((name, aliasName, version, o) => setAlias(client(), name, aliasName, version, { ...o, json: json() }));
 
 const route = program.command('route').description('HTTP routes to functions, served on the same port');
 route

@@ -23,6 +23,8 @@ export interface FunctionRecord {
   revisionId: string;
   /** Lambda's format: 2026-11-28T07:00:00.000+0000 */
   lastModified: string;
+  /** On $LATEST: the highest version number ever published (numbers are never reused). */
+  lastPublishedVersion?: number;
 }
 
 export const LATEST = '$LATEST';

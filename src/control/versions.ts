@@ -48,14 +48,19 @@ export class Versions {
     const published = this.deps.store.versions(name).filter((v) => v.version !== LATEST);
     const last = published.at(-1);
     if (last && fingerprint(last) === fingerprint(latest)) return last;
+    const number = Math.max(latest.lastPublishedVersion ?? 0, last ? Number(last.version) : 0) + 1;
+    const { lastPublishedVersion: _counter, ...snapshot } = latest;
     const record: FunctionRecord = {
-      ...latest,
-      version: String(last ? Number(last.version) + 1 : 1),
+      ...snapshot,
+      version: String(number),
       description: typeof body.Description === 'string' ? body.Description : latest.description,
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(),
     };
-    this.deps.store.put(record);
+    this.deps.store.transaction(() => {
+      this.deps.store.put(record);
+      this.deps.store.put({ ...latest, lastPublishedVersion: number });
+    });
     return record;
   }
 

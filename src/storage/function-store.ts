@@ -49,6 +49,10 @@ export class FunctionStore {
     for (const key of this.cache.keys()) if (key.startsWith(`${name}\0`)) this.cache.delete(key);
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Every version of a function, $LATEST first, then published versions in number order. */
   versions(name: string): FunctionRecord[] {
     return this.db

@@ -99,3 +99,19 @@ test('bad input around versions and aliases changes nothing', async () => {
   await lambda.send(new DeleteFunctionCommand({ FunctionName: 'app', Qualifier: '2' }));
   assert.deepEqual((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'app' }))).Versions?.map((v) => v.Version), ['$LATEST', '1']);
 });
+
+test('gust publish, versions and alias set', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { CLI } = await import('../helpers/gust-process.js');
+  const cli = (...args: string[]) => promisify(execFile)(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, ...args]);
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'app', Environment: { Variables: { GREETING: 'cli' } } }));
+  assert.match((await cli('publish', 'app', '--description', 'from the cli')).stdout, /Published app version 3/);
+  await cli('alias', 'set', 'app', 'beta', '3');
+  await cli('alias', 'set', 'app', 'live', '1', '--weight', '3=0.25');
+  const listed = JSON.parse((await cli('--json', 'versions', 'app')).stdout);
+  assert.deepEqual(listed.versions.map((v: { Version: string }) => v.Version), ['$LATEST', '1', '3']);
+  assert.deepEqual(listed.aliases.find((a: { Name: string }) => a.Name === 'live').RoutingConfig.AdditionalVersionWeights, { '3': 0.25 });
+  assert.equal((await invoke('beta')).body.env.GREETING, 'cli');
+  await assert.rejects(cli('alias', 'set', 'app', 'live', '1', '--weight', 'x'), /VERSION=WEIGHT/);
+});
