@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   RequestTooLargeException: { status: 413, type: 'User', description: 'The request payload exceeds the invocation limit (6 MB sync, 1 MB async).' },
   ResourceNotFoundException: { status: 404, type: 'User', description: 'The function, version or log group does not exist.' },
   ConflictException: { status: 409, type: 'User', description: 'EventBridge Scheduler: a schedule of that name already exists.' },
+  ProvisionedConcurrencyConfigNotFoundException: { status: 404, type: 'User', description: 'No provisioned concurrency is configured for that qualifier.' },
   ResourceConflictException: { status: 409, type: 'User', description: 'The resource already exists, or is being changed.' },
   PreconditionFailedException: { status: 412, type: 'User', description: 'The RevisionId given does not match the current one.' },
   TooManyRequestsException: { status: 429, type: 'User', description: 'A concurrency limit was reached; retry later.' },

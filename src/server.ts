@@ -18,6 +18,7 @@ import { LATEST } from './control/function-record.js';
 import { FunctionUrls } from './control/function-urls.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
+import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
 import { AliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
@@ -156,6 +157,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
       aliases.delete(name);
+      provisioned.forget(name);
     },
   });
 
@@ -181,9 +183,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
+  const provisioned = new ProvisionedConcurrency(dbs.metadata, versions, pool, concurrency);
   const lambda = new LambdaApi({
     functions,
     versions,
+    provisioned,
     invoker,
     home,
     concurrency,
@@ -223,6 +227,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   endpoint = `http://${host}:${port}`;
   worker.start();
   scheduler.start();
+  provisioned.restoreAll();
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');

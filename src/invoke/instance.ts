@@ -67,6 +67,10 @@ export class Instance {
   idleSince = Date.now();
   /** Set when the function changed: the instance is stopped as soon as it is not busy. */
   retired = false;
+  /** Kept warm for provisioned concurrency: never stopped for being idle. */
+  provisioned = false;
+  /** Initialised ahead of any invocation, so no invocation pays (or reports) the init. */
+  private preInitialized = false;
   onDead: () => void = () => {};
 
   private sandbox!: Sandbox;
@@ -167,11 +171,24 @@ export class Instance {
     void this.ready.then(() => clearTimeout(initTimer));
   }
 
+  /** Waits for init without an invocation (provisioned concurrency); false if init failed. */
+  async warmUp(): Promise<boolean> {
+    await this.ready;
+    if (this.initFailure || this.phase === 'dead') {
+      this.stop();
+      return false;
+    }
+    this.preInitialized = true;
+    this.phase = 'idle';
+    this.idleSince = Date.now();
+    return true;
+  }
+
   /** Runs one invocation; the pool guarantees the instance is not busy. */
   async invoke(invocation: Invocation): Promise<InvocationOutcome> {
     this.phase = 'busy';
     await this.ready;
-    const cold = !this.servedAny;
+    const cold = !this.servedAny && !this.preInitialized;
     this.servedAny = true;
     if (this.initFailure) return this.failedInit(invocation, this.initFailure);
 

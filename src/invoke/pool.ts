@@ -18,10 +18,63 @@ export class Pool {
   private readonly instances = new Map<string, Set<Instance>>();
   private readonly sweeper: NodeJS.Timeout;
 
+  /** Provisioned concurrency: how many warm instances each function version should keep. */
+  private readonly provisioned = new Map<string, { fn: FunctionRecord; count: number; failed: boolean; starting: number }>();
+
   constructor(private readonly options: PoolOptions) {
     const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
-    this.sweeper = setInterval(() => this.stopIdle(), every);
+    this.sweeper = setInterval(() => {
+      this.stopIdle();
+      this.maintainProvisioned();
+    }, every);
     this.sweeper.unref();
+  }
+
+  /** Keeps `count` instances of this version initialised and warm (0 removes the setting). */
+  setProvisioned(fn: FunctionRecord, count: number): void {
+    const key = keyOf(fn);
+    if (count === 0) this.provisioned.delete(key);
+    else this.provisioned.set(key, { fn, count, failed: false, starting: this.provisioned.get(key)?.starting ?? 0 });
+    let extra = this.provisionedInstances(key).length - count;
+    for (const instance of this.provisionedInstances(key)) {
+      if (extra <= 0) break;
+      instance.provisioned = false; // back to an ordinary instance, which ages out
+      extra--;
+    }
+    this.maintainProvisioned();
+  }
+
+  /** Warm provisioned instances ready to serve, and whether initialising them failed. */
+  provisionedStatus(fn: FunctionRecord): { available: number; failed: boolean } {
+    const key = keyOf(fn);
+    const available = this.provisionedInstances(key).filter((i) => i.phase === 'idle' || i.phase === 'busy').length;
+    return { available, failed: this.provisioned.get(key)?.failed ?? false };
+  }
+
+  private forgetProvisioned(prefix: string, keepRevisionId?: string) {
+    for (const key of [...this.provisioned.keys()]) {
+      if (key.startsWith(prefix) && !(keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`))) this.provisioned.delete(key);
+    }
+  }
+
+  private provisionedInstances(key: string): Instance[] {
+    return [...(this.instances.get(key) ?? [])].filter((i) => i.provisioned && i.phase !== 'dead');
+  }
+
+  private maintainProvisioned() {
+    for (const [key, want] of this.provisioned) {
+      const missing = want.count - this.provisionedInstances(key).length - want.starting;
+      for (let i = 0; i < missing; i++) {
+        want.starting++;
+        void this.startInstance(want.fn, true)
+          .finally(() => want.starting--)
+          .then((instance) => instance.warmUp())
+          .then((ok) => {
+            if (!ok) want.failed = true;
+          })
+          .catch(() => (want.failed = true));
+      }
+    }
   }
 
   async run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
@@ -37,6 +90,7 @@ export class Pool {
    */
   retire(name: string, keepRevisionId?: string): void {
     const prefix = keepRevisionId === undefined ? `${name}\0` : `${name}\0$LATEST\0`;
+    this.forgetProvisioned(prefix, keepRevisionId);
     for (const [key, set] of this.instances) {
       if (!key.startsWith(prefix) || (keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`))) continue;
       for (const instance of set) {
@@ -48,6 +102,7 @@ export class Pool {
 
   /** Stops every instance of one version (it was deleted). */
   retireVersion(name: string, version: string): void {
+    this.forgetProvisioned(`${name}\0${version}\0`);
     for (const [key, set] of this.instances) {
       if (!key.startsWith(`${name}\0${version}\0`)) continue;
       for (const instance of set) {
@@ -83,13 +138,14 @@ export class Pool {
     return best;
   }
 
-  private async startInstance(fn: FunctionRecord): Promise<Instance> {
+  private async startInstance(fn: FunctionRecord, provisioned = false): Promise<Instance> {
     const instance = new Instance(fn, await this.options.prepare(fn));
+    instance.provisioned = provisioned;
     const key = keyOf(fn);
     let set = this.instances.get(key);
     if (!set) this.instances.set(key, (set = new Set()));
     set.add(instance);
-    instance.phase = 'busy';
+    if (!provisioned) instance.phase = 'busy';
     instance.onDead = () => {
       set.delete(instance);
       if (set.size === 0 && this.instances.get(key) === set) this.instances.delete(key);
@@ -106,7 +162,7 @@ export class Pool {
   private stopIdle() {
     const cutoff = Date.now() - this.options.keepAliveMs;
     for (const set of this.instances.values()) {
-      for (const instance of set) if (instance.phase === 'idle' && instance.idleSince <= cutoff) instance.stop();
+      for (const instance of set) if (instance.phase === 'idle' && !instance.provisioned && instance.idleSince <= cutoff) instance.stop();
     }
   }
 }

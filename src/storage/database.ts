@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS aliases (
   config TEXT NOT NULL,
   PRIMARY KEY (function_name, name)
 );
+CREATE TABLE IF NOT EXISTS provisioned_concurrency (
+  function_name TEXT NOT NULL,
+  qualifier TEXT NOT NULL,
+  requested INTEGER NOT NULL,
+  last_modified TEXT NOT NULL,
+  PRIMARY KEY (function_name, qualifier)
+);
 CREATE TABLE IF NOT EXISTS async_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   request_id TEXT NOT NULL,

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { aliasShape, type Versions } from '../../control/versions.js';
+import type { ProvisionedConcurrency } from '../../control/provisioned-concurrency.js';
 import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
 import type { Concurrency } from '../../invoke/concurrency.js';
@@ -18,6 +19,7 @@ const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 export interface LambdaApiDeps {
   functions: Functions;
   versions: Versions;
+  provisioned: ProvisionedConcurrency;
   invoker: Invoker;
   home: { region: string; accountId: string };
   concurrency: Concurrency;
@@ -57,6 +59,8 @@ export class LambdaApi {
       if (method !== 'GET') return false;
       return this.reply(ctx, 200, this.accountSettings());
     }
+    const provisionedPath = /^\/2019-09-30\/functions\/([^/]+)\/provisioned-concurrency\/?$/.exec(path);
+    if (provisionedPath) return this.provisionedRoute(ctx, method, this.ref(decodeSegment(provisionedPath[1]), ctx.query.get('Qualifier') ?? undefined));
     const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
     if (concurrencyPath) return this.concurrency(ctx, method, concurrencyPath[1], this.ref(decodeSegment(concurrencyPath[2])));
     const versionsPath = /^\/2015-03-31\/functions\/([^/]+)\/(versions|aliases)(?:\/([^/]+))?\/?$/.exec(path);
@@ -218,6 +222,26 @@ export class LambdaApi {
         return this.reply(ctx, 200, shape(qualifier, configs.get(fn.name, qualifier)));
       case 'DELETE':
         configs.delete(fn.name, qualifier);
+        return this.reply(ctx, 204, undefined);
+      default:
+        return false;
+    }
+  }
+
+  /** Put, Get, Delete and ListProvisionedConcurrencyConfigs (2019-09-30). */
+  private provisionedRoute(ctx: Ctx, method: string, ref: FunctionRef) {
+    const { provisioned } = this.deps;
+    this.deps.functions.get(ref.name);
+    if (method === 'GET' && ctx.query.get('List') === 'ALL') {
+      return this.reply(ctx, 200, { ProvisionedConcurrencyConfigs: provisioned.list(ref.name, (n, q) => this.deps.arnOf(n, q)) });
+    }
+    switch (method) {
+      case 'PUT':
+        return this.reply(ctx, 202, provisioned.put(ref.name, ref.qualifier, this.jsonBody(ctx).ProvisionedConcurrentExecutions));
+      case 'GET':
+        return this.reply(ctx, 200, provisioned.get(ref.name, ref.qualifier));
+      case 'DELETE':
+        provisioned.delete(ref.name, ref.qualifier);
         return this.reply(ctx, 204, undefined);
       default:
         return false;

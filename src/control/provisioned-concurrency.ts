@@ -1,0 +1,101 @@
+// Provisioned concurrency (Put/Get/Delete/ListProvisionedConcurrencyConfigs): N instances of a
+// version or alias initialised ahead of time and kept warm, restored when Gust restarts, within
+// the function's concurrency limits. The pool does the keeping; this records and reports it.
+import { GustError, invalidParameter } from '../errors.js';
+import type { Concurrency } from '../invoke/concurrency.js';
+import type { Pool } from '../invoke/pool.js';
+import type { Db } from '../storage/database.js';
+import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
+import type { Versions } from './versions.js';
+
+interface Row {
+  function_name: string;
+  qualifier: string;
+  requested: number;
+  last_modified: string;
+}
+
+export class ProvisionedConcurrency {
+  constructor(
+    private readonly db: Db,
+    private readonly versions: Versions,
+    private readonly pool: Pool,
+    private readonly concurrency: Concurrency,
+  ) {}
+
+  /** The version a configuration keeps warm: the qualifier's (an alias's main version). */
+  private target(name: string, qualifier: string | undefined): FunctionRecord {
+    if (qualifier === undefined || qualifier === LATEST) throw invalidParameter('Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    return this.versions.describe(name, qualifier);
+  }
+
+  put(name: string, qualifier: string | undefined, requested: unknown) {
+    const fn = this.target(name, qualifier);
+    if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) throw invalidParameter('ProvisionedConcurrentExecutions must be a whole number of 1 or more.');
+    const reserved = this.concurrency.reserved(name);
+    const others = this.rows(name).filter((r) => r.qualifier !== qualifier).reduce((sum, r) => sum + r.requested, 0);
+    if (reserved !== undefined ? others + requested > reserved : others + requested > this.concurrency.unreservedLimit - this.concurrency.minimumUnreserved) {
+      throw invalidParameter(
+        reserved !== undefined
+          ? `Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function (${reserved}).`
+          : `Requested Provisioned Concurrency would leave the account's UnreservedConcurrentExecution below its minimum of ${this.concurrency.minimumUnreserved}.`,
+      );
+    }
+    this.db.prepare('INSERT OR REPLACE INTO provisioned_concurrency (function_name, qualifier, requested, last_modified) VALUES (?, ?, ?, ?)').run(name, qualifier, requested, lambdaTimestamp());
+    this.pool.setProvisioned(fn, requested);
+    return this.get(name, qualifier);
+  }
+
+  get(name: string, qualifier: string | undefined) {
+    const row = this.row(name, qualifier);
+    return this.status(row, this.target(name, qualifier));
+  }
+
+  delete(name: string, qualifier: string | undefined): void {
+    const fn = this.target(name, qualifier);
+    this.row(name, qualifier);
+    this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').run(name, qualifier);
+    this.pool.setProvisioned(fn, 0);
+  }
+
+  list(name: string, arnOf: (name: string, qualifier: string) => string) {
+    return this.rows(name).map((row) => ({ FunctionArn: arnOf(name, row.qualifier), ...this.status(row, this.versions.describe(name, row.qualifier)) }));
+  }
+
+  /** After a restart: initialise every configured instance again. */
+  restoreAll(): void {
+    for (const row of this.db.prepare<[], Row>('SELECT * FROM provisioned_concurrency').all()) {
+      try {
+        this.pool.setProvisioned(this.versions.describe(row.function_name, row.qualifier), row.requested);
+      } catch {
+        /* the version or alias is gone: nothing to keep warm */
+      }
+    }
+  }
+
+  forget(name: string): void {
+    this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ?').run(name);
+  }
+
+  private rows(name: string): Row[] {
+    return this.db.prepare<[string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? ORDER BY qualifier').all(name);
+  }
+
+  private row(name: string, qualifier: string | undefined): Row {
+    const row = this.db.prepare<[string, string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').get(name, qualifier ?? LATEST);
+    if (!row) throw new GustError('ProvisionedConcurrencyConfigNotFoundException', `No Provisioned Concurrency Config found for this function`);
+    return row;
+  }
+
+  private status(row: Row, fn: FunctionRecord) {
+    const { available, failed } = this.pool.provisionedStatus(fn);
+    return {
+      RequestedProvisionedConcurrentExecutions: row.requested,
+      AvailableProvisionedConcurrentExecutions: Math.min(available, row.requested),
+      AllocatedProvisionedConcurrentExecutions: Math.min(available, row.requested),
+      Status: failed ? 'FAILED' : available >= row.requested ? 'READY' : 'IN_PROGRESS',
+      ...(failed ? { StatusReason: 'An instance failed to initialise; see the function’s log.' } : {}),
+      LastModified: row.last_modified,
+    };
+  }
+}
