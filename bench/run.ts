@@ -34,6 +34,39 @@ async function coldStarts(lambda: ReturnType<typeof lambdaClient>, runtime: stri
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * The first call after a 0 → 50 burst of concurrent calls, with and without provisioned
+ * concurrency (50 on an alias), for Node and Python: latency p50/p99 of the 50 calls.
+ */
+async function burstBench(gust: Awaited<ReturnType<typeof startGust>>, lambda: ReturnType<typeof lambdaClient>) {
+  const { PublishVersionCommand, CreateAliasCommand, PutProvisionedConcurrencyConfigCommand, GetProvisionedConcurrencyConfigCommand } = await import('@aws-sdk/client-lambda');
+  const n = Number(process.env.BENCH_BURST ?? 50);
+  for (const [runtime, fixture, handler] of [['nodejs20.x', 'bench-hello', 'index.handler'], ['python3.11', 'bench-hello-python', 'app.handler']] as const) {
+    const line: string[] = [];
+    for (const provisioned of [false, true]) {
+      const name = `burst-${runtime.replace(/\W/g, '')}-${provisioned ? 'pc' : 'od'}`;
+      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: handler, Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip(fixture) } }));
+      const { Version } = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+      await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: Version }));
+      if (provisioned) {
+        await lambda.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: 'live', ProvisionedConcurrentExecutions: n }));
+        while ((await lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: 'live' }))).Status !== 'READY') await new Promise((r) => setTimeout(r, 200));
+      }
+      const times = (
+        await Promise.all(
+          Array.from({ length: n }, async () => {
+            const t = performance.now();
+            await lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: 'live', Payload: Buffer.from('{}') }));
+            return performance.now() - t;
+          }),
+        )
+      ).sort((a, b) => a - b);
+      line.push(`${provisioned ? 'provisioned' : 'on demand'} p50 ${times[Math.floor(n / 2)].toFixed(1)} ms p99 ${times[Math.floor(n * 0.99)].toFixed(1)} ms`);
+    }
+    console.log(`0 → ${n} burst, ${runtime}:`.padEnd(30) + line.join('  |  '));
+  }
+}
+
 /** Async invokes: events accepted per second, completed per second, and accept → start delay. */
 async function asyncBench(gust: Awaited<ReturnType<typeof startGust>>) {
   const events = Number(process.env.BENCH_ASYNC_EVENTS ?? 2000);
@@ -175,6 +208,8 @@ try {
 
   await asyncBench(gust);
   await scheduleBench(gust);
+
+  await burstBench(gust, lambda);
 
   const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? 15);
   const node = await coldStarts(lambda, 'nodejs20.x', 'bench-hello', 'index.handler', rounds);
