@@ -94,7 +94,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
   let worker: AsyncWorker | undefined;
   const aliases = new AliasStore(dbs.metadata);
-  const versions = new Versions({ store: functionStore, aliases, pool, arnOf });
+  const versions = new Versions({
+    store: functionStore,
+    aliases,
+    pool,
+    arnOf,
+    onAliasMoved: (name, alias, from, to) => provisioned.aliasMoved(name, alias, from, to),
+  });
   const invoker = new Invoker({
     resolveFunction: (name, qualifier) => versions.resolve(name, qualifier),
     pool,

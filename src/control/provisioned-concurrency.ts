@@ -73,6 +73,14 @@ export class ProvisionedConcurrency {
     }
   }
 
+  /** An alias with provisioned instances moved: keep its new version warm instead of the old. */
+  aliasMoved(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): void {
+    const row = this.db.prepare<[string, string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').get(name, alias);
+    if (!row) return;
+    this.pool.setProvisioned(from, 0);
+    this.pool.setProvisioned(to, row.requested);
+  }
+
   forget(name: string): void {
     this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ?').run(name);
   }

@@ -18,6 +18,8 @@ export interface VersionsDeps {
   arnOf(name: string, qualifier?: string): string;
   /** Random in [0, 1): injected so that tests of weighted routing can be exact. */
   random?: () => number;
+  /** Called when an alias now points at another version (provisioned instances follow it). */
+  onAliasMoved?(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): void;
 }
 
 /** What makes two versions the same: publishing an unchanged $LATEST returns the last version. */
@@ -162,6 +164,9 @@ export class Versions {
       revisionId: randomUUID(),
     };
     this.deps.aliases.put(record);
+    if (current && current.functionVersion !== record.functionVersion) {
+      this.deps.onAliasMoved?.(name, aliasName, this.resolve(name, current.functionVersion), this.resolve(name, record.functionVersion));
+    }
     return record;
   }
 }

@@ -11,6 +11,8 @@ import {
   ListProvisionedConcurrencyConfigsCommand,
   PublishVersionCommand,
   PutProvisionedConcurrencyConfigCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { fixtureZip } from '../helpers/fixtures.js';
@@ -54,6 +56,15 @@ test('a burst up to N is served with no cold start; above N spills over; restore
   assert.equal(coldStarts(await burst(lambda, 3)), 0, 'the provisioned instances serve a burst of 3 with no Init Duration');
   assert.equal(coldStarts(await burst(lambda, 5)), 2, 'two more spill to on-demand instances');
   assert.equal((await lambda.send(new ListProvisionedConcurrencyConfigsCommand({ FunctionName: 'warm' }))).ProvisionedConcurrencyConfigs?.length, 1);
+
+  // Moving the alias moves its provisioned instances to the new version.
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'warm', MemorySize: 256 }));
+  const v2 = await lambda.send(new PublishVersionCommand({ FunctionName: 'warm' }));
+  await lambda.send(new UpdateAliasCommand({ FunctionName: 'warm', Name: 'live', FunctionVersion: v2.Version }));
+  await ready(lambda);
+  const moved = await burst(lambda, 3);
+  assert.equal(coldStarts(moved), 0, 'the new version was warmed');
+  assert.ok(moved.every((r) => r.ExecutedVersion === v2.Version));
 
   await gust.stop();
   const again = await startGust({ dataDir: gust.dataDir });
