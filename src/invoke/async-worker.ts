@@ -98,21 +98,21 @@ export class AsyncWorker {
 
     let outcome: InvocationOutcome;
     try {
-      outcome = await invoker.execute(fn, event.requestId, event.payload);
+      outcome = await invoker.execute(fn, event.requestId, event.payload, undefined, event.qualifier);
     } catch (err) {
       // Throttled or failed to start: not the function's doing, so it does not count as an
       // attempt; try again with exponential backoff and jitter until the event is too old.
       const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.min(event.attempts, 10)) * (0.5 + Math.random() / 2);
       return store.retryAt(event.id, Date.now() + backoff, false);
     }
-    if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome);
+    if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome, fn.version);
     // attempts counts this run: the first retry comes after one delay, the second after two.
-    if (event.attempts > maxRetries) return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome);
+    if (event.attempts > maxRetries) return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome, fn.version);
     store.retryAt(event.id, Date.now() + this.deps.retryDelayMs * event.attempts);
   }
 
   /** Sends Lambda's destination record where it was asked for, then forgets the event. */
-  private finish(event: AsyncEvent, condition: Condition, destination: string | undefined, outcome?: InvocationOutcome) {
+  private finish(event: AsyncEvent, condition: Condition, destination: string | undefined, outcome?: InvocationOutcome, executedVersion = event.qualifier) {
     if (destination) {
       const record = {
         version: '1.0',
@@ -126,7 +126,7 @@ export class AsyncWorker {
         requestPayload: parseOrText(event.payload),
         ...(outcome
           ? {
-              responseContext: { statusCode: 200, executedVersion: event.qualifier, ...(outcome.kind === 'success' ? {} : { functionError: 'Unhandled' }) },
+              responseContext: { statusCode: 200, executedVersion, ...(outcome.kind === 'success' ? {} : { functionError: 'Unhandled' }) },
               responsePayload: parseOrText(outcome.payload),
             }
           : {}),

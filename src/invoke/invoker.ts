@@ -104,7 +104,8 @@ export class Invoker {
 
     if (req.type === 'DryRun') return { status: 204, requestId, executedVersion: fn.version };
     if (req.type === 'Event') {
-      const event = { requestId, functionName: fn.name, qualifier: fn.version, payload };
+      // The qualifier as named (an alias stays an alias): the worker resolves it when it delivers.
+      const event = { requestId, functionName: fn.name, qualifier: req.qualifier ?? LATEST, payload };
       if (req.idempotencyKey === undefined) {
         this.deps.asyncEvents.enqueue(event);
         this.deps.onEventQueued();

@@ -135,3 +135,20 @@ test('an Idempotency-Key on Event invokes queues the event once', async () => {
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(requests, 2, 'three sends, two keys, two invocations');
 });
+
+test('event-invoke configs and async invocations can name an alias', async () => {
+  const { PublishVersionCommand, CreateAliasCommand } = await import('@aws-sdk/client-lambda');
+  const { Version } = await lambda.send(new PublishVersionCommand({ FunctionName: 'fails' }));
+  await lambda.send(new CreateAliasCommand({ FunctionName: 'fails', Name: 'prod', FunctionVersion: Version }));
+  const put = await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'fails', Qualifier: 'prod', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: DLQ } } }));
+  assert.equal(put.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:fails:prod');
+  const before = (await deadLetters()).length;
+  await lambda.send(new InvokeCommand({ FunctionName: 'fails', Qualifier: 'prod', InvocationType: 'Event', Payload: Buffer.from('{"via":"alias"}') }));
+  const letter = await until('the alias event in the dead-letter store', async () => {
+    const list = await deadLetters();
+    return list.length > before ? list.at(-1) : undefined;
+  });
+  assert.equal(letter.record.requestContext.functionArn, 'arn:aws:lambda:us-east-1:000000000000:function:fails:prod');
+  assert.equal(letter.record.requestContext.approximateInvokeCount, 1, 'the alias config (no retries) applied');
+  assert.equal(letter.record.responseContext.executedVersion, Version);
+});

@@ -205,9 +205,10 @@ export class LambdaApi {
 
   /** Put, Update, Get, Delete and ListFunctionEventInvokeConfig(s) (2019-09-25). */
   private eventInvokeConfig(ctx: Ctx, method: string, ref: FunctionRef, list: boolean) {
-    const fn = this.deps.functions.get(ref.name, ref.qualifier ?? LATEST);
+    const fn = this.deps.versions.describe(ref.name, ref.qualifier);
     const configs = this.deps.eventInvokeConfigs;
-    const qualifier = fn.version;
+    // Kept under the qualifier as named: a version, or an alias (whatever version it points at).
+    const qualifier = ref.qualifier ?? LATEST;
     const shape = (q: string, config: Parameters<typeof eventInvokeConfigShape>[0]) => eventInvokeConfigShape(config, this.deps.arnOf(fn.name, q));
     if (list) {
       if (method !== 'GET') return false;
