@@ -181,7 +181,7 @@ describe('invocation', () => {
     const out = decode((await invoke('py', { name: 'snake' })).Payload);
     assert.equal(out.hello, 'snake');
     assert.equal(out.function_name, 'py');
-    assert.equal(out.memory_limit_in_mb, 128);
+    assert.equal(out.memory_limit_in_mb, '128', 'a string, as in AWS’s own Python client');
     assert.equal(out.remaining_ms_positive, true);
     await create('py-err', 'python-error', 'python3.12', 'app.handler');
     const res = await invoke('py-err');

@@ -1,101 +1,77 @@
-// Gust's Node.js runtime interface client: loads the handler once, then loops
-// next → handler → response/error over the Lambda Runtime API. Imports nothing from the host.
-import { postError, postInitError, postResponse, nextInvocation, releaseEventLoop } from './runtime-api-client.mjs';
-import { makeContext } from './context.mjs';
-import { toErrorDocument } from './errors.mjs';
+// Gust's Node.js runtime interface client, started as `node bootstrap.mjs` in the function's
+// code directory: loads the handler once, then loops next → handler → response/error over the
+// Lambda Runtime API, behaving as AWS's client does. Standard library only; nothing from the host.
+import { connectRuntimeApi } from './runtime-api-client.mjs';
+import { toRapidResponse, UnhandledPromiseRejection } from './errors.mjs';
 import { loadHandler } from './handler-loader.mjs';
-import { patchConsole, setRequestId } from './logging.mjs';
+import { emptyEventLoop, invoke } from './invocation.mjs';
+import { logError, patchConsole } from './logging.mjs';
 
+const api = connectRuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API, process.env.GUST_RUNTIME_API_SOCKET);
 patchConsole();
-// Gust reads the log pipes; when they break, Gust is gone and there is nothing left to do.
-process.stdout.on('error', () => process.exit(1));
-process.stderr.on('error', () => process.exit(1));
-let currentRequestId = null;
-let dying = false;
 
-async function reportFatal(err, errorType) {
-  if (dying) process.exit(1);
-  dying = true;
-  const doc = toErrorDocument(err, errorType);
-  console.error(`${currentRequestId ? 'Invoke' : 'Init'} Error \t${JSON.stringify(doc)}`);
-  try {
-    if (currentRequestId) await postError(currentRequestId, doc);
-    else await postInitError(doc);
-  } finally {
-    process.exit(1);
-  }
+for (const stream of [process.stdout, process.stderr]) {
+  // Blocking writes to Gust's log pipes, as Lambda's own log sink writes synchronously: a line is
+  // out before the outcome is posted, and a flood of output waits for Gust instead of queueing
+  // in memory (64 MB of queued console.log costs ~130 MB when Node finally copies it out).
+  stream._handle?.setBlocking?.(true);
+  // When the pipes break, Gust is gone and there is nothing left to do.
+  stream.on('error', () => process.exit(1));
 }
 
-process.on('uncaughtException', (err) => reportFatal(err, undefined));
-process.on('unhandledRejection', (reason) => {
-  const err = reason instanceof Error ? reason : new Error(String(reason));
-  reportFatal(Object.assign(new Error(`${err.name}: ${err.message}`), { stack: err.stack }), 'Runtime.UnhandledPromiseRejection');
+let initialised = false; // the first /next has been asked for
+let currentId = null; // the invocation in hand
+let failing = false;
+
+/** Reports a fatal error for the invocation in hand (or as the init error), then ends the process. */
+function fatal(error, exitCode) {
+  if (failing) return;
+  failing = true;
+  const doc = toRapidResponse(error);
+  const reported = currentId ? api.postError(currentId, doc) : initialised ? Promise.resolve() : api.postInitError(doc);
+  reported.then(() => process.exit(exitCode));
+}
+
+process.on('uncaughtException', (error) => {
+  logError('Uncaught Exception', error);
+  fatal(error, 129);
 });
-
-/** Runs the handler in async or callback style; resolves with its result, rejects with its error. */
-function runHandler(handler, event, headers) {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const state = {
-      waitForEmptyLoop: true,
-      done(err, result) {
-        if (settled) return;
-        settled = true;
-        const finish = () => (err !== null && err !== undefined ? reject(err) : resolve(result));
-        // Lambda answers a callback only once the event loop is empty, unless told not to wait.
-        if (state.waitForEmptyLoop) {
-          releaseEventLoop();
-          process.once('beforeExit', finish);
-        } else finish();
-      },
-    };
-    const context = makeContext(headers, process.env, state);
-    let returned;
-    try {
-      returned = handler(event, context, (err, result) => state.done(err, result));
-    } catch (err) {
-      settled = true;
-      return reject(err);
-    }
-    if (returned && typeof returned.then === 'function') {
-      returned.then(
-        (result) => !settled && ((settled = true), resolve(result)),
-        (err) => !settled && ((settled = true), reject(err)),
-      );
-    } else if (handler.length < 3 && !settled) {
-      settled = true;
-      resolve(returned);
-    }
-  });
-}
-
-let handler;
-try {
-  handler = await loadHandler(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), process.env._HANDLER ?? '');
-} catch (err) {
-  await reportFatal(err, err?.name?.startsWith('Runtime.') ? err.name : undefined);
-}
-
-for (;;) {
-  const { headers, body } = await nextInvocation();
-  const requestId = headers['lambda-runtime-aws-request-id'];
-  currentRequestId = requestId;
-  setRequestId(requestId);
+process.on('unhandledRejection', (reason, promise) => {
+  let error;
   try {
-    const result = await runHandler(handler, JSON.parse(body), headers);
-    let payload;
-    try {
-      payload = JSON.stringify(result === undefined ? null : result);
-    } catch (err) {
-      await postError(requestId, toErrorDocument(err, 'Runtime.SerializationError'));
-      continue;
-    }
-    await postResponse(requestId, payload);
+    error = new UnhandledPromiseRejection(reason, promise);
+  } catch {
+    error = new UnhandledPromiseRejection(Object.prototype.toString.call(reason), promise); // e.g. a Symbol
+  }
+  logError('Unhandled Promise Rejection', error);
+  fatal(error, 128);
+});
+process.on('beforeExit', emptyEventLoop);
+
+async function main() {
+  let handler;
+  try {
+    handler = await loadHandler(process.env.LAMBDA_TASK_ROOT || process.cwd(), process.env._HANDLER ?? '');
   } catch (err) {
-    const doc = toErrorDocument(err);
-    console.error(`Invoke Error \t${JSON.stringify(doc)}`);
-    await postError(requestId, doc);
-  } finally {
-    currentRequestId = null;
+    // Lambda's client lets this escape as an uncaught exception: logged and posted as such.
+    logError('Uncaught Exception', err);
+    fatal(err, 129);
+    return;
+  }
+  const isAsync = handler.constructor?.name === 'AsyncFunction';
+  // A promise the module rejected without handling surfaces after this turn: let it fail init.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (failing) return;
+  for (;;) {
+    initialised = true;
+    const { headers, body } = await api.next();
+    currentId = headers['lambda-runtime-aws-request-id'];
+    await invoke(api, handler, isAsync, headers, body);
+    currentId = null;
   }
 }
+
+main().catch((err) => {
+  console.log(`Unexpected Top Level Error: ${err}`);
+  fatal(err, 129);
+});

@@ -1,46 +1,73 @@
-// Finds and loads the function's handler from _HANDLER ("dir/module.export[.nested]") under
-// LAMBDA_TASK_ROOT: CommonJS or ES module (.js by the nearest package.json "type", .mjs, .cjs).
+// Finds and loads the function's handler from _HANDLER ("[dir/]module.export[.nested]") the way
+// Lambda's Node.js runtime does: extensionless file, `.js` (CommonJS unless the nearest
+// package.json says "type": "module"), `.mjs`, `.cjs`, then Node's own module resolution.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InitError } from './errors.mjs';
+import { HandlerNotFound, ImportModuleError, MalformedHandlerName, UserCodeSyntaxError } from './errors.mjs';
 
-function splitHandler(handler) {
-  const slash = handler.lastIndexOf('/') + 1;
-  const dot = handler.indexOf('.', slash);
-  if (dot === -1 || dot === slash || dot === handler.length - 1) {
-    throw new InitError('Runtime.MalformedHandlerName', `Bad handler ${handler}`);
+const require = createRequire(import.meta.url);
+const FUNCTION_EXPR = /^([^.]*)\.(.*)$/;
+
+const requireIfExists = (file) => (fs.existsSync(file) ? require(file) : undefined);
+const importIfExists = async (file) => (fs.existsSync(file) ? import(pathToFileURL(file).href) : undefined);
+
+/** Is `.js` in `folder` an ES module? The nearest package.json decides; node_modules stops the search. */
+function folderIsModuleType(folder) {
+  if (folder.endsWith('/node_modules')) return false;
+  const pj = path.join(folder, 'package.json');
+  if (fs.existsSync(pj)) {
+    try {
+      return JSON.parse(fs.readFileSync(pj, 'utf8'))?.type === 'module';
+    } catch (e) {
+      console.warn(`${pj} cannot be read, it will be ignored for ES module detection purposes.`, e);
+      return false;
+    }
   }
-  return { modulePath: handler.slice(0, dot), exportPath: handler.slice(dot + 1) };
+  if (folder === '/') return false;
+  return folderIsModuleType(path.resolve(folder, '..'));
 }
 
-function findModuleFile(root, modulePath) {
-  for (const ext of ['.js', '.mjs', '.cjs']) {
-    const file = path.resolve(root, modulePath + ext);
-    if (fs.existsSync(file)) return file;
+async function loadModule(appRoot, moduleRoot, moduleName) {
+  const file = path.resolve(appRoot, moduleRoot, moduleName);
+  const extensionless = requireIfExists(file);
+  if (extensionless) return extensionless;
+
+  const jsIsModule = fs.existsSync(`${file}.js`) && folderIsModuleType(path.dirname(`${file}.js`));
+  if (!jsIsModule) {
+    const loaded = requireIfExists(`${file}.js`);
+    if (loaded) return loaded;
   }
-  return null;
+  const loaded = (jsIsModule && (await importIfExists(`${file}.js`))) || (await importIfExists(`${file}.mjs`)) || requireIfExists(`${file}.cjs`);
+  if (loaded) return loaded;
+
+  // Node's resolution from the code directory (node_modules, NODE_PATH): a plain require()
+  // would resolve relative to this file, not to the function's code.
+  return require(require.resolve(moduleName, { paths: [appRoot, moduleRoot] }));
 }
 
-export async function loadHandler(root, handler) {
-  const { modulePath, exportPath } = splitHandler(handler);
-  const file = findModuleFile(root, modulePath);
-  if (!file) {
-    throw new InitError('Runtime.ImportModuleError', `Error: Cannot find module '${modulePath}'\nRequire stack:\n- ${import.meta.url.replace('file://', '')}`);
+/** The handler function, or throws the error Lambda reports for the failure. */
+export async function loadHandler(appRoot, fullHandler) {
+  if (fullHandler.includes('..')) {
+    throw new MalformedHandlerName(`'${fullHandler}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
   }
-  let mod;
+  const moduleAndHandler = path.basename(fullHandler);
+  const moduleRoot = fullHandler.substring(0, fullHandler.indexOf(moduleAndHandler));
+  const match = moduleAndHandler.match(FUNCTION_EXPR);
+  if (!match) throw new MalformedHandlerName('Bad handler');
+  const [, moduleName, handlerPath] = match;
+
+  let app;
   try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new InitError('Runtime.UserCodeSyntaxError', `${err.name}: ${err.message}`, err);
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') throw new InitError('Runtime.ImportModuleError', `Error: ${err.message}`, err);
-    throw err;
+    app = await loadModule(appRoot, moduleRoot, moduleName);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new UserCodeSyntaxError(e);
+    if (e?.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(e);
+    throw e;
   }
-  const parts = exportPath.split('.');
-  const pick = (root) => parts.reduce((obj, key) => (obj == null ? undefined : obj[key]), root);
-  const fn = pick(mod) ?? pick(mod.default);
-  if (typeof fn !== 'function') {
-    throw new InitError('Runtime.HandlerNotFound', `${path.basename(modulePath)}.${exportPath} is undefined or not exported`);
-  }
-  return fn;
+  const handler = handlerPath.split('.').reduce((nested, key) => nested && nested[key], app);
+  if (!handler) throw new HandlerNotFound(`${fullHandler} is undefined or not exported`);
+  if (typeof handler !== 'function') throw new HandlerNotFound(`${fullHandler} is not a function`);
+  return handler;
 }

@@ -1,22 +1,33 @@
-// console.* written the way Lambda's Node runtime writes it: TIMESTAMP\tREQUEST_ID\tLEVEL\tmessage,
-// one line per call (newlines inside a message become \r so a record stays one log event).
+// console.* as Lambda's Node.js runtime prints it (text format): every level to stdout as
+// `ISO-TIMESTAMP\tREQUEST_ID\tLEVEL\tmessage`, newlines inside a message turned into \r so that
+// one call stays one line, i.e. one log event, for Gust's line-by-line log capture.
 import { format } from 'node:util';
+import { intoError, toFormatted } from './errors.mjs';
 
-let requestId = 'undefined';
+// Where Lambda's runtime keeps the current request id (a global symbol: libraries read it).
+const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
 
-export const setRequestId = (id) => (requestId = id);
+export const setRequestId = (id) => {
+  globalThis[REQUEST_ID] = id;
+};
 
-function writer(level, stream) {
-  return (...args) => {
-    stream.write(`${new Date().toISOString()}\t${requestId}\t${level}\t${format(...args).replace(/\n/g, '\r')}\n`);
-  };
+function write(level, message, params) {
+  const text = params.length === 0 && typeof message === 'string' ? message : format(message, ...params);
+  const line = `${new Date().toISOString()}\t${globalThis[REQUEST_ID]}\t${level}\t${text}`;
+  process.stdout.write(`${line.replace(/\n/g, '\r')}\n`);
 }
 
 export function patchConsole() {
-  console.log = console.info = writer('INFO', process.stdout);
-  console.warn = writer('WARN', process.stderr);
-  console.error = writer('ERROR', process.stderr);
-  console.debug = writer('DEBUG', process.stdout);
-  const trace = writer('TRACE', process.stdout);
-  console.trace = (...args) => trace(...args, '\n' + new Error().stack.split('\n').slice(2).join('\n'));
+  console.trace = (message, ...params) => write('TRACE', message, params);
+  console.debug = (message, ...params) => write('DEBUG', message, params);
+  console.info = (message, ...params) => write('INFO', message, params);
+  console.log = console.info;
+  console.warn = (message, ...params) => write('WARN', message, params);
+  console.error = (message, ...params) => write('ERROR', message, params);
+  console.fatal = (message, ...params) => write('FATAL', message, params);
+}
+
+/** `label` is "Invoke Error", "Uncaught Exception" or "Unhandled Promise Rejection". */
+export function logError(label, err) {
+  console.error(label, toFormatted(intoError(err)));
 }

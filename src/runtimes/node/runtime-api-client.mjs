@@ -1,87 +1,113 @@
-// The Lambda Runtime API over one persistent TCP connection with a minimal HTTP/1.1 client.
-// node:http costs more CPU per request than the handler of a small function; the Runtime API
-// server is Gust's own and always answers with Content-Length, so a lean client is enough
-// (AWS's runtime client uses native code for the same reason).
+// The Lambda Runtime API (2018-06-01) over one persistent connection, with a minimal HTTP/1.1
+// client: node:http costs ~4 ms more to load and more CPU per request than a small handler, and
+// the Runtime API is four fixed requests (AWS's own client is native code for the same reason).
 import net from 'node:net';
 
-const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001').split(':');
-/** Set by Gust for an instance without network: the Runtime API is then a unix socket. */
-const socketPath = process.env.GUST_RUNTIME_API_SOCKET;
 const BASE = '/2018-06-01/runtime';
 const HEADER_END = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
 
-let socket = null;
-let buffer = Buffer.alloc(0);
-/** Requests sent and not yet answered, oldest first: responses come back in order (HTTP/1.1). */
-const waiting = [];
-
-function connect() {
-  socket = socketPath ? net.connect({ path: socketPath }) : net.connect({ host, port: Number(port), noDelay: true });
-  socket.on('data', (chunk) => {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-    parse();
-  });
-  // Gust never closes this connection: if it goes, Gust is gone (or has given up on this
-  // instance), and a runtime without its API must not linger.
-  const gone = () => process.exit(1);
-  socket.on('error', gone);
-  socket.on('close', gone);
-}
-
-/** Completes waiting requests, in order, as their whole responses arrive in the buffer. */
-function parse() {
-  while (waiting.length > 0 && parseOne());
-}
-
-function parseOne() {
-  const end = buffer.indexOf(HEADER_END);
-  if (end === -1) return false;
-  const lines = buffer.subarray(0, end).toString('latin1').split('\r\n');
-  const status = Number(lines[0].split(' ')[1]);
-  const headers = {};
-  for (let i = 1; i < lines.length; i++) {
-    const colon = lines[i].indexOf(':');
-    if (colon > 0) headers[lines[i].slice(0, colon).toLowerCase()] = lines[i].slice(colon + 1).trim();
-  }
-  const length = Number(headers['content-length'] ?? 0);
-  const total = end + 4 + length;
-  if (buffer.length < total) return false;
-  const body = buffer.subarray(end + 4, total).toString('utf8');
-  buffer = buffer.subarray(total);
-  waiting.shift()({ status, headers, body });
-  return true;
-}
+/** Header values must stay one latin1 line. */
+const headerValue = (value) => String(value).replace(/[^\x20-\x7e]/g, '?');
 
 /**
- * Lets the event loop empty while a callback-style handler's leftovers run (the connection
- * would otherwise keep it alive forever); the next request holds the loop again.
+ * Connects at once, so that the handshake overlaps loading the handler: to `address`
+ * (AWS_LAMBDA_RUNTIME_API, host:port), or to `socketPath` (GUST_RUNTIME_API_SOCKET, set by Gust
+ * for an instance without network). The connection holds the event loop only while a request is
+ * in flight: while the handler runs, an empty event loop ('beforeExit') is what finishes a
+ * callback-style invocation, as on Lambda.
  */
-export function releaseEventLoop() {
-  socket?.unref();
-}
+export function connectRuntimeApi(address = '127.0.0.1:9001', socketPath = undefined) {
+  const colon = address.lastIndexOf(':');
+  const hostHeader = `Host: ${address}\r\n`;
+  const socket = socketPath
+    ? net.connect({ path: socketPath })
+    : net.connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)), noDelay: true });
+  let buffer = Buffer.alloc(0);
+  /** Resolvers of requests sent and not yet answered, oldest first (HTTP/1.1 answers in order). */
+  const waiting = [];
 
-function request(method, path, body = '', extraHeaders = '') {
-  if (!socket) connect();
-  socket.ref();
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const head =
-      `${method} ${BASE}${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n${extraHeaders}` +
-      (method === 'POST' ? `Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n` : '') +
-      '\r\n';
-    // One write per request: with TCP_NODELAY every write is a packet and a wake-up.
-    socket.write(payload.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), payload]) : head);
+  // Gust never closes this connection: if it goes, Gust is gone or has given up on this
+  // instance, and a runtime without its API must not linger.
+  const gone = (err) => {
+    process.stderr.write(`Runtime API connection to ${socketPath ?? address} lost${err ? `: ${err.message}` : ''}\n`);
+    process.exit(1);
+  };
+  socket.on('error', gone);
+  socket.on('close', () => gone());
+  socket.on('data', (chunk) => {
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    while (waiting.length > 0) {
+      const response = parseResponse();
+      if (!response) break;
+      waiting.shift()(response);
+    }
+    if (waiting.length === 0) socket.unref();
   });
+
+  /** One whole response from the front of the buffer, or null if it has not all arrived. */
+  function parseResponse() {
+    const end = buffer.indexOf(HEADER_END);
+    if (end === -1) return null;
+    const lines = buffer.toString('latin1', 0, end).split('\r\n');
+    const status = Number(lines[0].split(' ')[1]);
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const colon = lines[i].indexOf(':');
+      if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+    }
+    const start = end + 4;
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) return parseChunked(start, status, headers);
+    const total = start + Number(headers['content-length'] ?? 0);
+    if (buffer.length < total) return null;
+    const body = buffer.toString('utf8', start, total);
+    buffer = buffer.subarray(total);
+    return { status, headers, body };
+  }
+
+  function parseChunked(start, status, headers) {
+    const parts = [];
+    let at = start;
+    for (;;) {
+      const lineEnd = buffer.indexOf(CRLF, at);
+      if (lineEnd === -1) return null;
+      const size = parseInt(buffer.toString('latin1', at, lineEnd), 16);
+      if (size === 0) {
+        const trailerEnd = buffer.indexOf(HEADER_END, lineEnd);
+        if (trailerEnd === -1) return null;
+        buffer = buffer.subarray(trailerEnd + 4);
+        return { status, headers, body: Buffer.concat(parts).toString('utf8') };
+      }
+      if (buffer.length < lineEnd + 2 + size + 2) return null;
+      parts.push(buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+
+  function request(method, path, body, extraHeaders = '') {
+    socket.ref();
+    return new Promise((resolve) => {
+      waiting.push(resolve);
+      const head = `${method} ${BASE}${path} HTTP/1.1\r\n${hostHeader}${extraHeaders}`;
+      if (body === undefined) {
+        socket.write(`${head}\r\n`, 'latin1');
+        return;
+      }
+      const payload = Buffer.from(body, 'utf8');
+      const fullHead = `${head}Content-Type: application/json\r\nContent-Length: ${payload.length}\r\n\r\n`;
+      // One write per request: with TCP_NODELAY every write is a packet and a wake-up.
+      socket.write(Buffer.concat([Buffer.from(fullHead, 'latin1'), payload]));
+    });
+  }
+
+  const errorTypeHeader = (doc) => `Lambda-Runtime-Function-Error-Type: ${headerValue(doc.errorType)}\r\n`;
+
+  return {
+    /** Long-polls for the next event: { status, headers (lower-cased names), body }. */
+    next: () => request('GET', '/invocation/next'),
+    postResponse: (id, body) => request('POST', `/invocation/${encodeURIComponent(id)}/response`, body),
+    /** `doc` is the error document ({ errorType, errorMessage, trace }). */
+    postError: (id, doc) => request('POST', `/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(doc), errorTypeHeader(doc)),
+    postInitError: (doc) => request('POST', '/init/error', JSON.stringify(doc), errorTypeHeader(doc)),
+  };
 }
-
-export const nextInvocation = () => request('GET', '/invocation/next');
-
-export const postResponse = (id, body) => request('POST', `/invocation/${encodeURIComponent(id)}/response`, body);
-
-
-const errorTypeHeader = (error) => `Lambda-Runtime-Function-Error-Type: ${String(error.errorType).replace(/[\r\n]/g, ' ')}\r\n`;
-
-export const postError = (id, error) => request('POST', `/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(error), errorTypeHeader(error));
-
-export const postInitError = (error) => request('POST', '/init/error', JSON.stringify(error), errorTypeHeader(error));
