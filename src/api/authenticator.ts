@@ -26,10 +26,13 @@ export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | u
     verify(req, body) {
       const result = verifyRequest({
         method: req.method ?? 'GET',
-        rawUrl: req.url ?? '/',
+        path: req.url ?? '/',
         headers: req.headers,
-        bodySha256: createHash('sha256').update(body).digest('hex'),
-        secretOf: (id) => keyOf(id)?.secretAccessKey,
+        bodySha256Hex: createHash('sha256').update(body).digest('hex'),
+        lookupSecret: (id) => {
+          const key = keyOf(id);
+          return key && { secret: key.secretAccessKey };
+        },
       });
       if (!result.ok) throw new GustError(result.code, result.message);
       return keyOf(result.accessKeyId)!.scope;

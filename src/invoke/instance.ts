@@ -91,6 +91,7 @@ export class Instance {
   private tailLength = 0;
   private outputDone: Promise<void> = Promise.resolve();
   private egress: EgressConnector | null = null;
+  private hostsPath: string | null = null;
 
   constructor(
     readonly fn: FunctionRecord,
@@ -116,7 +117,7 @@ export class Instance {
     let hostsPath: string | undefined;
     if (network === 'allow-list') {
       egressSocket = path.join(this.deps.socketDir, `${this.id}.egress`);
-      hostsPath = path.join(this.deps.socketDir, `${this.id}.hosts`);
+      hostsPath = this.hostsPath = path.join(this.deps.socketDir, `${this.id}.hosts`);
       fs.mkdirSync(this.deps.socketDir, { recursive: true, mode: 0o711 });
       fs.writeFileSync(hostsPath, hostsFile ?? '', { mode: 0o644 });
       this.egress = await startEgressConnector(egressSocket, allowed, (message) => this.log(`Gust: ${message}\n`));
@@ -207,7 +208,7 @@ export class Instance {
     this.sandbox?.kill();
     this.api?.close();
     this.egress?.close();
-    if (this.deps.launch.hostsFile) fs.rmSync(path.join(this.deps.socketDir, `${this.id}.hosts`), { force: true });
+    if (this.hostsPath) fs.rmSync(this.hostsPath, { force: true });
     this.onDead();
   }
 

@@ -51,12 +51,6 @@ export class Pool {
     return { available, failed: this.provisioned.get(key)?.failed ?? false };
   }
 
-  private forgetProvisioned(prefix: string, keepRevisionId?: string) {
-    for (const key of [...this.provisioned.keys()]) {
-      if (key.startsWith(prefix) && !(keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`))) this.provisioned.delete(key);
-    }
-  }
-
   private provisionedInstances(key: string): Instance[] {
     return [...(this.instances.get(key) ?? [])].filter((i) => i.provisioned && i.phase !== 'dead');
   }
@@ -90,21 +84,20 @@ export class Pool {
    */
   retire(name: string, keepRevisionId?: string): void {
     const prefix = keepRevisionId === undefined ? `${name}\0` : `${name}\0$LATEST\0`;
-    this.forgetProvisioned(prefix, keepRevisionId);
-    for (const [key, set] of this.instances) {
-      if (!key.startsWith(prefix) || (keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`))) continue;
-      for (const instance of set) {
-        instance.retired = true;
-        if (instance.phase !== 'busy') instance.stop();
-      }
-    }
+    this.retireWhere((key) => key.startsWith(prefix) && !(keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`)));
   }
 
   /** Stops every instance of one version (it was deleted). */
   retireVersion(name: string, version: string): void {
-    this.forgetProvisioned(`${name}\0${version}\0`);
+    const prefix = `${name}\0${version}\0`;
+    this.retireWhere((key) => key.startsWith(prefix));
+  }
+
+  /** Forgets provisioned concurrency for the keys chosen and stops their instances once idle. */
+  private retireWhere(chosen: (key: string) => boolean) {
+    for (const key of [...this.provisioned.keys()]) if (chosen(key)) this.provisioned.delete(key);
     for (const [key, set] of this.instances) {
-      if (!key.startsWith(`${name}\0${version}\0`)) continue;
+      if (!chosen(key)) continue;
       for (const instance of set) {
         instance.retired = true;
         if (instance.phase !== 'busy') instance.stop();

@@ -1,6 +1,6 @@
 // Gust's own paths under /gust/: health, usage reports and the code download links that
 // GetFunction hands out. None of them changes a Lambda behaviour a client relies on.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessKeys } from '../../control/access-keys.js';
@@ -11,7 +11,6 @@ import type { DeadLetter, DeadLetterStore } from '../../storage/dead-letter-stor
 import type { RouteStore } from '../../storage/route-store.js';
 import { validateRoute } from '../../triggers/http/route-table.js';
 import { parseCors } from '../../control/function-urls.js';
-import { randomUUID } from 'node:crypto';
 import type { Metering } from '../../telemetry/metering.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 
