@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   ProvisionedConcurrencyConfigNotFoundException: { status: 404, type: 'User', description: 'No provisioned concurrency is configured for that qualifier.' },
   ResourceConflictException: { status: 409, type: 'User', description: 'The resource already exists, or is being changed.' },
   PreconditionFailedException: { status: 412, type: 'User', description: 'The RevisionId given does not match the current one.' },
+  PolicyLengthExceededException: { status: 400, type: 'User', description: 'AddPermission: the function\'s resource policy would exceed 20 KB.' },
   TooManyRequestsException: { status: 429, type: 'User', description: 'A concurrency limit was reached; retry later.' },
   UnsupportedMediaTypeException: { status: 415, type: 'User', description: 'The content type of the request is not supported.' },
   UnknownOperationException: { status: 400, type: 'User', description: 'The path or operation is not one Gust serves.' },
@@ -25,7 +26,7 @@ export const ERROR_CATALOGUE = {
   UnrecognizedClientException: { status: 403, type: 'User', description: 'The access key is unknown or revoked.' },
   InvalidSignatureException: { status: 403, type: 'User', description: 'The SigV4 signature, its timestamp (15 minutes) or the payload hash does not match.' },
   IncompleteSignature: { status: 403, type: 'User', description: 'The SigV4 Authorization header or query string is malformed or incomplete.' },
-  AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but its scope (a function’s own key) does not allow the operation.' },
+  AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but may not do this: a function’s own key may only invoke what a resource policy grants it.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { noAuth, sigV4Authenticator } from './api/authenticator.js';
+import { authorizeFunctionUrl, noAuth, sigV4Authenticator } from './api/authenticator.js';
 import { GustRoutes } from './api/gust/gust-routes.js';
 import { createRequestHandler } from './api/http-server.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
@@ -16,6 +16,7 @@ import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
 import { FunctionUrls } from './control/function-urls.js';
+import { FunctionPolicies } from './control/function-policies.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
 import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
@@ -33,6 +34,7 @@ import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
+import { PolicyStore } from './storage/policy-store.js';
 import { ReservationStore } from './storage/reservation-store.js';
 import { RouteStore } from './storage/route-store.js';
 import { ScheduleStore } from './storage/schedule-store.js';
@@ -94,6 +96,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
   let worker: AsyncWorker | undefined;
   const aliases = new AliasStore(dbs.metadata);
+  const policies = new FunctionPolicies({
+    store: new PolicyStore(dbs.metadata),
+    home,
+    arnOf,
+    functionRecord: (name, version) => functionStore.get(name, version),
+    alias: (name, alias) => aliases.get(name, alias),
+  });
   const versions = new Versions({
     store: functionStore,
     aliases,
@@ -164,6 +173,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       functionUrlStore.delete(name);
       aliases.delete(name);
       provisioned.forget(name);
+      policies.forget(name);
     },
   });
 
@@ -199,6 +209,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     concurrency,
     eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists),
     functionUrls: new FunctionUrls(functionUrlStore),
+    policies,
     endpoint: () => endpoint,
     arnOf,
     codeLocation: (fn) => gust.codeLocation(fn),
@@ -208,7 +219,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     urls: functionUrlStore,
     invoker,
     accountId: config.accountId,
-    verifySignature: (req, body) => authenticator.verify(req, body),
+    verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
   const handler = createRequestHandler({
@@ -218,6 +229,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     gateway,
     scheduler: new SchedulerApi(schedules),
     auth: authenticator,
+    grants: policies,
     logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`),
   });
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB

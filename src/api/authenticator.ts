@@ -1,9 +1,10 @@
 // Decides who a request comes from and what it may do: a valid SigV4 signature made with an
 // active access key, then the key's scope. Admin keys may do everything; a function's own key
-// may only invoke functions. `--no-auth` turns this off for local development only.
+// may only invoke what resource policies grant it. `--no-auth` turns this off for local development only.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { AccessKey, KeyScope } from '../control/access-keys.js';
+import { functionOfScope, type AccessKey, type KeyScope } from '../control/access-keys.js';
+import type { InvokeVia } from '../control/function-policies.js';
 import { GustError } from '../errors.js';
 import { verifyRequest } from './sigv4.js';
 
@@ -40,11 +41,37 @@ export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | u
   };
 }
 
-const INVOKE_PATH = /^\/2015-03-31\/functions\/[^/]+\/invocations$/;
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
-/** Refuses what the key's scope does not allow, as IAM would: AccessDeniedException. */
-export function authorize(scope: KeyScope, method: string, path: string, operation: string): void {
-  if (scope === 'admin') return;
-  if (method === 'POST' && INVOKE_PATH.test(path)) return;
-  throw new GustError('AccessDeniedException', `The credentials of ${scope.replace(':', ' ')} are not authorized to perform ${operation}; a function's credentials may only invoke functions.`);
+/** What authorize() asks of the resource policies (control/function-policies.ts). */
+export interface InvokeGrants {
+  /** Throws AccessDeniedException unless a policy of the target lets the calling function invoke it. */
+  authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): void;
+}
+
+/**
+ * Refuses what the key may not do, as IAM would: AccessDeniedException. Admin keys may do
+ * everything; a function's own key may only invoke, and only what a resource policy grants it.
+ */
+export function authorize(scope: KeyScope, request: { method: string; path: string; qualifier?: string; operation: string }, grants: InvokeGrants): void {
+  const caller = functionOfScope(scope);
+  if (caller === undefined) return;
+  const invoke = request.method === 'POST' ? INVOKE_PATH.exec(request.path) : null;
+  if (invoke) return grants.authorizeInvoke(caller, decodeName(invoke[1]), request.qualifier, { action: 'lambda:InvokeFunction' });
+  throw new GustError('AccessDeniedException', `The credentials of ${scope.replace(':', ' ')} are not authorized to perform ${request.operation}; a function's credentials may only invoke functions.`);
+}
+
+/** The same for a call to a function URL whose AuthType is AWS_IAM, once its signature is verified. */
+export function authorizeFunctionUrl(scope: KeyScope, url: { functionName: string; qualifier: string; authType: 'NONE' | 'AWS_IAM' }, grants: InvokeGrants): void {
+  const caller = functionOfScope(scope);
+  if (caller === undefined) return;
+  grants.authorizeInvoke(caller, url.functionName, url.qualifier, { action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: url.authType });
+}
+
+function decodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GustError('InvalidParameterValueException', `The path segment '${segment.slice(0, 100)}' is not valid percent-encoding.`);
+  }
 }

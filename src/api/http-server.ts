@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
 import { MAX_SYNC_PAYLOAD } from '../invoke/invoker.js';
-import { authorize, type Authenticator } from './authenticator.js';
+import { authorize, type Authenticator, type InvokeGrants } from './authenticator.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
@@ -30,6 +30,8 @@ export interface ApiDeps {
   gateway: HttpGateway;
   scheduler: SchedulerApi;
   auth: Authenticator;
+  /** What a function's own key may invoke: the functions' resource policies. */
+  grants: InvokeGrants;
   logError: (err: unknown) => void;
 }
 
@@ -74,7 +76,11 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
   if (!isPublic) deps.auth.precheck(req);
   const { limit, message } = bodyLimit(path, logsOperation !== null);
   const body = await readBody(req, limit, message);
-  if (!isPublic) authorize(deps.auth.verify(req, body), req.method ?? 'GET', path, logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`);
+  const caller = isPublic ? undefined : deps.auth.verify(req, body);
+  if (caller !== undefined) {
+    const operation = logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`;
+    authorize(caller, { method: req.method ?? 'GET', path, qualifier: query.get('Qualifier') ?? undefined, operation }, deps.grants);
+  }
 
   if (logsOperation !== null) {
     const operation = deps.logs.operations[logsOperation];
@@ -85,6 +91,6 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
     if (deps.scheduler.handle(res, req.method ?? 'GET', path, query, body, requestId)) return;
   } else if (path.startsWith('/gust/')) {
     if (deps.gust.handle(req, res, path, query, body)) return;
-  } else if (await deps.lambda.handle({ req, res, body, query, requestId }, path)) return;
+  } else if (await deps.lambda.handle({ req, res, body, query, requestId, caller: caller ?? 'admin' }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
 }

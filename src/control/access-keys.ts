@@ -8,6 +8,11 @@ import type { Db } from '../storage/database.js';
 
 export type KeyScope = 'admin' | `function:${string}`;
 
+/** The function whose own key has this scope; undefined for an admin key. */
+export function functionOfScope(scope: KeyScope): string | undefined {
+  return scope.startsWith('function:') ? scope.slice('function:'.length) : undefined;
+}
+
 export interface AccessKey {
   accessKeyId: string;
   secretAccessKey: string;

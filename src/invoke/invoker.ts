@@ -25,8 +25,13 @@ export interface InvokeRequest {
   logTail?: boolean;
   /** Base64 JSON, as in X-Amz-Client-Context. */
   clientContext?: string;
-  /** Event only: a repeat of a key seen within the idempotency window is not queued again. */
+  /**
+   * Event only: a repeat of a key seen within the idempotency window is not queued again. Keys
+   * are kept per caller and function, so one caller's key never swallows another's event.
+   */
   idempotencyKey?: string;
+  /** Who asked (`admin`, `function:NAME`); triggers inside Gust leave it out. */
+  caller?: string;
   source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
 }
 
@@ -72,6 +77,11 @@ function decodeClientContext(encoded: string | undefined): string | undefined {
   return text;
 }
 
+/** The idempotency key as stored: the caller's identity and the client's key, unambiguously joined. */
+function callerScopedKey(caller: string | undefined, key: string): string {
+  return JSON.stringify([caller ?? 'gust', key]);
+}
+
 function checkPayload(payload: Buffer, type: InvocationType): Buffer {
   const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
   if (payload.length > limit) {
@@ -111,7 +121,7 @@ export class Invoker {
         this.deps.onEventQueued();
         return { status: 202, requestId, executedVersion: fn.version };
       }
-      const queued = this.deps.asyncEvents.enqueueOnce(event, req.idempotencyKey, this.deps.idempotencyWindowMs);
+      const queued = this.deps.asyncEvents.enqueueOnce(event, callerScopedKey(req.caller, req.idempotencyKey), this.deps.idempotencyWindowMs);
       if (!queued.duplicate) this.deps.onEventQueued();
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }

@@ -95,6 +95,15 @@ CREATE TABLE IF NOT EXISTS async_events (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS async_events_due ON async_events (due_at, id);
+CREATE TABLE IF NOT EXISTS function_policies (
+  function_name TEXT NOT NULL,
+  -- '$LATEST' for the function itself (the unqualified ARN), a version number or an alias
+  qualifier TEXT NOT NULL,
+  revision_id TEXT NOT NULL,
+  -- the Statement list of the policy document, as GetPolicy returns it
+  statements TEXT NOT NULL,
+  PRIMARY KEY (function_name, qualifier)
+);
 CREATE TABLE IF NOT EXISTS access_keys (
   access_key_id TEXT PRIMARY KEY,
   secret TEXT NOT NULL,

@@ -11,6 +11,8 @@ import type { Concurrency } from '../../invoke/concurrency.js';
 import { eventInvokeConfigShape, type EventInvokeConfigs } from '../../control/event-invoke-configs.js';
 import { functionUrlShape, type FunctionUrls } from '../../control/function-urls.js';
 import type { InvocationType, Invoker } from '../../invoke/invoker.js';
+import type { FunctionPolicies } from '../../control/function-policies.js';
+import type { KeyScope } from '../../control/access-keys.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
 
@@ -25,6 +27,7 @@ export interface LambdaApiDeps {
   concurrency: Concurrency;
   eventInvokeConfigs: EventInvokeConfigs;
   functionUrls: FunctionUrls;
+  policies: FunctionPolicies;
   endpoint(): string;
   arnOf(name: string, qualifier?: string): string;
   /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
@@ -38,6 +41,8 @@ export interface Ctx {
   res: ServerResponse;
   query: URLSearchParams;
   requestId: string;
+  /** Whose key signed the request: idempotency keys are kept per caller. */
+  caller: KeyScope;
 }
 
 function decodeSegment(segment: string): string {
@@ -76,6 +81,8 @@ export class LambdaApi {
     if (urlPath) return this.functionUrl(ctx, method, this.ref(decodeSegment(urlPath[1]), ctx.query.get('Qualifier') ?? undefined), urlPath[2] === 'urls');
     const eventConfigPath = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/.exec(path);
     if (eventConfigPath) return this.eventInvokeConfig(ctx, method, this.ref(decodeSegment(eventConfigPath[1]), ctx.query.get('Qualifier') ?? undefined), Boolean(eventConfigPath[2]));
+    const policyPath = /^\/2015-03-31\/functions\/([^/]+)\/policy(?:\/([^/]+))?\/?$/.exec(path);
+    if (policyPath) return this.policy(ctx, method, this.ref(decodeSegment(policyPath[1]), ctx.query.get('Qualifier') ?? undefined), policyPath[2] === undefined ? undefined : decodeSegment(policyPath[2]));
     const m = /^\/2015-03-31\/functions\/?(?:([^/]+)(?:\/(configuration|code|invocations))?\/?)?$/.exec(path);
     if (!m) return false;
     const [, rawName, sub] = m;
@@ -89,8 +96,10 @@ export class LambdaApi {
       case 'GET ':
         return this.getFunction(ctx, ref);
       case 'DELETE ':
-        if (ref.qualifier !== undefined && /^[0-9]+$/.test(ref.qualifier)) this.deps.versions.deleteVersion(ref.name, ref.qualifier);
-        else if (ref.qualifier !== undefined && ref.qualifier !== LATEST) throw invalidParameter('Deletion of aliases is not supported through DeleteFunction; use DeleteAlias.');
+        if (ref.qualifier !== undefined && /^[0-9]+$/.test(ref.qualifier)) {
+          this.deps.versions.deleteVersion(ref.name, ref.qualifier);
+          this.deps.policies.forget(ref.name, ref.qualifier);
+        } else if (ref.qualifier !== undefined && ref.qualifier !== LATEST) throw invalidParameter('Deletion of aliases is not supported through DeleteFunction; use DeleteAlias.');
         else this.deps.functions.delete(ref.name, ref.qualifier);
         return this.reply(ctx, 204, undefined);
       case 'GET configuration':
@@ -249,6 +258,19 @@ export class LambdaApi {
     }
   }
 
+  /** AddPermission (POST), GetPolicy (GET) and RemovePermission (DELETE …/policy/{StatementId}). */
+  private policy(ctx: Ctx, method: string, ref: FunctionRef, statementId: string | undefined) {
+    const { policies } = this.deps;
+    if (statementId === undefined) {
+      if (method === 'POST') return this.reply(ctx, 201, { Statement: policies.add(ref, this.jsonBody(ctx)) });
+      if (method === 'GET') return this.reply(ctx, 200, policies.get(ref));
+      return false;
+    }
+    if (method !== 'DELETE') return false;
+    policies.remove(ref, statementId, ctx.query.get('RevisionId') ?? undefined);
+    return this.reply(ctx, 204, undefined);
+  }
+
   /** PublishVersion (POST) and ListVersionsByFunction (GET). */
   private versionsRoute(ctx: Ctx, method: string, name: string) {
     if (method === 'POST') return this.reply(ctx, 201, this.configuration(this.deps.versions.publish(name, this.jsonBody(ctx))));
@@ -278,6 +300,8 @@ export class LambdaApi {
         return this.reply(ctx, 200, shape(versions.updateAlias(name, alias, this.jsonBody(ctx))));
       case 'DELETE':
         versions.deleteAlias(name, alias);
+        // A new alias of the same name must not inherit the old one's grants.
+        this.deps.policies.forget(name, alias);
         return this.reply(ctx, 204, undefined);
       default:
         return false;
@@ -325,6 +349,7 @@ export class LambdaApi {
       logTail: logType === 'Tail' && type === 'RequestResponse',
       clientContext: req.headers['x-amz-client-context'] as string | undefined,
       idempotencyKey: type === 'Event' ? (req.headers['idempotency-key'] as string | undefined) : undefined,
+      caller: ctx.caller,
       source: { kind: 'api' },
     });
     const headers: Record<string, string | number> = {

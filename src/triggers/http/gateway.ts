@@ -22,8 +22,8 @@ export interface GatewayDeps {
   urls: FunctionUrlStore;
   invoker: Invoker;
   accountId: string;
-  /** SigV4 check for AWS_IAM function URLs; throws the AWS error when it fails. */
-  verifySignature(req: IncomingMessage, body: Buffer): void;
+  /** SigV4 check for AWS_IAM function URLs, and whether the signer may invoke this one; throws the AWS error when not. */
+  verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): void;
   logError(err: unknown): void;
 }
 
@@ -90,7 +90,7 @@ export class HttpGateway {
     if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
     if (config.authType === 'AWS_IAM') {
       try {
-        this.deps.verifySignature(req, body);
+        this.deps.verifySignature(req, body, config);
       } catch (err) {
         return message(res, 403, err instanceof GustError ? err.message : 'Forbidden', cors);
       }
