@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { signRequest } from '../../src/api/sigv4.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -72,11 +72,12 @@ test('gust keys create, list and revoke', async () => {
   await assert.rejects(cli('revoke', gust.credentials.accessKeyId), /last active admin key/);
 });
 
-test('functions get their own credentials, which may invoke functions and nothing else', async () => {
+test('functions get their own credentials, which may invoke what they are granted and nothing else', async () => {
   const lambda = lambdaClient(gust);
   const role = 'arn:aws:iam::000000000000:role/x';
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'target', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role, Code: { ZipFile: await fixtureZip('node-hello') } }));
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'caller', Runtime: 'python3.11', Handler: 'app.handler', Role: role, Timeout: 20, Code: { ZipFile: await fixtureZip('python-boto3') } }));
+  await lambda.send(new AddPermissionCommand({ FunctionName: 'target', StatementId: 'caller', Action: 'lambda:InvokeFunction', Principal: '000000000000', SourceArn: 'arn:aws:lambda:us-east-1:000000000000:function:caller' }));
   const invoked = decode((await lambda.send(new InvokeCommand({ FunctionName: 'caller', Payload: Buffer.from('{"target":"target"}') }))).Payload);
   assert.equal(invoked.inner.hello, 'from-python');
   const listed = decode((await lambda.send(new InvokeCommand({ FunctionName: 'caller', Payload: Buffer.from('{"action":"list"}') }))).Payload);

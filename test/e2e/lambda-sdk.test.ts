@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AddPermissionCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
   GetAccountSettingsCommand,
@@ -194,6 +195,8 @@ describe('invocation', () => {
 
   test('Python functions can use boto3 against Gust itself', async () => {
     await create('py-boto3', 'python-boto3', 'python3.11', 'app.handler', { Timeout: 20 });
+    // A function's own key invokes only what a resource policy grants it.
+    await lambda.send(new AddPermissionCommand({ FunctionName: 'hello', StatementId: 'py-boto3', Action: 'lambda:InvokeFunction', Principal: '000000000000', SourceArn: 'arn:aws:lambda:us-east-1:000000000000:function:py-boto3' }));
     const out = decode((await invoke('py-boto3', { target: 'hello' })).Payload);
     assert.equal(out.inner.hello, 'from-python');
   });
