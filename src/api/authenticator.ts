@@ -53,10 +53,15 @@ export interface InvokeGrants {
  * Refuses what the key may not do, as IAM would: AccessDeniedException. Admin keys may do
  * everything; a function's own key may only invoke, and only what a resource policy grants it.
  */
-export function authorize(scope: KeyScope, request: { method: string; path: string; qualifier?: string; operation: string }, grants: InvokeGrants): void {
+export function authorize(
+  scope: KeyScope,
+  request: { protocol: 'rest' | 'awsJson'; method: string; path: string; qualifier?: string; operation: string },
+  grants: InvokeGrants,
+): void {
   const caller = functionOfScope(scope);
   if (caller === undefined) return;
-  const invoke = request.method === 'POST' ? INVOKE_PATH.exec(request.path) : null;
+  // An awsJson call (CloudWatch Logs) names its operation in X-Amz-Target, whatever its path says.
+  const invoke = request.protocol === 'rest' && request.method === 'POST' ? INVOKE_PATH.exec(request.path) : null;
   if (invoke) return grants.authorizeInvoke(caller, decodeName(invoke[1]), request.qualifier, { action: 'lambda:InvokeFunction' });
   throw new GustError('AccessDeniedException', `The credentials of ${scope.replace(':', ' ')} are not authorized to perform ${request.operation}; a function's credentials may only invoke functions.`);
 }

@@ -79,7 +79,7 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
   const caller = isPublic ? undefined : deps.auth.verify(req, body);
   if (caller !== undefined) {
     const operation = logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`;
-    authorize(caller, { method: req.method ?? 'GET', path, qualifier: query.get('Qualifier') ?? undefined, operation }, deps.grants);
+    authorize(caller, { protocol: logsOperation === null ? 'rest' : 'awsJson', method: req.method ?? 'GET', path, qualifier: query.get('Qualifier') ?? undefined, operation }, deps.grants);
   }
 
   if (logsOperation !== null) {

@@ -299,6 +299,16 @@ describe('what a function\'s own key may invoke', () => {
     assert.match(Buffer.from(granted.LogResult!, 'base64').toString(), /hello from node/);
   });
 
+  test('a CloudWatch Logs call sent to a granted Invoke path is still refused', async () => {
+    await create('logged', 'node-hello', roleArn('x'));
+    await admin.send(new AddPermissionCommand({ FunctionName: 'logged', StatementId: 'insider', Action: 'lambda:InvokeFunction', Principal: '*', SourceArn: arn('insider') }));
+    const url = `${gust.url}/2015-03-31/functions/logged/invocations`;
+    const body = '{"logGroupName":"/aws/lambda/target"}';
+    const headers = { 'x-amz-target': 'Logs_20140328.FilterLogEvents', 'content-type': 'application/x-amz-json-1.1' };
+    const res = await fetch(url, { method: 'POST', body, headers: { ...headers, ...signRequest({ method: 'POST', url, headers, body, ...insiderCredentials, region: 'us-east-1', service: 'logs' }) } });
+    assert.equal((await res.json()).__type, 'AccessDeniedException');
+  });
+
   test('a grant on an alias covers calls to that alias only', async () => {
     await create('aliased', 'node-hello', roleArn('x'));
     const { Version } = await admin.send(new PublishVersionCommand({ FunctionName: 'aliased' }));
