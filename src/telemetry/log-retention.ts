@@ -1,0 +1,117 @@
+// Keeps telemetry.db bounded: every minute (on an injected clock) deletes the events older than
+// their group's retention policy and whatever a group holds over the size cap, then gives freed
+// pages back to the file system. Every part runs in bounded steps with a turn of the event loop
+// between them, so a big delete never stalls invocations or API calls.
+import type { LogStore } from './log-store.js';
+
+export interface SweepClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { clear(): void };
+}
+
+export interface SweepReport {
+  /** Events deleted because they were older than their group's retention. */
+  expired: number;
+  /** Events deleted because their group was over the size cap. */
+  trimmed: number;
+}
+
+export const RETENTION_SWEEP_INTERVAL_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class LogRetention {
+  private timer: { clear(): void } | null = null;
+  private running: Promise<SweepReport> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: {
+      store: LogStore;
+      clock: SweepClock;
+      intervalMs?: number;
+      log?: (line: string) => void;
+    },
+  ) {}
+
+  /** Sweeps now, then every interval. */
+  start(): void {
+    this.stopped = false;
+    this.arm(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.clear();
+    this.timer = null;
+  }
+
+  /** A write left a group over its cap: sweep at once rather than at the next interval. */
+  wake(): void {
+    if (!this.stopped) this.arm(0);
+  }
+
+  /** One full pass. A call while a pass runs makes that pass go round once more and shares its result. */
+  sweep(): Promise<SweepReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.passes().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private arm(ms: number): void {
+    this.timer?.clear();
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = null;
+      this.sweep()
+        .catch((err) => this.deps.log?.(`log retention sweep failed: ${(err as Error)?.stack ?? err}`))
+        .finally(() => {
+          if (!this.stopped && !this.timer) this.arm(this.deps.intervalMs ?? RETENTION_SWEEP_INTERVAL_MS);
+        });
+    }, ms);
+  }
+
+  private async passes(): Promise<SweepReport> {
+    const total: SweepReport = { expired: 0, trimmed: 0 };
+    do {
+      this.again = false;
+      const report = await this.pass();
+      total.expired += report.expired;
+      total.trimmed += report.trimmed;
+    } while (this.again && !this.stopped);
+    return total;
+  }
+
+  private async pass(): Promise<SweepReport> {
+    const { store } = this.deps;
+    const report: SweepReport = { expired: 0, trimmed: 0 };
+    store.flush();
+    const now = this.deps.clock.now();
+    for (const { group, days } of store.retentionPolicies()) {
+      for (let more = true; more && !this.stopped; ) {
+        const step = store.deletion.deleteOlderThan(group, now - days * DAY_MS);
+        report.expired += step.rows;
+        more = step.more;
+        if (more) await nextTurn();
+      }
+      await nextTurn();
+    }
+    for (const { group } of store.groupsOverCap()) {
+      for (let more = true; more && !this.stopped; ) {
+        // Re-read the excess: writes may have come in between the steps.
+        const excess = store.groupsOverCap().find((g) => g.group === group)?.excess ?? 0;
+        const step = store.deletion.deleteOldestBytes(group, excess);
+        report.trimmed += step.rows;
+        more = step.more;
+        if (more) await nextTurn();
+      }
+      await nextTurn();
+    }
+    while (!this.stopped && store.deletion.releaseFreePages()) await nextTurn();
+    return report;
+  }
+}
