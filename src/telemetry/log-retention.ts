@@ -25,7 +25,8 @@ export class LogRetention {
   private timer: { clear(): void } | null = null;
   private running: Promise<SweepReport> | null = null;
   private again = false;
-  private stopped = true;
+  private started = false;
+  private stopped = false;
 
   constructor(
     private readonly deps: {
@@ -38,6 +39,7 @@ export class LogRetention {
 
   /** Sweeps now, then every interval. */
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.arm(0);
   }
@@ -50,7 +52,7 @@ export class LogRetention {
 
   /** A write left a group over its cap: sweep at once rather than at the next interval. */
   wake(): void {
-    if (!this.stopped) this.arm(0);
+    if (this.started && !this.stopped) this.arm(0);
   }
 
   /** One full pass. A call while a pass runs makes that pass go round once more and shares its result. */
@@ -66,12 +68,9 @@ export class LogRetention {
   private arm(ms: number): void {
     this.timer?.clear();
     this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = null;
-      this.sweep()
-        .catch((err) => this.deps.log?.(`log retention sweep failed: ${(err as Error)?.stack ?? err}`))
-        .finally(() => {
-          if (!this.stopped && !this.timer) this.arm(this.deps.intervalMs ?? RETENTION_SWEEP_INTERVAL_MS);
-        });
+      // The next sweep is armed first: if this one is still running then, it goes round once more.
+      this.arm(this.deps.intervalMs ?? RETENTION_SWEEP_INTERVAL_MS);
+      this.sweep().catch((err) => this.deps.log?.(`log retention sweep failed: ${(err as Error)?.stack ?? err}`));
     }, ms);
   }
 
