@@ -17,6 +17,7 @@ import {
 import { fixtureZip } from '../helpers/fixtures.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
+import { signRequest } from '../../src/api/sigv4.js';
 
 const CAP_MB = 1;
 let gust: GustProcess;
@@ -74,6 +75,31 @@ test('PutRetentionPolicy / DeleteRetentionPolicy, shown by DescribeLogGroups, wi
   await logs.send(new DeleteRetentionPolicyCommand({ logGroupName: group }));
   assert.equal((await describeGroup(group))!.retentionInDays, undefined);
   await assert.rejects(logs.send(new DeleteRetentionPolicyCommand({ logGroupName: '/aws/lambda/nobody' })), { name: 'ResourceNotFoundException' });
+});
+
+test('malformed retention requests get InvalidParameterException in the JSON 1.1 shape and change nothing', async () => {
+  const call = async (operation: string, params: unknown) => {
+    const body = JSON.stringify(params);
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${operation}` };
+    const signed = signRequest({ method: 'POST', url: gust.url + '/', headers, body, ...gust.credentials, region: gust.region, service: 'logs' });
+    const res = await fetch(gust.url + '/', { method: 'POST', headers: { ...headers, ...signed }, body });
+    return { status: res.status, body: (await res.json()) as { __type?: string; message?: string } };
+  };
+  const group = '/aws/lambda/policy';
+  for (const retentionInDays of ['7', 7.5, -1, 0, 4000, null, { days: 7 }, [7], true]) {
+    const res = await call('PutRetentionPolicy', { logGroupName: group, retentionInDays });
+    assert.equal(res.status, 400, JSON.stringify(retentionInDays));
+    assert.equal(res.body.__type, 'InvalidParameterException');
+    assert.match(res.body.message!, /at 'retentionInDays' failed to satisfy constraint/);
+  }
+  for (const logGroupName of [undefined, 42, ['x']]) {
+    for (const operation of ['PutRetentionPolicy', 'DeleteRetentionPolicy']) {
+      const res = await call(operation, { logGroupName, retentionInDays: 7 });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.__type, 'InvalidParameterException');
+    }
+  }
+  assert.equal((await describeGroup(group))!.retentionInDays, undefined);
 });
 
 test('a function flooding its logs keeps its newest events, within the cap, and storedBytes is what is stored', async () => {
