@@ -9,7 +9,8 @@ export interface StepBudget {
   maxReadBytes: number;
 }
 
-export const DEFAULT_STEP_BUDGET: StepBudget = { maxRows: 2000, maxReadBytes: 16 * 1024 * 1024 };
+// Measured on 2 shared cores: a step of 500 one-KB events takes ≈5 ms (≈30–50 ms when a WAL checkpoint lands in it).
+export const DEFAULT_STEP_BUDGET: StepBudget = { maxRows: 500, maxReadBytes: 4 * 1024 * 1024 };
 
 export interface StepResult {
   rows: number;
@@ -70,7 +71,7 @@ export class LogDeletion {
    * Gives free pages beyond `keepPages` back to the file system, at most `maxPages` per call
    * (telemetry.db uses auto_vacuum=INCREMENTAL). Returns true when more could be released.
    */
-  releaseFreePages(maxPages = 1024, keepPages = 256): boolean {
+  releaseFreePages(maxPages = 256, keepPages = 256): boolean {
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
     const release = Math.min(maxPages, free - keepPages);
     if (release <= 0) return false;

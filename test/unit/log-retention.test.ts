@@ -122,7 +122,7 @@ test('a big delete runs in bounded steps', async (t) => {
 
   store.setRetention(GROUP, 1);
   clock.time = T0 + 2 * DAY;
-  const report = await retention.sweep(); // more than one default step (2,000 rows)
+  const report = await retention.sweep(); // more than one default step (500 rows)
   assert.equal(report.expired, 5000 - 100 - byBytes.rows);
   assert.equal(events(store).length, 0);
   assert.equal(store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 }).length, 0);
