@@ -88,29 +88,33 @@ export class LogRetention {
   private async pass(): Promise<SweepReport> {
     const { store } = this.deps;
     const report: SweepReport = { expired: 0, trimmed: 0 };
+    if (this.stopped) return report;
     store.flush();
     const now = this.deps.clock.now();
     for (const { group, days } of store.retentionPolicies()) {
-      for (let more = true; more && !this.stopped; ) {
+      await this.inSteps(() => {
         const step = store.deletion.deleteOlderThan(group, now - days * DAY_MS);
         report.expired += step.rows;
-        more = step.more;
-        if (more) await nextTurn();
-      }
-      await nextTurn();
+        return step.more;
+      });
     }
-    for (const { group } of store.groupsOverCap()) {
-      for (let more = true; more && !this.stopped; ) {
-        // Re-read the excess: writes may have come in between the steps.
-        const excess = store.groupsOverCap().find((g) => g.group === group)?.excess ?? 0;
-        const step = store.deletion.deleteOldestBytes(group, excess);
+    for (const { group } of this.stopped ? [] : store.groupsOverCap()) {
+      await this.inSteps(() => {
+        // The excess is read again at each step: writes may have come in between.
+        const step = store.deletion.deleteOldestBytes(group, store.groupExcess(group));
         report.trimmed += step.rows;
-        more = step.more;
-        if (more) await nextTurn();
-      }
-      await nextTurn();
+        return step.more;
+      });
     }
-    while (!this.stopped && store.deletion.releaseFreePages()) await nextTurn();
+    await this.inSteps(() => store.deletion.releaseFreePages());
     return report;
+  }
+
+  /** Runs `step` until it reports no more, yielding to the event loop before each; stops with the sweeper. */
+  private async inSteps(step: () => boolean): Promise<void> {
+    for (;;) {
+      await nextTurn();
+      if (this.stopped || !step()) return;
+    }
   }
 }

@@ -145,6 +145,13 @@ export class LogStore implements LogSink {
     return this.db.prepare<[], { group: string; days: number }>('SELECT group_name AS "group", retention_days AS days FROM log_groups WHERE retention_days IS NOT NULL').all();
   }
 
+  /** Bytes `group` holds over the cap (0 when within it). */
+  groupExcess(group: string): number {
+    if (!Number.isFinite(this.options.maxGroupBytes)) return 0;
+    const row = this.db.prepare<[string], { stored_bytes: number }>('SELECT stored_bytes FROM log_groups WHERE group_name = ?').get(group);
+    return Math.max(0, (row?.stored_bytes ?? 0) - this.options.maxGroupBytes);
+  }
+
   /** Groups holding more than the cap, with how much too much. */
   groupsOverCap(): { group: string; excess: number }[] {
     if (!Number.isFinite(this.options.maxGroupBytes)) return [];

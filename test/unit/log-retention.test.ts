@@ -128,6 +128,20 @@ test('a big delete runs in bounded steps', async (t) => {
   assert.equal(store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 }).length, 0);
 });
 
+test('stop() ends a sweep between steps, so the database can close under it', async () => {
+  const { dbs, store, clock, retention } = setup(100);
+  for (let i = 0; i < 3000; i++) store.append(GROUP, 's', T0, `line ${i}\n`);
+  store.append('/aws/lambda/g2', 's', T0, 'old\n');
+  store.flush();
+  store.setRetention(GROUP, 1);
+  store.setRetention('/aws/lambda/g2', 1);
+  clock.time = T0 + 2 * DAY;
+  const sweeping = retention.sweep();
+  retention.stop();
+  dbs.close();
+  assert.deepEqual(await sweeping, { expired: 0, trimmed: 0 });
+});
+
 test('a group over the cap keeps its newest events, within the cap, at every read', (t) => {
   const cap = 10_000;
   const { dbs, store, overCapCalls } = setup(cap);
