@@ -110,9 +110,6 @@ export class LogStore implements LogSink {
     });
   }
 
-  get maxGroupBytes(): number {
-    return this.options.maxGroupBytes;
-  }
 
   append(group: string, stream: string, timestamp: number, message: string): void {
     this.batches.add({ group, stream, timestamp, message });
