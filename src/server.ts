@@ -42,6 +42,7 @@ import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
 import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
 import { LogStore } from './telemetry/log-store.js';
+import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
 import { HttpGateway } from './triggers/http/gateway.js';
 
@@ -73,7 +74,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const functionStore = new FunctionStore(dbs.metadata);
   const functionExists = (name: string) => functionStore.get(name, LATEST) !== undefined;
   const code = new CodeStore(config.dataDir);
-  const logs = new LogStore(dbs.telemetry);
+  const logs = new LogStore(dbs.telemetry, {
+    maxGroupBytes: config.logGroupMaxMb > 0 ? config.logGroupMaxMb * 1024 * 1024 : Infinity,
+    onOverCap: () => logRetention.wake(),
+  });
+  const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
   const asyncEvents = new AsyncEventStore(dbs.metadata);
   const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
@@ -245,6 +250,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   endpoint = `http://${host}:${port}`;
   worker.start();
   scheduler.start();
+  logRetention.start();
   provisioned.restoreAll();
 
   log(`Sandbox: ${driver.describe()}`);
@@ -260,6 +266,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     async close() {
       worker?.stop();
       scheduler.stop();
+      logRetention.stop();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });

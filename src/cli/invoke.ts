@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { CliError, EXIT, type GustClient } from './client.js';
 import { printJson, type OutputOptions } from './output.js';
+import { stripTerminalEscapes } from './terminal-safe.js';
 
 export interface InvokeOptions extends OutputOptions {
   file?: string;
@@ -44,7 +45,9 @@ export async function invoke(client: GustClient, name: string, payloadArg: strin
   } else if (opts.async) {
     process.stdout.write(`Queued (request ${requestId})\n`);
   } else {
-    if (logText) process.stderr.write(logText.endsWith('\n') ? logText : logText + '\n');
+    // The tail is the function's output: printed for a human, so without escape sequences.
+    const tail = logText && stripTerminalEscapes(logText);
+    if (tail) process.stderr.write(tail.endsWith('\n') ? tail : tail + '\n');
     process.stdout.write(res.body.toString('utf8') + '\n');
   }
   return functionError ? EXIT.functionError : 0;

@@ -1,12 +1,16 @@
 // `gust logs NAME [--since 10m] [--follow]`: prints a function's log lines from its log group,
 // through the same CloudWatch Logs API the aws CLI uses, and keeps polling with --follow.
+// A function's output may carry terminal escape sequences: they are removed unless --raw.
 import type { GustClient } from './client.js';
-import { parseDuration, printJson, type OutputOptions } from './output.js';
+import { parseDuration, type OutputOptions } from './output.js';
+import { stripTerminalEscapes, terminalSafeJson } from './terminal-safe.js';
 
 export interface LogsOptions extends OutputOptions {
   since?: string;
   follow?: boolean;
   filter?: string;
+  /** Print messages byte for byte, escape sequences included (text output only). */
+  raw?: boolean;
 }
 
 interface FilteredEvent {
@@ -36,8 +40,11 @@ export async function logs(client: GustClient, name: string, opts: LogsOptions):
       if (e.eventId <= lastId) continue;
       lastId = e.eventId;
       startTime = e.timestamp;
-      if (opts.json) printJson(e);
-      else process.stdout.write(`${new Date(e.timestamp).toISOString()} ${e.message.endsWith('\n') ? e.message : e.message + '\n'}`);
+      if (opts.json) process.stdout.write(terminalSafeJson(e) + '\n');
+      else {
+        const message = opts.raw ? e.message : stripTerminalEscapes(e.message);
+        process.stdout.write(`${new Date(e.timestamp).toISOString()} ${message.endsWith('\n') ? message : message + '\n'}`);
+      }
     }
     if (page.nextToken) {
       nextToken = page.nextToken;

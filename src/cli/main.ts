@@ -36,6 +36,7 @@ program
   .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
+  .option('--log-group-max-mb <mb>', 'log bytes kept per function, oldest dropped first; 0 = no cap (env GUST_LOG_GROUP_MAX_MB, default 100)')
   .action((o) =>
     up({
       host: o.host,
@@ -47,6 +48,7 @@ program
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,
+      logGroupMaxMb: o.logGroupMaxMb,
     }),
   );
 
@@ -79,6 +81,7 @@ program
   .option('-s, --since <duration>', 'only newer than this, e.g. 10m, 2h, 1d')
   .option('-f, --follow', 'keep printing new lines')
   .option('--filter <pattern>', 'CloudWatch filter pattern, e.g. ERROR or "Task timed out"')
+  .option('--raw', 'print messages as the function wrote them, terminal escape sequences included')
   .action((name, o) => logs(client(), name, { ...o, json: json() }));
 
 program.command('ls').description('list functions').action(() => list(client(), { json: json() }));

@@ -115,6 +115,14 @@ CREATE TABLE IF NOT EXISTS access_keys (
 `;
 
 const TELEMETRY_SCHEMA = `
+-- A group outlives its streams (retention and the size cap may empty it); stored_bytes is the
+-- UTF-8 size of its events' messages, kept in step with log_events by the log store.
+CREATE TABLE IF NOT EXISTS log_groups (
+  group_name TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  retention_days INTEGER,
+  stored_bytes INTEGER NOT NULL DEFAULT 0
+);
 CREATE TABLE IF NOT EXISTS log_streams (
   group_name TEXT NOT NULL,
   stream_name TEXT NOT NULL,
@@ -150,15 +158,37 @@ CREATE TABLE IF NOT EXISTS invocations (
   outcome TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS invocations_function_time ON invocations (function_name, started_at);
+-- Data directories from before log_groups existed: their groups were implied by their streams.
+INSERT OR IGNORE INTO log_groups (group_name, created_at, stored_bytes)
+  SELECT group_name, min(created_at), sum(stored_bytes) FROM log_streams GROUP BY group_name;
 `;
 
-function open(file: string, synchronous: 'FULL' | 'NORMAL', schema: string): Db {
+function open(file: string, synchronous: 'FULL' | 'NORMAL', schema: string, incrementalVacuum = false): Db {
   const db = new Database(file);
+  // Must come before the first table exists to take effect without a VACUUM (see below).
+  if (incrementalVacuum) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
   db.exec(schema);
   return db;
+}
+
+/**
+ * Log retention deletes from telemetry.db all the time. Freed pages are reused by SQLite anyway;
+ * with auto_vacuum=INCREMENTAL the log store can also give them back to the file system in small
+ * steps (`PRAGMA incremental_vacuum(N)`), so the file shrinks after a big delete. A database
+ * created before this setting is converted once, by a VACUUM at start-up (it rewrites the file:
+ * time and temporary space in proportion to its size). The WAL is truncated back to 64 MB after
+ * checkpoints, so it does not keep the space either.
+ */
+function useIncrementalVacuum(db: Db): void {
+  const INCREMENTAL = 2;
+  if (db.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  }
+  db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 
 export interface Databases {
@@ -172,7 +202,8 @@ export function openDatabases(dataDir: string): Databases {
   // Access keys and function code live here: readable by Gust's user only.
   fs.chmodSync(dataDir, 0o700);
   const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL', METADATA_SCHEMA);
-  const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA);
+  const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA, true);
+  useIncrementalVacuum(telemetry);
   return {
     metadata,
     telemetry,

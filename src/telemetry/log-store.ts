@@ -1,8 +1,10 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
-// Lines are written in batches (see batch-writer.ts); every query flushes first.
+// Lines are written in batches (see batch-writer.ts); every query flushes first. A group's total
+// size is capped: a write that takes it over the cap drops its oldest events in the same batch.
 import type { Db } from '../storage/database.js';
 import type { LogSink } from '../invoke/instance.js';
 import { BatchWriter } from './batch-writer.js';
+import { LogDeletion } from './log-deletion.js';
 
 export interface LogEvent {
   id: number;
@@ -38,12 +40,36 @@ interface EventRow {
 
 const toEvent = (r: EventRow): LogEvent => ({ id: r.id, streamName: r.stream_name, timestamp: r.timestamp, ingestionTime: r.ingested_at, message: r.message });
 
+export interface LogGroupInfo {
+  name: string;
+  createdAt: number;
+  storedBytes: number;
+  retentionInDays: number | null;
+}
+
+export interface LogStoreOptions {
+  /** Most message bytes (UTF-8) a group keeps; the oldest events go first. Infinity: no cap. */
+  maxGroupBytes: number;
+  /** Called when a write left a group over its cap (the rest is deleted in later steps). */
+  onOverCap(): void;
+}
+
 export class LogStore implements LogSink {
   private readonly insertEvent;
   private readonly upsertStream;
+  private readonly upsertGroup;
   private readonly batches: BatchWriter<Pending>;
+  readonly deletion: LogDeletion;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly options: LogStoreOptions = { maxGroupBytes: Infinity, onOverCap: () => {} },
+  ) {
+    this.deletion = new LogDeletion(db);
+    this.upsertGroup = db.prepare<[string, number, number], { stored_bytes: number }>(`
+      INSERT INTO log_groups (group_name, created_at, stored_bytes) VALUES (?, ?, ?)
+      ON CONFLICT (group_name) DO UPDATE SET stored_bytes = stored_bytes + excluded.stored_bytes
+      RETURNING stored_bytes`);
     this.insertEvent = db.prepare('INSERT INTO log_events (group_name, stream_name, timestamp, ingested_at, message) VALUES (?, ?, ?, ?, ?)');
     this.upsertStream = db.prepare(`
       INSERT INTO log_streams (group_name, stream_name, created_at, first_event_at, last_event_at, last_ingested_at, stored_bytes)
@@ -56,19 +82,34 @@ export class LogStore implements LogSink {
     const writeBatch = db.transaction((batch: Pending[]) => {
       const now = Date.now();
       const streams = new Map<string, { group: string; stream: string; first: number; last: number; bytes: number }>();
+      const groups = new Map<string, number>();
       for (const e of batch) {
         this.insertEvent.run(e.group, e.stream, e.timestamp, now, e.message);
+        const bytes = Buffer.byteLength(e.message, 'utf8');
+        groups.set(e.group, (groups.get(e.group) ?? 0) + bytes);
         const key = `${e.group}\0${e.stream}`;
         const s = streams.get(key);
         if (s) {
           s.last = Math.max(s.last, e.timestamp);
-          s.bytes += e.message.length;
-        } else streams.set(key, { group: e.group, stream: e.stream, first: e.timestamp, last: e.timestamp, bytes: e.message.length });
+          s.bytes += bytes;
+        } else streams.set(key, { group: e.group, stream: e.stream, first: e.timestamp, last: e.timestamp, bytes });
       }
       for (const s of streams.values()) this.upsertStream.run({ ...s, now });
+      let overCap = false;
+      for (const [group, bytes] of groups) {
+        const stored = this.upsertGroup.get(group, now, bytes)!.stored_bytes;
+        // Usually one bounded step frees what this batch added; a flood larger than that is
+        // finished by the retention sweeper (onOverCap), in steps that let other work run.
+        const excess = stored - this.options.maxGroupBytes;
+        if (excess > 0 && this.deletion.deleteOldestBytesInTransaction(group, excess).more) overCap = true;
+      }
+      return overCap;
     });
-    this.batches = new BatchWriter(writeBatch);
+    this.batches = new BatchWriter((rows) => {
+      if (writeBatch(rows)) this.options.onOverCap();
+    });
   }
+
 
   append(group: string, stream: string, timestamp: number, message: string): void {
     this.batches.add({ group, stream, timestamp, message });
@@ -78,17 +119,42 @@ export class LogStore implements LogSink {
     this.batches.flush();
   }
 
-  groups(prefix: string, afterName: string, limit: number): { name: string; createdAt: number; storedBytes: number }[] {
+  groups(prefix: string, afterName: string, limit: number): LogGroupInfo[] {
     return this.db
-      .prepare<[{ prefix: string; after: string; limit: number }], { name: string; createdAt: number; storedBytes: number }>(
-        `SELECT group_name AS name, min(created_at) AS createdAt, sum(stored_bytes) AS storedBytes FROM log_streams
-         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND group_name > @after GROUP BY group_name ORDER BY group_name LIMIT @limit`,
+      .prepare<[{ prefix: string; after: string; limit: number }], LogGroupInfo>(
+        `SELECT group_name AS name, created_at AS createdAt, stored_bytes AS storedBytes, retention_days AS retentionInDays FROM log_groups
+         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND group_name > @after ORDER BY group_name LIMIT @limit`,
       )
       .all({ prefix, after: afterName, limit });
   }
 
   groupExists(group: string): boolean {
-    return this.db.prepare('SELECT 1 FROM log_streams WHERE group_name = ? LIMIT 1').get(group) !== undefined;
+    return this.db.prepare('SELECT 1 FROM log_groups WHERE group_name = ?').get(group) !== undefined;
+  }
+
+  /** Sets (days) or removes (null) a group's retention; false if the group does not exist. */
+  setRetention(group: string, days: number | null): boolean {
+    return this.db.prepare('UPDATE log_groups SET retention_days = ? WHERE group_name = ?').run(days, group).changes === 1;
+  }
+
+  /** Groups that keep their events for a limited time. */
+  retentionPolicies(): { group: string; days: number }[] {
+    return this.db.prepare<[], { group: string; days: number }>('SELECT group_name AS "group", retention_days AS days FROM log_groups WHERE retention_days IS NOT NULL').all();
+  }
+
+  /** Bytes `group` holds over the cap (0 when within it). */
+  groupExcess(group: string): number {
+    if (!Number.isFinite(this.options.maxGroupBytes)) return 0;
+    const row = this.db.prepare<[string], { stored_bytes: number }>('SELECT stored_bytes FROM log_groups WHERE group_name = ?').get(group);
+    return Math.max(0, (row?.stored_bytes ?? 0) - this.options.maxGroupBytes);
+  }
+
+  /** Groups holding more than the cap, with how much too much. */
+  groupsOverCap(): { group: string; excess: number }[] {
+    if (!Number.isFinite(this.options.maxGroupBytes)) return [];
+    return this.db
+      .prepare<[{ cap: number }], { group: string; excess: number }>('SELECT group_name AS "group", stored_bytes - @cap AS excess FROM log_groups WHERE stored_bytes > @cap')
+      .all({ cap: this.options.maxGroupBytes });
   }
 
   streams(group: string, opts: { prefix: string; byLastEvent: boolean; descending: boolean; offset: number; limit: number }): LogStreamInfo[] {

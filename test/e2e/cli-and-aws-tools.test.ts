@@ -71,14 +71,20 @@ describe('gust CLI', () => {
     assert.equal(await new Promise((r) => down.once('exit', r)), 3);
   });
 
-  test('logs --follow prints new lines as they come', async () => {
+  test('logs --follow prints new lines as they come', { timeout: 120_000 }, async () => {
     await gustCli(['deploy', path.join(FIXTURES, 'node-logs'), '--name', 'cli-follow']);
     const child = spawn(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, 'logs', 'cli-follow', '--follow']);
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    // Wait for the line itself, however long a loaded machine takes to print it.
+    const followed = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('followed')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`gust logs --follow exited (${code}) before the line came:\n${out}`)));
+    });
     await gustCli(['invoke', 'cli-follow', '{"tag":"followed"}']);
-    const deadline = Date.now() + 10_000;
-    while (!out.includes('followed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await followed;
     child.kill();
     assert.match(out, /line 0 followed/);
   });

@@ -10,7 +10,8 @@ import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, DeleteFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
-import { decode, lambdaClient } from '../helpers/sdk.js';
+import { DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
 
 let gust: GustProcess;
 let lambda: LambdaClient;
@@ -164,8 +165,17 @@ test('a CPU spin is stopped at its timeout while others keep answering', async (
 });
 
 test('gigabytes of stdout are cut off in the log, and the platform keeps serving', async () => {
+  // Read the log itself: the invocation must add at most its 10 MB budget and say it cut the rest.
+  const logs = logsClient(gust);
+  const group = '/aws/lambda/hostile';
+  const storedBytes = async () => (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }))).logGroups!.find((g) => g.logGroupName === group)?.storedBytes ?? 0;
+  const before = await storedBytes();
   const result = await attack('flood-stdout', { megabytes: 64 });
   assert.equal(result.body.flooded, 64);
+  const added = (await storedBytes()) - before;
+  assert.ok(added > 9 * 1024 * 1024 && added < 10.5 * 1024 * 1024, `the invocation added ${added} bytes of log`);
+  const notice = await logs.send(new FilterLogEventsCommand({ logGroupName: group, filterPattern: '"more than 10 MB of output"' }));
+  assert.equal(notice.events!.length, 1, 'the log says the rest was dropped');
   await othersStillAnswer();
 });
 

@@ -33,3 +33,11 @@ test('authentication is on unless explicitly turned off', () => {
   assert.equal(loadConfig({}, { GUST_AUTH: 'off' }).auth, false);
   assert.throws(() => loadConfig({}, { GUST_AUTH: 'maybe' }), ConfigError);
 });
+
+test('log groups are capped at 100 MB unless configured; 0 turns the cap off', () => {
+  assert.equal(loadConfig({}, {}).logGroupMaxMb, 100);
+  assert.equal(loadConfig({ logGroupMaxMb: '5' }, {}).logGroupMaxMb, 5);
+  assert.equal(loadConfig({}, { GUST_LOG_GROUP_MAX_MB: '0' }).logGroupMaxMb, 0);
+  assert.throws(() => loadConfig({}, { GUST_LOG_GROUP_MAX_MB: '-1' }), ConfigError);
+  assert.throws(() => loadConfig({}, { GUST_LOG_GROUP_MAX_MB: 'lots' }), ConfigError);
+});

@@ -1,6 +1,6 @@
 // The CloudWatch Logs API subset that `aws logs` and the SDKs use to read function logs
 // (awsJson1.1, X-Amz-Target: Logs_20140328.*): DescribeLogGroups, DescribeLogStreams,
-// GetLogEvents and FilterLogEvents, with their paging tokens.
+// GetLogEvents and FilterLogEvents, with their paging tokens; and Put/DeleteRetentionPolicy.
 import { GustError } from '../../errors.js';
 import type { LogEvent, LogStore } from '../../telemetry/log-store.js';
 import { matchesFilterPattern, parseFilterPattern } from './filter-pattern.js';
@@ -9,6 +9,19 @@ type Params = Record<string, unknown>;
 
 const invalid = (message: string) => new GustError('InvalidParameterException', message);
 const noGroup = () => new GustError('ResourceNotFoundException', 'The specified log group does not exist.');
+
+/** The only retention periods CloudWatch Logs accepts. */
+export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function retentionDays(p: Params): number {
+  const v = p.retentionInDays;
+  if (v === undefined || v === null) throw invalid("1 validation error detected: Value null at 'retentionInDays' failed to satisfy constraint: Member must not be null");
+  if (typeof v !== 'number' || !RETENTION_DAYS.includes(v)) {
+    const shown = (typeof v === 'object' ? JSON.stringify(v) : String(v)).slice(0, 50);
+    throw invalid(`1 validation error detected: Value '${shown}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+  }
+  return v;
+}
 
 function str(p: Params, key: string, required = false): string | undefined {
   const v = p[key];
@@ -45,6 +58,8 @@ export class LogsApi {
     DescribeLogStreams: (p) => this.describeLogStreams(p),
     GetLogEvents: (p) => this.getLogEvents(p),
     FilterLogEvents: (p) => this.filterLogEvents(p),
+    PutRetentionPolicy: (p) => this.putRetentionPolicy(p),
+    DeleteRetentionPolicy: (p) => this.deleteRetentionPolicy(p),
   };
 
   private groupArn(group: string) {
@@ -66,10 +81,27 @@ export class LogsApi {
         arn: `${this.groupArn(g.name)}:*`,
         logGroupArn: this.groupArn(g.name),
         storedBytes: g.storedBytes,
+        ...(g.retentionInDays !== null ? { retentionInDays: g.retentionInDays } : {}),
         logGroupClass: 'STANDARD',
       })),
       ...(groups.length > limit ? { nextToken: encodeToken(page.at(-1)!.name) } : {}),
     };
+  }
+
+  /** Validates the input before looking the group up, as CloudWatch Logs does. */
+  private putRetentionPolicy(p: Params) {
+    const group = str(p, 'logGroupName', true)!;
+    const days = retentionDays(p);
+    this.store.flush();
+    if (!this.store.setRetention(group, days)) throw noGroup();
+    return {};
+  }
+
+  private deleteRetentionPolicy(p: Params) {
+    const group = str(p, 'logGroupName', true)!;
+    this.store.flush();
+    if (!this.store.setRetention(group, null)) throw noGroup();
+    return {};
   }
 
   private describeLogStreams(p: Params) {
