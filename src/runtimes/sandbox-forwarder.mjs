@@ -8,9 +8,9 @@
 // It starts as root (so that it can bind ports below 1024) with a fixed environment and only
 // the capabilities to bind and to change user; nothing of the function reaches it. Once bound,
 // it drops to nobody (losing every capability; no_new_privs was set by bubblewrap), and only
-// then starts the function's process: `env -i NAME=VALUE… cmd args…`, whose words it reads,
-// NUL-separated, from file descriptor 3, so that no secret shows on its own command line.
-//   argv[2]: JSON [{ "listen": "127.0.0.2:443", "socket": "/var/runtime/egress.sock", "preamble": "example.com:443" }]
+// then starts the function: the command after its `--`, which reads the function's words from
+// file descriptor 3 (handed on, never read here) and becomes `env -i NAME=VALUE… cmd args…`.
+//   node sandbox-forwarder.mjs '[{ "listen": "127.0.0.2:443", "socket": "/var/runtime/egress.sock", "preamble": "example.com:443" }]' -- exec-step…
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -48,22 +48,17 @@ function dropPrivileges() {
   if (process.getuid() !== NOBODY || process.geteuid() !== NOBODY) throw new Error('could not drop privileges');
 }
 
-/** The function's `env -i` words, from the descriptor Gust filled; closed once read. */
-function functionArgv() {
-  const words = fs.readFileSync(FUNCTION_ARGV_FD).toString('utf8').split('\0');
-  fs.closeSync(FUNCTION_ARGV_FD);
-  if (words.at(-1) === '') words.pop();
-  return words;
-}
-
+const [config, separator, ...execStep] = process.argv.slice(2);
 try {
-  await Promise.all(JSON.parse(process.argv[2] ?? '[]').map(listen));
+  if (separator !== '--' || execStep.length === 0) throw new Error('usage: sandbox-forwarder.mjs FORWARDS -- COMMAND…');
+  await Promise.all(JSON.parse(config).map(listen));
   dropPrivileges();
 } catch (err) {
   console.error(`Gust forwarder: ${err.message}`);
   process.exit(1);
 }
-const child = spawn('/usr/bin/env', ['-i', '--', ...functionArgv()], { stdio: 'inherit', env: {} });
+const child = spawn(execStep[0], execStep.slice(1), { stdio: ['inherit', 'inherit', 'inherit', FUNCTION_ARGV_FD], env: process.env });
+fs.closeSync(FUNCTION_ARGV_FD);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 child.on('error', (err) => {
   console.error(`Gust forwarder: cannot start the function: ${err.message}`);

@@ -25,7 +25,8 @@ export interface BubblewrapSpec {
   /**
    * A command that starts as root inside the sandbox (with LAUNCHER_ENV and only the
    * capabilities FORWARDER_CAPS), binds what needs root, drops to SANDBOX_UID and only then
-   * runs the function's argv from FUNCTION_ARGV_FD. Without it, setpriv drops first.
+   * runs the words after its `--` (the exec step, which reads the function's argv from
+   * FUNCTION_ARGV_FD). Without it, setpriv drops first and runs the exec step.
    */
   forwarder?: string[];
   /** The descriptor bubblewrap reads the seccomp program from; none means no filter. */
@@ -104,6 +105,6 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     ...caps,
     ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
     '--',
-    ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder] : [...DROP_PRIVILEGES, ...execFunctionCommand()]),
+    ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder, '--', ...execFunctionCommand()] : [...DROP_PRIVILEGES, ...execFunctionCommand()]),
   ];
 }

@@ -31,7 +31,8 @@ export interface SandboxSpec {
   /**
    * A forwarder to run before the function (namespaces only): it starts as root inside the
    * sandbox with a fixed environment, binds its ports, drops to the unprivileged user, and then
-   * runs the function's command, which it reads from file descriptor 3.
+   * runs the exec step appended after its `--`, which reads the function's command from file
+   * descriptor 3.
    */
   forwarder?: string[];
 }

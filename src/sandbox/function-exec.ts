@@ -14,12 +14,17 @@ export const BASH = '/bin/bash';
 export const ENV = '/usr/bin/env';
 
 /**
- * Reads the NUL-separated words from FUNCTION_ARGV_FD, closes it and becomes
- * `env -i NAME=VALUE… cmd args…`: bash is the one standard tool that reads NUL-separated words
- * (mapfile -d ''), so any byte but NUL survives in a value; `--` keeps env from reading a
- * value as one of its options.
+ * Reads the NUL-separated words from FUNCTION_ARGV_FD, closes every descriptor but stdin,
+ * stdout and stderr (it and whatever Gust itself inherited: nothing of the host stays open in
+ * the function) and becomes `env -i NAME=VALUE… cmd args…`. bash is the one standard tool that
+ * reads NUL-separated words (mapfile -d ''), so any byte but NUL survives in a value; `--`
+ * keeps env from reading a value as one of its options.
  */
-export const EXEC_FUNCTION_SCRIPT = `mapfile -d '' -t argv <&${FUNCTION_ARGV_FD} && exec ${FUNCTION_ARGV_FD}<&- && exec ${ENV} -i -- "\${argv[@]}"`;
+export const EXEC_FUNCTION_SCRIPT = [
+  `mapfile -d '' -t argv <&${FUNCTION_ARGV_FD} || exit 125`,
+  'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && exec {fd}>&-; done',
+  `exec ${ENV} -i -- "\${argv[@]}"`,
+].join('; ');
 
 /** Runs as the unprivileged user, with LAUNCHER_ENV: reads the function's argv and execs it. */
 export const execFunctionCommand = (): string[] => [BASH, '-c', EXEC_FUNCTION_SCRIPT, 'gust-exec'];
