@@ -185,9 +185,17 @@ test('item 2: with a network allow-list, no process in the sandbox keeps a capab
     assert.deepEqual(await call(lambda, 'listed-env', 'echo', { host: 'localhost', port: highPort }), { reply: 'ping' });
 
     const processes = (await call(lambda, 'listed-env', 'processes')) as { pid: number; cmdline: string[]; Uid: string; CapPrm: string; CapEff: string; CapInh: string; CapAmb: string; NoNewPrivs: string; Seccomp: string }[];
-    const forwarder = processes.find((p) => p.cmdline.some((arg) => arg.endsWith('sandbox-forwarder.mjs')));
+    const forwarder = processes.find((p) => p.pid !== 1 && p.cmdline[1]?.endsWith('sandbox-forwarder.mjs'));
     assert.ok(forwarder, `the forwarder runs: ${JSON.stringify(processes.map((p) => p.cmdline))}`);
     assert.ok(!forwarder.cmdline.join(' ').includes(secret), 'no secret on the forwarder’s command line');
+    assert.deepEqual([forwarder.Uid, forwarder.CapEff, forwarder.CapPrm], [NOBODY, NO_CAPS, NO_CAPS], `the forwarder runs as nobody without capabilities: ${JSON.stringify(forwarder)}`);
+    const nodeOptions = await call(lambda, 'listed-env', 'nodeOptions');
+    assert.equal(nodeOptions.required, true, 'the function’s NODE_OPTIONS still take effect in its own process');
+    for (const line of nodeOptions.marks) assert.match(line, new RegExp(`^${NOBODY} .*bootstrap\\.mjs$`), 'NODE_OPTIONS reached another process');
+    const loaded = (await call(lambda, 'listed-env', 'preloaded', { prefix })) as string[];
+    assert.ok(loaded.length > 0);
+    for (const line of loaded) assert.equal(line, `${NOBODY} ${NODE}`);
+
     for (const p of processes) {
       const what = `${p.cmdline.join(' ')} (pid ${p.pid})`;
       assert.equal(p.CapPrm, NO_CAPS, `${what} holds capabilities`);
@@ -199,13 +207,6 @@ test('item 2: with a network allow-list, no process in the sandbox keeps a capab
       assert.equal(p.NoNewPrivs, '1', `${what} may gain privileges`);
       assert.equal(p.Seccomp, '2', `${what} runs without the seccomp filter`);
     }
-
-    const nodeOptions = await call(lambda, 'listed-env', 'nodeOptions');
-    assert.equal(nodeOptions.required, true, 'the function’s NODE_OPTIONS still take effect in its own process');
-    for (const line of nodeOptions.marks) assert.match(line, new RegExp(`^${NOBODY} .*bootstrap\\.mjs$`), 'NODE_OPTIONS reached another process');
-    const loaded = (await call(lambda, 'listed-env', 'preloaded', { prefix })) as string[];
-    assert.ok(loaded.length > 0);
-    for (const line of loaded) assert.equal(line, `${NOBODY} ${NODE}`);
   } finally {
     low.close();
     high.close();
@@ -230,6 +231,6 @@ test('item 3: a seccomp filter denies what containers deny, and ordinary work st
   assert.match(python.stdout, /py-ok/);
   assert.equal(await call(lambda, 'seccomp', 'thread'), 42, 'worker threads work');
   assert.deepEqual(await call(lambda, 'seccomp', 'fetch', { url: `${gust.url}/2015-03-31/functions` }), { status: 403 }, 'the network works');
-  const self = ((await call(lambda, 'seccomp', 'processes')) as { cmdline: string[]; Seccomp: string }[]).find((p) => p.cmdline.some((a) => a.endsWith('bootstrap.mjs')));
+  const self = ((await call(lambda, 'seccomp', 'processes')) as { pid: number; cmdline: string[]; Seccomp: string }[]).find((p) => p.pid !== 1 && p.cmdline[1]?.endsWith('bootstrap.mjs'));
   assert.equal(self?.Seccomp, '2', 'the runtime runs under the filter');
 });
