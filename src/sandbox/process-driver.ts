@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { BWRAP, bubblewrapCommand, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
 import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
-import { encodeArgv, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
+import { BASH, encodeArgv, ENV, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
 import { hostSeccompArch, seccompProgram } from './seccomp.js';
 
 const MB = 1024 * 1024;
@@ -27,11 +27,13 @@ const SECCOMP = hostSeccompArch() ? seccompProgram() : null;
 const SECCOMP_FD = FUNCTION_ARGV_FD + 1;
 
 /** Hands a small buffer to the child on one of its descriptors; the child reads it to the end. */
-function feed(stream: Writable, data: Buffer): void {
-  // The child may be gone before it read everything (bwrap refused to start): that is reported
-  // by its exit, not here.
-  stream.on('error', () => {});
-  stream.end(data);
+function feed(stream: Writable | null, data: Buffer): void {
+  // The child may be gone before it read everything (bwrap refused to start, or the spawn
+  // failed): that is reported by its exit or its 'error', not here.
+  stream?.on('error', () => {});
+  // Once written, the bytes wait in the child's end of the socket pair: Gust's end can go, so
+  // that an instance does not hold two more descriptors of Gust's for its whole life.
+  stream?.end(data, () => stream.destroy());
 }
 
 /** sh script: write our pid into each cgroup directory given before `--`, then exec the rest. */
@@ -68,6 +70,7 @@ export class ProcessDriver implements SandboxDriver {
         'namespace isolation needs root and bubblewrap (apt-get install bubblewrap). Install it, or start with --sandbox process to run functions as plain processes (weaker: they share the host filesystem view and user).',
       );
     }
+    if (!fs.existsSync(BASH) || !fs.existsSync(ENV)) throw new SandboxUnavailableError(`starting a function needs ${BASH} and ${ENV}`);
     this.cgroups = memoryEnforcement === 'none' ? null : detectCgroups(group);
     if (memoryEnforcement === 'cgroup' && !this.cgroups) {
       throw new SandboxUnavailableError('memory enforcement "cgroup" was required, but no writable memory cgroup was found (run as root on a machine with cgroups)');
@@ -128,8 +131,8 @@ export class ProcessDriver implements SandboxDriver {
         stdio: ['ignore', 'pipe', 'pipe', ...extra],
         detached: true,
       });
-      feed(child.stdio[FUNCTION_ARGV_FD] as Writable, argv);
-      if (seccomp) feed(child.stdio[SECCOMP_FD] as Writable, seccomp);
+      feed(child.stdio[FUNCTION_ARGV_FD] as Writable | null, argv);
+      if (seccomp) feed(child.stdio[SECCOMP_FD] as Writable | null, seccomp);
     } catch (err) {
       cgroup?.remove();
       throw err;
