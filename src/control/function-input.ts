@@ -43,6 +43,8 @@ function environment(value: unknown): Record<string, string> {
   for (const [key, v] of Object.entries(vars)) {
     if (!ENV_KEY.test(key)) throw constraint(key, 'environment.variables', `Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${ENV_KEY.source}]`);
     if (typeof v !== 'string') throw invalidParameter(`Environment variable ${key} must be a string`);
+    // A process environment cannot hold a NUL, and the launch passes values NUL-separated.
+    if (v.includes('\0')) throw invalidParameter(`Environment variable ${key} must not contain a NUL character`);
     if (RESERVED_ENV.has(key)) reserved.push(key);
     result[key] = v;
   }

@@ -111,7 +111,7 @@ export class Instance {
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
     this.log(initStartLine(this.fn.runtime, this.deps.region));
-    const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, dropsPrivileges } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, forwarder } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
     let hostsPath: string | undefined;
@@ -157,7 +157,7 @@ export class Instance {
         runtimeSocket,
         egressSocket,
         hostsFile: hostsPath,
-        dropsPrivileges,
+        forwarder,
       });
     } catch (err) {
       this.api.close();

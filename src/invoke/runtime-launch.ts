@@ -66,8 +66,11 @@ export interface Launch {
   hostsFile?: string;
   /** The allowed destinations, which Gust's egress connector checks again. */
   allowed: Destination[];
-  /** The command starts as root in the sandbox and drops privileges itself (it binds low ports first). */
-  dropsPrivileges: boolean;
+  /**
+   * The in-sandbox forwarder's command line (no secrets: it shows in `ps`), when the instance
+   * has no network of its own; it runs the function's command after dropping privileges.
+   */
+  forwarder?: string[];
 }
 
 export type NetworkMode = 'on' | 'off' | 'allow-list';
@@ -128,19 +131,16 @@ function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEn
 
 export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
   const { mode: network, allowed } = networkOf(fn);
-  let { cmd, extraEnv, paths } = command(fn, taskRoot);
+  const { cmd, extraEnv, paths: runtimePaths } = command(fn, taskRoot);
   // Without the host's network, a forwarder inside the sandbox carries custom runtimes' Runtime
   // API calls and, for an allow-list, the allowed outbound connections.
   const forwards: { listen: string; socket: string; preamble?: string }[] = [];
   if (network !== 'on' && isCustomRuntime(fn.runtime)) forwards.push({ listen: '127.0.0.1:9001', socket: RUNTIME_SOCKET });
   const plan = network === 'allow-list' ? egressPlan(allowed) : undefined;
   if (plan) forwards.push(...plan.forwards);
-  const dropsPrivileges = network === 'allow-list';
-  if (forwards.length > 0) {
-    cmd = [process.execPath, path.join(RUNTIMES_DIR, 'sandbox-forwarder.mjs'), ...cmd];
-    paths = [...paths, RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))];
-    extraEnv = { ...extraEnv, GUST_FORWARDS: JSON.stringify(forwards), ...(dropsPrivileges ? { GUST_DROP_PRIVILEGES: '1' } : {}) };
-  }
+  // Its configuration travels on its command line, never in an environment a function sets.
+  const forwarder = forwards.length > 0 ? [process.execPath, path.join(RUNTIMES_DIR, 'sandbox-forwarder.mjs'), JSON.stringify(forwards)] : undefined;
+  const paths = forwarder ? [...runtimePaths, RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))] : runtimePaths;
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
@@ -162,7 +162,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network, allowed, hostsFile: plan?.hostsFile, dropsPrivileges };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network, allowed, hostsFile: plan?.hostsFile, forwarder };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

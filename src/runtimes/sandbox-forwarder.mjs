@@ -2,19 +2,21 @@
 // the sandbox's network namespace and forwards each connection to a unix socket that Gust
 // bound in: the Runtime API for custom runtimes (127.0.0.1:9001), and, for a function with a
 // network allow-list, one listener per allowed host:port (the host mapped to 127.0.0.N in the
-// sandbox's /etc/hosts) whose connections Gust carries on to the real destination. Then it runs
-// the function's command and ends with it. Runs inside the sandbox; imports nothing from the host.
-//   GUST_FORWARDS: JSON [{ "listen": "127.0.0.2:443", "socket": "/var/runtime/egress.sock", "preamble": "example.com:443" }]
-//   GUST_DROP_PRIVILEGES: when set and running as root, the command runs through setpriv as
-//   nobody, and the forwarder then drops to nobody itself (it binds first, so ports < 1024 work).
+// sandbox's /etc/hosts) whose connections Gust carries on to the real destination. Runs inside
+// the sandbox; imports nothing from the host.
+//
+// It starts as root (so that it can bind ports below 1024) with a fixed environment and only
+// the capabilities to bind and to change user; nothing of the function reaches it. Once bound,
+// it drops to nobody (losing every capability; no_new_privs was set by bubblewrap), and only
+// then starts the function: the command after its `--`, which reads the function's words from
+// file descriptor 3 (handed on, never read here) and becomes `env -i NAME=VALUE… cmd args…`.
+//   node sandbox-forwarder.mjs '[{ "listen": "127.0.0.2:443", "socket": "/var/runtime/egress.sock", "preamble": "example.com:443" }]' -- exec-step…
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 
-const forwards = JSON.parse(process.env.GUST_FORWARDS ?? '[]');
-const dropPrivileges = process.env.GUST_DROP_PRIVILEGES === '1' && process.getuid() === 0;
-delete process.env.GUST_FORWARDS;
-delete process.env.GUST_DROP_PRIVILEGES;
 const NOBODY = 65534;
+const FUNCTION_ARGV_FD = 3;
 
 function listen({ listen: address, socket: socketPath, preamble }) {
   const [host, port] = address.split(':');
@@ -37,19 +39,28 @@ function listen({ listen: address, socket: socketPath, preamble }) {
   });
 }
 
-await Promise.all(forwards.map(listen));
-const [cmd, ...args] = process.argv.slice(2);
-const command = dropPrivileges
-  ? ['/usr/bin/setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--', cmd, ...args]
-  : [cmd, ...args];
-const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
-if (dropPrivileges) {
+function dropPrivileges() {
+  if (process.getuid() !== 0) return;
   process.setgroups([]);
   process.setgid(NOBODY);
+  // Every uid becomes non-zero: the kernel clears the permitted, effective and ambient capabilities.
   process.setuid(NOBODY);
+  if (process.getuid() !== NOBODY || process.geteuid() !== NOBODY) throw new Error('could not drop privileges');
 }
+
+const [config, separator, ...execStep] = process.argv.slice(2);
+try {
+  if (separator !== '--' || execStep.length === 0) throw new Error('usage: sandbox-forwarder.mjs FORWARDS -- COMMAND…');
+  await Promise.all(JSON.parse(config).map(listen));
+  dropPrivileges();
+} catch (err) {
+  console.error(`Gust forwarder: ${err.message}`);
+  process.exit(1);
+}
+const child = spawn(execStep[0], execStep.slice(1), { stdio: ['inherit', 'inherit', 'inherit', FUNCTION_ARGV_FD], env: process.env });
+fs.closeSync(FUNCTION_ARGV_FD);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 child.on('error', (err) => {
-  console.error(`Cannot start ${cmd}: ${err.message}`);
+  console.error(`Gust forwarder: cannot start the function: ${err.message}`);
   process.exit(1);
 });

@@ -1,8 +1,10 @@
 // The namespace sandbox's command line: bubblewrap builds a fresh mount, PID, IPC and UTS
 // namespace with a read-only view of the system, the code at /var/task, a private size-capped
-// /tmp, and nothing of Gust's data directory; setpriv then drops to an unprivileged user with
-// no capabilities and no way to gain privileges.
+// /tmp, and nothing of Gust's data directory, keeps only the capabilities the next step needs
+// and loads the seccomp filter; setpriv then drops to an unprivileged user with no capabilities
+// and no way to gain privileges, and only then does the function's environment come into play.
 import fs from 'node:fs';
+import { execFunctionCommand } from './function-exec.js';
 
 export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
 export const TASK_ROOT = '/var/task';
@@ -16,13 +18,30 @@ export interface BubblewrapSpec {
   tmpMb: number;
   /** Host paths the runtime needs (its client, the interpreter), bound read-only at the same path. */
   readOnlyPaths: string[];
-  cmd: string[];
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
   egressSocket?: string;
   hostsFile?: string;
-  dropsPrivileges?: boolean;
+  /**
+   * A command that starts as root inside the sandbox (with LAUNCHER_ENV and only the
+   * capabilities FORWARDER_CAPS), binds what needs root, drops to SANDBOX_UID and only then
+   * runs the words after its `--` (the exec step, which reads the function's argv from
+   * FUNCTION_ARGV_FD). Without it, setpriv drops first and runs the exec step.
+   */
+  forwarder?: string[];
+  /** The descriptor bubblewrap reads the seccomp program from; none means no filter. */
+  seccompFd?: number;
 }
+
+/** What the setpriv step needs: change uid and gids, and empty the bounding set. */
+const SETPRIV_CAPS = ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP'];
+/** What the forwarder needs besides: to bind the allowed ports (443, 80, …) inside its network namespace. */
+const FORWARDER_CAPS = [...SETPRIV_CAPS, 'CAP_NET_BIND_SERVICE'];
+
+/** Drops to nobody for good: no capabilities, an empty bounding set, no_new_privs. */
+export const DROP_PRIVILEGES = ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--'];
+/** Before the forwarder: root still, but holding only what it needs to bind its ports and drop. */
+const FORWARDER_PREPARE = ['/usr/bin/setpriv', '--bounding-set=-all,+net_bind_service,+setuid,+setgid', '--inh-caps=-all', '--'];
 
 /** Where the sandbox finds the unix socket of its allowed outbound connections. */
 export const EGRESS_SOCKET_IN_SANDBOX = '/var/runtime/egress.sock';
@@ -66,6 +85,8 @@ function bindWithParents(hostPath: string, made: Set<string>): string[] {
 export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
   const made = new Set(['/usr', '/etc', '/var']);
   const binds = spec.readOnlyPaths.filter((p) => !p.startsWith('/usr/')).flatMap((p) => bindWithParents(p, made));
+  // bwrap run by root keeps every capability for its command unless told otherwise.
+  const caps = ['--cap-drop', 'ALL', ...(spec.forwarder ? FORWARDER_CAPS : SETPRIV_CAPS).flatMap((cap) => ['--cap-add', cap])];
   return [
     BWRAP!,
     ...systemMounts(),
@@ -81,9 +102,9 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--hostname', 'sandbox',
     '--die-with-parent',
     '--new-session',
+    ...caps,
+    ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
     '--',
-    // Unless the command drops privileges itself, once it has bound what needs root.
-    ...(spec.dropsPrivileges ? [] : ['/usr/bin/setpriv', `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, '--clear-groups', '--no-new-privs', '--bounding-set=-all', '--inh-caps=-all', '--']),
-    ...spec.cmd,
+    ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder, '--', ...execFunctionCommand()] : [...DROP_PRIVILEGES, ...execFunctionCommand()]),
   ];
 }

@@ -5,8 +5,12 @@ import type { Readable } from 'node:stream';
 export interface SandboxSpec {
   /** Unique id of the instance, used to name its cgroup. */
   id: string;
+  /** The function's command, run as the unprivileged user. */
   cmd: string[];
-  /** The complete environment of the process: nothing is inherited from Gust. */
+  /**
+   * The complete environment of the function's process: nothing is inherited from Gust, and no
+   * other process (launcher, bubblewrap, setpriv, forwarder) ever sees it.
+   */
   env: Record<string, string>;
   /** The function's unpacked code on the host. */
   codeDir: string;
@@ -24,8 +28,13 @@ export interface SandboxSpec {
   runtimeSocket?: string;
   egressSocket?: string;
   hostsFile?: string;
-  /** The command drops privileges itself (it starts as root inside the sandbox). */
-  dropsPrivileges?: boolean;
+  /**
+   * A forwarder to run before the function (namespaces only): it starts as root inside the
+   * sandbox with a fixed environment, binds its ports, drops to the unprivileged user, and then
+   * runs the exec step appended after its `--`, which reads the function's command from file
+   * descriptor 3.
+   */
+  forwarder?: string[];
 }
 
 export interface SandboxExit {

@@ -1,13 +1,18 @@
 // The sandbox driver: each instance is an OS process in its own process group with a clean
 // environment, its own cgroup (memory without swap, at most 1,024 processes, a CPU share
 // proportional to memory), at most 1,024 open files, killed by the kernel if Gust dies; and,
-// in 'namespaces' isolation, inside bubblewrap's namespaces as an unprivileged user.
-import { spawn } from 'node:child_process';
+// in 'namespaces' isolation, inside bubblewrap's namespaces as an unprivileged user under a
+// seccomp filter. Every process of the launch chain runs with a fixed environment; only the
+// function's own process gets the function's (see function-exec.ts).
+import { spawn, type StdioPipe } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import type { Writable } from 'node:stream';
 import { BWRAP, bubblewrapCommand, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
 import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
+import { BASH, encodeArgv, ENV, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
+import { hostSeccompArch, seccompProgram } from './seccomp.js';
 
 const MB = 1024 * 1024;
 const MAX_PROCESSES = 1024;
@@ -15,6 +20,21 @@ const MAX_OPEN_FILES = 1024;
 /** util-linux tools present on every Linux: setpriv (parent-death signal) and prlimit. */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => fs.existsSync(p));
+
+/** The seccomp program, on the architectures whose syscall numbers it knows. */
+const SECCOMP = hostSeccompArch() ? seccompProgram() : null;
+/** Where bubblewrap reads it from: the descriptor after the function's argv. */
+const SECCOMP_FD = FUNCTION_ARGV_FD + 1;
+
+/** Hands a small buffer to the child on one of its descriptors; the child reads it to the end. */
+function feed(stream: Writable | null, data: Buffer): void {
+  // The child may be gone before it read everything (bwrap refused to start, or the spawn
+  // failed): that is reported by its exit or its 'error', not here.
+  stream?.on('error', () => {});
+  // Once written, the bytes wait in the child's end of the socket pair: Gust's end can go, so
+  // that an instance does not hold two more descriptors of Gust's for its whole life.
+  stream?.end(data, () => stream.destroy());
+}
 
 /** sh script: write our pid into each cgroup directory given before `--`, then exec the rest. */
 const JOIN_CGROUPS = 'while [ "$1" != "--" ]; do echo $$ > "$1/cgroup.procs" || exit 125; shift; done; shift; exec "$@"';
@@ -50,6 +70,7 @@ export class ProcessDriver implements SandboxDriver {
         'namespace isolation needs root and bubblewrap (apt-get install bubblewrap). Install it, or start with --sandbox process to run functions as plain processes (weaker: they share the host filesystem view and user).',
       );
     }
+    if (!fs.existsSync(BASH) || !fs.existsSync(ENV)) throw new SandboxUnavailableError(`starting a function needs ${BASH} and ${ENV}`);
     this.cgroups = memoryEnforcement === 'none' ? null : detectCgroups(group);
     if (memoryEnforcement === 'cgroup' && !this.cgroups) {
       throw new SandboxUnavailableError('memory enforcement "cgroup" was required, but no writable memory cgroup was found (run as root on a machine with cgroups)');
@@ -59,7 +80,7 @@ export class ProcessDriver implements SandboxDriver {
   describe(): string {
     const isolation =
       this.isolation === 'namespaces'
-        ? 'namespaces (bubblewrap: mount, PID, IPC, UTS; read-only system, private /tmp, user nobody, no new privileges)'
+        ? `namespaces (bubblewrap: mount, PID, IPC, UTS; read-only system, private /tmp, user nobody, no capabilities, no new privileges${SECCOMP ? ', seccomp' : ', NO seccomp filter on this architecture'})`
         : 'plain processes (NO filesystem or user isolation)';
     if (!this.cgroups) return `${isolation}; memory limits NOT enforced (no writable memory cgroup), only reported`;
     const swap = this.cgroups.swapLimited ? 'no swap' : 'swap not limited';
@@ -84,8 +105,9 @@ export class ProcessDriver implements SandboxDriver {
   }
 
   private command(spec: SandboxSpec, cgroupDirs: string[]): string[] {
-    let cmd = spec.cmd;
-    if (this.isolation === 'namespaces') cmd = bubblewrapCommand({ ...spec, cmd });
+    if (spec.forwarder && this.isolation !== 'namespaces') throw new SandboxUnavailableError('a forwarder needs namespace isolation');
+    // The function's command itself comes last, read from FUNCTION_ARGV_FD.
+    let cmd = this.isolation === 'namespaces' ? bubblewrapCommand({ ...spec, seccompFd: SECCOMP ? SECCOMP_FD : undefined }) : execFunctionCommand();
     if (PRLIMIT) cmd = [PRLIMIT, `--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, '--', ...cmd];
     // The kernel kills the instance if Gust itself dies, even by kill -9.
     if (SETPRIV) cmd = [SETPRIV, '--pdeathsig', 'KILL', '--', ...cmd];
@@ -99,13 +121,18 @@ export class ProcessDriver implements SandboxDriver {
     const cgroup = this.cgroups?.create(spec.id, { memoryBytes: spec.memoryMb * MB, memoryMb: spec.memoryMb, maxProcesses: MAX_PROCESSES }) ?? null;
     let child;
     try {
+      const argv = encodeArgv(functionArgv(spec.cmd, spec.env));
       const cmd = this.command(spec, cgroup?.dirs ?? []);
+      const seccomp = this.isolation === 'namespaces' ? SECCOMP : null;
+      const extra: StdioPipe[] = seccomp ? ['pipe', 'pipe'] : ['pipe'];
       child = spawn(cmd[0], cmd.slice(1), {
         cwd: this.isolation === 'namespaces' ? '/' : spec.codeDir,
-        env: spec.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        env: LAUNCHER_ENV,
+        stdio: ['ignore', 'pipe', 'pipe', ...extra],
         detached: true,
       });
+      feed(child.stdio[FUNCTION_ARGV_FD] as Writable | null, argv);
+      if (seccomp) feed(child.stdio[SECCOMP_FD] as Writable | null, seccomp);
     } catch (err) {
       cgroup?.remove();
       throw err;
