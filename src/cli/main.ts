@@ -36,6 +36,9 @@ program
   .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
+  .option('--max-connections <n>', 'HTTP connections open at once (env GUST_MAX_CONNECTIONS, default 4096)')
+  .option('--max-connections-per-client <n>', 'HTTP connections open at once from one address (env GUST_MAX_CONNECTIONS_PER_CLIENT, default 256)')
+  .option('--min-body-rate <bytes/s>', 'slowest a request body may arrive, over 10 s windows (env GUST_MIN_BODY_RATE, default 1024)')
   .action((o) =>
     up({
       host: o.host,
@@ -47,6 +50,9 @@ program
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,
+      maxConnections: o.maxConnections,
+      maxConnectionsPerClient: o.maxConnectionsPerClient,
+      minBodyRate: o.minBodyRate,
     }),
   );
 

@@ -24,6 +24,11 @@ export interface GustConfig {
   readonly sandbox: 'namespaces' | 'process';
   /** False only with an explicit --no-auth: every API request is then accepted unsigned. */
   readonly auth: boolean;
+  /** HTTP connections open at once, in total and from one client address (an IPv6 /64). */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerClient: number;
+  /** Bytes per second a request body must at least arrive at (measured over 10 s windows). */
+  readonly minBodyRate: number;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -43,6 +48,9 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
   auth: 'GUST_AUTH',
   sandbox: 'GUST_SANDBOX',
+  maxConnections: 'GUST_MAX_CONNECTIONS',
+  maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
+  minBodyRate: 'GUST_MIN_BODY_RATE',
 };
 
 const DEFAULTS: GustConfig = {
@@ -60,6 +68,10 @@ const DEFAULTS: GustConfig = {
   memoryEnforcement: 'cgroup',
   auth: true,
   sandbox: 'namespaces',
+  // Well under the 20,000 open files a default systemd service gets, leaving room for instances.
+  maxConnections: 4096,
+  maxConnectionsPerClient: 256,
+  minBodyRate: 1024,
 };
 
 export class ConfigError extends Error {
@@ -114,6 +126,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],
     auth: boolean('auth'),
     sandbox: text('sandbox', /^(namespaces|process)$/, 'must be namespaces or process') as GustConfig['sandbox'],
+    maxConnections: number('maxConnections', 1, 1_000_000),
+    maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
+    minBodyRate: number('minBodyRate', 0, 1_000_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
