@@ -164,10 +164,9 @@ test('slow connections from many addresses are bounded in total, and a signed In
   await legitimateInvokeAnswers(); // the instance is warm: what follows measures connections only
   const baseline = openFiles();
   const addresses = Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 3}`);
-  // Request heads that never end (slowloris) and connections that send nothing at all.
-  const attack = addresses.flatMap((address, i) =>
-    Array.from({ length: 15 }, () => raw(i % 2 === 0 ? 'GET /2015-03-31/functions HTTP/1.1\r\nHost: x\r\n' : '', address)),
-  );
+  // A fake key and a body that never comes, from 10 addresses, each under its per-address limit.
+  const path = '/2015-03-31/functions/hello/invocations';
+  const attack = addresses.flatMap((address) => Array.from({ length: 15 }, () => raw(head('POST', path, strangerHeaders('POST', path, { 'content-length': String(MB) })), address)));
   await atLeast(attack.length - MAX_CONNECTIONS, attack.map((a) => a.closed));
   const held = openFiles() - baseline;
   t.diagnostic(`${attack.length} attacking connections; the server holds ${held} more open files`);
@@ -176,6 +175,7 @@ test('slow connections from many addresses are bounded in total, and a signed In
   for (const a of attack) a.socket.destroy();
 });
 
+// Node itself times out a request head once it has begun, but not always a connection that never sends a byte.
 test('a connection that sends nothing is closed', { timeout: 60_000 }, async () => {
   const silent = raw('');
   await silent.closed;
