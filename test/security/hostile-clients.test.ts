@@ -3,16 +3,18 @@
 // are cut; signatures for another service or region are refused; /gust/health tells strangers
 // only "ok". Under each attack a signed Invoke from a legitimate client still answers.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
-import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { decode, lambdaClient } from '../helpers/sdk.js';
 
 const MAX_CONNECTIONS = 100;
@@ -258,6 +260,13 @@ test('a Lambda call signed for s3 with UNSIGNED-PAYLOAD, or for another region, 
     body: '{}',
   });
   assert.deepEqual(await logsSignedForLambda.json(), { __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'logs'." });
+});
+
+test('the gust CLI signs for the server’s region (from its data directory), whatever AWS_REGION the shell holds', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, '--json', 'ls'], {
+    env: { ...process.env, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+  });
+  assert.ok(JSON.parse(stdout).some((f: { FunctionName: string }) => f.FunctionName === 'hello'), stdout);
 });
 
 // ---- Item 7: /gust/health --------------------------------------------------------------------
