@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { authorizeFunctionUrl, noAuth, sigV4Authenticator } from './api/authenticator.js';
+import { authorizeFunctionUrl, noAuth, sigV4Authenticator, SIGNING_SERVICES } from './api/authenticator.js';
+import { guardConnections } from './api/connection-guard.js';
 import { GustRoutes } from './api/gust/gust-routes.js';
-import { createRequestHandler } from './api/http-server.js';
+import { createRequestHandler, MAX_REQUEST_BODY } from './api/http-server.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
 import { LogsApi } from './api/logs/logs-api.js';
 import type { GustConfig } from './config/config.js';
@@ -183,7 +184,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
 
   // The HTTP APIs.
-  const authenticator = config.auth ? sigV4Authenticator((id) => keys.get(id)) : noAuth;
+  const authenticator = config.auth ? sigV4Authenticator((id) => keys.get(id), config.region) : noAuth;
   const gust = new GustRoutes({
     metering,
     keys,
@@ -224,7 +225,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     urls: functionUrlStore,
     invoker,
     accountId: config.accountId,
-    verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body), url, policies),
+    precheckSignature: (req) => authenticator.precheck(req, SIGNING_SERVICES.functionUrl),
+    verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body, SIGNING_SERVICES.functionUrl), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
   const handler = createRequestHandler({
@@ -238,9 +240,19 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`),
   });
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
-  // upload), checked every second.
-  const server = http.createServer({ connectionsCheckingInterval: 1000, headersTimeout: 10_000, requestTimeout: 300_000 }, handler);
+  // upload), checked every second; the guard adds what node does not bound (see connection-guard.ts).
+  const HEADERS_TIMEOUT_MS = 10_000;
+  const server = http.createServer({ connectionsCheckingInterval: 1000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 300_000 }, handler);
   server.keepAliveTimeout = 65_000;
+  guardConnections(server, {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerClient: config.maxConnectionsPerClient,
+    minBodyBytesPerSecond: config.minBodyRate,
+    rateWindowMs: 10_000,
+    headersTimeoutMs: HEADERS_TIMEOUT_MS,
+    // The largest body an operation accepts: a client refused early still gets to read the answer.
+    maxDrainBytes: MAX_REQUEST_BODY,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

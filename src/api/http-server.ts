@@ -1,12 +1,13 @@
-// The one HTTP entry point: authenticates each request, reads its body within the limit of its
-// operation, and sends it to the API that owns its path (Lambda REST, CloudWatch Logs JSON,
+// The one HTTP entry point: checks each request's signature as far as its headers allow, then reads
+// its body within the limit of its operation (a stranger's body is never buffered), verifies the
+// signature in full, and sends the request to the API that owns its path (Lambda REST, CloudWatch Logs JSON,
 // Gust's own /gust/ paths). Every failure becomes the error shape that API's clients parse;
 // nothing a client sends can escape as an unhandled exception.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
 import { MAX_SYNC_PAYLOAD } from '../invoke/invoker.js';
-import { authorize, type Authenticator, type InvokeGrants } from './authenticator.js';
+import { authorize, presentsCredentials, SIGNING_SERVICES, type Authenticator, type InvokeGrants } from './authenticator.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
@@ -21,6 +22,8 @@ const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;
 /** A 50 MB zip, base64-encoded inside JSON. */
 const MAX_CONTROL_BODY = 70 * 1024 * 1024;
+/** The largest body any operation accepts. */
+export const MAX_REQUEST_BODY = MAX_CONTROL_BODY;
 
 export interface ApiDeps {
   lambda: LambdaApi;
@@ -72,11 +75,13 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-  const isPublic = deps.gust.isPublic(req.method ?? 'GET', path);
-  if (!isPublic) deps.auth.precheck(req);
+  const isScheduler = path === '/schedules' || path.startsWith('/schedules/');
+  const services = logsOperation !== null ? SIGNING_SERVICES.logs : isScheduler ? SIGNING_SERVICES.scheduler : SIGNING_SERVICES.lambda;
+  const isPublic = deps.gust.isPublic(req.method ?? 'GET', path, presentsCredentials(req));
+  if (!isPublic) deps.auth.precheck(req, services);
   const { limit, message } = bodyLimit(path, logsOperation !== null);
   const body = await readBody(req, limit, message);
-  const caller = isPublic ? undefined : deps.auth.verify(req, body);
+  const caller = isPublic ? undefined : deps.auth.verify(req, body, services);
   if (caller !== undefined) {
     const operation = logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`;
     authorize(caller, { protocol: logsOperation === null ? 'rest' : 'awsJson', method: req.method ?? 'GET', path, qualifier: query.get('Qualifier') ?? undefined, operation }, deps.grants);
@@ -87,10 +92,10 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
     if (!operation) throw new GustError('UnknownOperationException', `Gust does not implement CloudWatch Logs operation ${logsOperation.slice(0, 100)}.`);
     return sendJson(res, 200, operation(parseJsonObject(body)), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
   }
-  if (path === '/schedules' || path.startsWith('/schedules/')) {
+  if (isScheduler) {
     if (deps.scheduler.handle(res, req.method ?? 'GET', path, query, body, requestId)) return;
   } else if (path.startsWith('/gust/')) {
-    if (deps.gust.handle(req, res, path, query, body)) return;
+    if (deps.gust.handle(req, res, path, query, body, !isPublic)) return;
   } else if (await deps.lambda.handle({ req, res, body, query, requestId, caller: caller ?? 'admin' }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
 }

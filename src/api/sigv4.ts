@@ -163,28 +163,42 @@ export interface SigningSecret {
   sessionToken?: string;
 }
 
-export interface VerifyInput {
+/** What the server expects a credential to be scoped to: its own region and the API's service name(s). */
+export interface ExpectedScope {
+  region: string;
+  services: readonly string[];
+}
+
+export interface PrecheckInput {
   method: string;
   /** The request target exactly as received (node's `req.url`): raw path plus any query string. */
   path?: string;
   /** Lower-case names as node gives them; arrays (e.g. `req.headersDistinct`) are joined with ','. */
   headers: Record<string, string | string[] | undefined>;
+  lookupSecret?(accessKeyId: string): SigningSecret | undefined;
+  now?: number | Date;
+  /** When set, a credential scoped to another region or service is refused, as AWS refuses it. */
+  expect?: ExpectedScope;
+  /** @deprecated the first names of `path` and `lookupSecret`, still accepted. */
+  rawUrl?: string;
+  /** @deprecated */
+  secretOf?(accessKeyId: string): string | undefined;
+}
+
+export interface VerifyInput extends PrecheckInput {
   /** Hex SHA-256 of the body as received, or the body itself. */
   bodySha256Hex?: string;
   body?: Uint8Array;
-  lookupSecret?(accessKeyId: string): SigningSecret | undefined;
-  now?: number | Date;
-  /** @deprecated the first names of `path`, `bodySha256Hex` and `lookupSecret`, still accepted. */
-  rawUrl?: string;
-  /** @deprecated */
+  /** @deprecated the first name of `bodySha256Hex`, still accepted. */
   bodySha256?: string;
-  /** @deprecated */
-  secretOf?(accessKeyId: string): string | undefined;
 }
 
 export type VerifyResult =
   | { ok: true; accessKeyId: string; region: string; service: string; /** false for S3's UNSIGNED-PAYLOAD */ payloadSigned: boolean }
   | { ok: false; status: 403; code: SigV4ErrorCode; message: string };
+
+/** What the headers alone can establish; `signatureChecked` when a declared payload hash let it check the signature too. */
+export type PrecheckResult = { ok: true; accessKeyId: string; signatureChecked: boolean } | Failure;
 
 type Failure = Extract<VerifyResult, { ok: false }>;
 const fail = (code: SigV4ErrorCode, message: string): Failure => ({ ok: false, status: 403, code, message });
@@ -243,7 +257,7 @@ function fromQuery(params: Map<string, string>): Presented | Failure {
   };
 }
 
-function legacySecret(input: VerifyInput, accessKeyId: string): SigningSecret | undefined {
+function legacySecret(input: PrecheckInput, accessKeyId: string): SigningSecret | undefined {
   const secret = input.secretOf?.(accessKeyId);
   return secret === undefined ? undefined : { secret };
 }
@@ -252,8 +266,29 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-/** Checks a request's SigV4 signature: header or presigned form, 15-minute clock skew, payload hash. */
-export function verifyRequest(input: VerifyInput): VerifyResult {
+/** Everything about a request that its headers and target show, before its body is read. */
+interface Examined {
+  presented: Presented;
+  accessKeyId: string;
+  scopeDate: string;
+  region: string;
+  service: string;
+  key: SigningSecret;
+  rawPath: string;
+  rawQuery: string;
+  header(name: string): string | undefined;
+  /** x-amz-content-sha256 as sent, if it was. */
+  declared?: string;
+  isS3: boolean;
+  presignedForm: boolean;
+}
+
+/**
+ * The header-only checks, in AWS's order: a signature is present and well-formed, its credential
+ * scope is well-formed and names this server's region and the API's service, its date is within
+ * 15 minutes, its key exists and is active, and x-amz-content-sha256 is a form the service takes.
+ */
+function examine(input: PrecheckInput): Examined | Failure {
   const target = input.path ?? input.rawUrl ?? '/';
   const q = target.indexOf('?');
   const rawPath = q === -1 ? target : target.slice(0, q);
@@ -274,7 +309,7 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
   }
   const presented = auth !== undefined ? fromAuthorizationHeader(auth, header) : fromQuery(params);
   if (isFailure(presented)) return presented;
-  const { credential, signedHeaders, amzDate } = presented;
+  const { credential, amzDate } = presented;
 
   const scope = credential.split('/');
   if (scope.length !== 5 || scope.slice(0, 4).some((part) => part === '')) {
@@ -282,6 +317,12 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope;
   if (terminator !== 'aws4_request') return fail('IncompleteSignature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+  // A signature made for another service or region must not count here: the canonical request of
+  // another service differs (S3 leaves the payload unsigned), so its signature proves less.
+  if (input.expect && !input.expect.services.includes(service)) {
+    return fail('InvalidSignatureException', `Credential should be scoped to correct service: '${input.expect.services[0]}'.`);
+  }
+  if (input.expect && region !== input.expect.region) return fail('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
   const signedAt = parseAmzDate(amzDate);
   if (Number.isNaN(signedAt)) return fail('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   if (scopeDate !== amzDate.slice(0, 8)) {
@@ -304,38 +345,62 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
     return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
 
+  // Only S3 takes an unsigned payload; elsewhere the payload hash is always the body's own.
   const isS3 = S3_SERVICES.has(service);
+  const declared = header('x-amz-content-sha256');
+  if (declared !== undefined && !/^[0-9a-fA-F]{64}$/.test(declared) && !(isS3 && (declared === UNSIGNED_PAYLOAD || declared === STREAMING_UNSIGNED_PAYLOAD))) {
+    const allowed = isS3 ? `the payload's SHA-256, ${UNSIGNED_PAYLOAD} or ${STREAMING_UNSIGNED_PAYLOAD}` : "the payload's SHA-256 (only S3 accepts unsigned payloads)";
+    return fail('InvalidSignatureException', `x-amz-content-sha256 must be ${allowed}, not '${declared}'.`);
+  }
+  if (!presented.signedHeaders.split(';').includes('host')) return fail('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  return { presented, accessKeyId, scopeDate, region, service, key, rawPath, rawQuery, header, declared, isS3, presignedForm: presigned };
+}
+
+/** Compares the presented signature with the one computed over `payloadHash`. */
+function signatureMatches(input: PrecheckInput, e: Examined, payloadHash: string): boolean {
+  const { presented } = e;
+  const expected = signature({
+    method: input.method.toUpperCase(),
+    uri: canonicalUri(e.rawPath, e.service),
+    query: canonicalQuery(e.rawQuery, presented.expires === undefined ? undefined : 'X-Amz-Signature'),
+    headers: presented.signedHeaders.split(';').map((name) => [name, e.header(name.toLowerCase()) ?? '']),
+    payloadHash,
+    amzDate: presented.amzDate,
+    scope: `${e.scopeDate}/${e.region}/${e.service}/aws4_request`,
+    key: signingKey(e.key.secret, e.scopeDate, e.region, e.service),
+  });
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented.signature);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The checks that need no body, for the HTTP layer to run before it reads one: a request that
+ * fails here is answered at once and its body is never buffered. When the request declares its
+ * payload hash (x-amz-content-sha256), that hash is signed, so the signature is checked here too.
+ */
+export function precheckRequest(input: PrecheckInput): PrecheckResult {
+  const e = examine(input);
+  if (isFailure(e)) return e;
+  if (e.declared === undefined || !/^[0-9a-fA-F]{64}$/.test(e.declared)) return { ok: true, accessKeyId: e.accessKeyId, signatureChecked: false };
+  if (!signatureMatches(input, e, e.declared.toLowerCase())) return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
+  return { ok: true, accessKeyId: e.accessKeyId, signatureChecked: true };
+}
+
+/** Checks a request's SigV4 signature: header or presigned form, 15-minute clock skew, payload hash. */
+export function verifyRequest(input: VerifyInput): VerifyResult {
+  const e = examine(input);
+  if (isFailure(e)) return e;
   const bodyHash = () => {
     const hash = input.bodySha256Hex ?? input.bodySha256 ?? (input.body && sha256Hex(input.body));
     if (hash === undefined) throw new TypeError('verifyRequest needs bodySha256Hex or body');
     return hash.toLowerCase();
   };
-  const declared = header('x-amz-content-sha256');
   let payloadHash: string;
-  if (declared === undefined) payloadHash = presigned && isS3 ? UNSIGNED_PAYLOAD : bodyHash();
-  else if (/^[0-9a-fA-F]{64}$/.test(declared)) {
-    if (declared.toLowerCase() !== bodyHash()) return fail('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    payloadHash = declared;
-  } else if (isS3 && (declared === UNSIGNED_PAYLOAD || declared === STREAMING_UNSIGNED_PAYLOAD)) payloadHash = declared;
-  else {
-    const allowed = isS3 ? `the payload's SHA-256, ${UNSIGNED_PAYLOAD} or ${STREAMING_UNSIGNED_PAYLOAD}` : "the payload's SHA-256 (only S3 accepts unsigned payloads)";
-    return fail('InvalidSignatureException', `x-amz-content-sha256 must be ${allowed}, not '${declared}'.`);
-  }
-
-  const names = signedHeaders.split(';');
-  if (!names.includes('host')) return fail('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  const expected = signature({
-    method: input.method.toUpperCase(),
-    uri: canonicalUri(rawPath, service),
-    query: canonicalQuery(rawQuery, presented.expires === undefined ? undefined : 'X-Amz-Signature'),
-    headers: names.map((name) => [name, header(name.toLowerCase()) ?? '']),
-    payloadHash,
-    amzDate,
-    scope: `${scopeDate}/${region}/${service}/aws4_request`,
-    key: signingKey(key.secret, scopeDate, region, service),
-  });
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented.signature);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
-  return { ok: true, accessKeyId, region, service, payloadSigned: payloadHash !== UNSIGNED_PAYLOAD && payloadHash !== STREAMING_UNSIGNED_PAYLOAD };
+  if (e.declared === undefined) payloadHash = e.presignedForm && e.isS3 ? UNSIGNED_PAYLOAD : bodyHash();
+  else if (e.declared === UNSIGNED_PAYLOAD || e.declared === STREAMING_UNSIGNED_PAYLOAD) payloadHash = e.declared; // examine() allowed it: S3 only
+  else if (e.declared.toLowerCase() !== bodyHash()) return fail('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  else payloadHash = e.declared;
+  if (!signatureMatches(input, e, payloadHash)) return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
+  return { ok: true, accessKeyId: e.accessKeyId, region: e.region, service: e.service, payloadSigned: payloadHash !== UNSIGNED_PAYLOAD && payloadHash !== STREAMING_UNSIGNED_PAYLOAD };
 }

@@ -82,7 +82,10 @@ export class GustClient {
   constructor(opts: ClientOptions) {
     this.endpoint = (opts.endpoint ?? process.env.GUST_ENDPOINT ?? 'http://127.0.0.1:9000').replace(/\/+$/, '');
     this.dataDir = path.resolve(opts.dataDir ?? process.env.GUST_DATA_DIR ?? '.gust');
-    this.region = opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    // Gust refuses a signature scoped to another region than its own: the data directory knows the
+    // server's region, and wins over an AWS_REGION the shell may hold for real AWS work.
+    this.region =
+      opts.region ?? process.env.GUST_REGION ?? readProfile(path.join(this.dataDir, 'credentials'), 'gust')?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   }
 
   /** Sends a signed request; throws CliError with the server's message for any error status. */

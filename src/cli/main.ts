@@ -37,6 +37,9 @@ program
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
   .option('--log-group-max-mb <mb>', 'log bytes kept per function, oldest dropped first; 0 = no cap (env GUST_LOG_GROUP_MAX_MB, default 100)')
+  .option('--max-connections <n>', 'HTTP connections open at once (env GUST_MAX_CONNECTIONS, default 4096)')
+  .option('--max-connections-per-client <n>', 'HTTP connections open at once from one address (env GUST_MAX_CONNECTIONS_PER_CLIENT, default 256)')
+  .option('--min-body-rate <bytes/s>', 'slowest a request body may arrive, over 10 s windows (env GUST_MIN_BODY_RATE, default 1024)')
   .action((o) =>
     up({
       host: o.host,
@@ -49,6 +52,9 @@ program
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,
       logGroupMaxMb: o.logGroupMaxMb,
+      maxConnections: o.maxConnections,
+      maxConnectionsPerClient: o.maxConnectionsPerClient,
+      minBodyRate: o.minBodyRate,
     }),
   );
 

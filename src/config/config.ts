@@ -26,6 +26,11 @@ export interface GustConfig {
   readonly auth: boolean;
   /** Most log bytes one log group (one function) keeps, in MB; the oldest go first. 0: no cap. */
   readonly logGroupMaxMb: number;
+  /** HTTP connections open at once, in total and from one client address (an IPv6 /64). */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerClient: number;
+  /** Bytes per second a request body must at least arrive at (measured over 10 s windows). */
+  readonly minBodyRate: number;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -46,6 +51,9 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   auth: 'GUST_AUTH',
   sandbox: 'GUST_SANDBOX',
   logGroupMaxMb: 'GUST_LOG_GROUP_MAX_MB',
+  maxConnections: 'GUST_MAX_CONNECTIONS',
+  maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
+  minBodyRate: 'GUST_MIN_BODY_RATE',
 };
 
 const DEFAULTS: GustConfig = {
@@ -64,6 +72,10 @@ const DEFAULTS: GustConfig = {
   auth: true,
   sandbox: 'namespaces',
   logGroupMaxMb: 100,
+  // Well under the 20,000 open files a default systemd service gets, leaving room for instances.
+  maxConnections: 4096,
+  maxConnectionsPerClient: 256,
+  minBodyRate: 1024,
 };
 
 export class ConfigError extends Error {
@@ -119,6 +131,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     auth: boolean('auth'),
     sandbox: text('sandbox', /^(namespaces|process)$/, 'must be namespaces or process') as GustConfig['sandbox'],
     logGroupMaxMb: number('logGroupMaxMb', 0, 1024 * 1024),
+    maxConnections: number('maxConnections', 1, 1_000_000),
+    maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
+    minBodyRate: number('minBodyRate', 0, 1_000_000_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

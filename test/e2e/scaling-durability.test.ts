@@ -15,6 +15,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
@@ -43,8 +44,9 @@ function instancesRunningIn(dataDir: string): number {
   return n;
 }
 
+/** /gust/health's details (instances, queues) need a signed request. */
 const health = async (g: GustProcess) =>
-  (await fetch(`${g.url}/gust/health`)).json() as Promise<{ instances: Record<string, number>; queuedAsyncEvents: number; possibleDuplicateAsyncEvents: number }>;
+  (await fetch(`${g.url}/gust/health`, { headers: signRequest({ method: 'GET', url: `${g.url}/gust/health`, ...g.credentials, region: g.region, service: 'lambda' }) })).json() as Promise<{ instances: Record<string, number>; queuedAsyncEvents: number; possibleDuplicateAsyncEvents: number }>;
 
 test('concurrent invocations get their own instances, which stop after the keep-alive', async () => {
   const gust = await start({ args: ['--keep-alive', '1'] });

@@ -12,6 +12,8 @@ export const FIXTURES = path.join(ROOT, 'test/fixtures/functions');
 
 export interface GustProcess {
   url: string;
+  /** The server process, for reading its resource use from /proc. */
+  pid: number;
   dataDir: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -58,6 +60,7 @@ export async function startGust(opts: { dataDir?: string; args?: string[]; env?:
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    pid: child.pid!,
     dataDir,
     region: 'us-east-1',
     credentials,

@@ -6,7 +6,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { signRequest, verifyRequest, SIGNATURE_MISMATCH_MESSAGE, type SigningSecret, type VerifyInput, type VerifyResult } from '../../src/api/sigv4.js';
+import { precheckRequest, signRequest, verifyRequest, SIGNATURE_MISMATCH_MESSAGE, type SigningSecret, type VerifyInput, type VerifyResult } from '../../src/api/sigv4.js';
 
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const codeOf = (r: VerifyResult) => (r.ok ? 'ok' : r.code);
@@ -231,6 +231,50 @@ test('the first field names (rawUrl, bodySha256, secretOf) are still accepted', 
   const target = FN_URL.slice('http://127.0.0.1:9000'.length);
   const r = verifyRequest({ method: 'GET', rawUrl: target, headers: { host: '127.0.0.1:9000', ...h }, bodySha256: sha(''), secretOf: (id) => KEYS[id], now: T });
   assert.equal(codeOf(r), 'ok');
+});
+
+test('the expected service and region: a signature for another service (S3 with UNSIGNED-PAYLOAD) or region is refused', () => {
+  const lambda = { region: 'us-east-1', services: ['lambda'] };
+  const body = '{"a":1}';
+  const sign = (service: string, region = 'us-east-1') => signRequest({ method: 'POST', url: FN_URL, body, ...KEY, region, service, now: new Date(T) });
+  assert.equal(codeOf(verify('POST', FN_URL, sign('lambda'), body, KEYS, T, { expect: lambda })), 'ok');
+  // Signed for s3 with an unsigned payload: the signature would not cover the body.
+  const s3 = { ...sign('s3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+  const forS3 = verify('POST', FN_URL, s3, 'another body', KEYS, T, { expect: lambda });
+  assert.equal(codeOf(forS3), 'InvalidSignatureException');
+  assert.equal(messageOf(forS3), "Credential should be scoped to correct service: 'lambda'.");
+  const forLogs = verify('POST', FN_URL, sign('lambda'), body, KEYS, T, { expect: { region: 'us-east-1', services: ['logs'] } });
+  assert.equal(messageOf(forLogs), "Credential should be scoped to correct service: 'logs'.");
+  const elsewhere = verify('POST', FN_URL, sign('lambda', 'eu-west-1'), body, KEYS, T, { expect: lambda });
+  assert.equal(codeOf(elsewhere), 'InvalidSignatureException');
+  assert.equal(messageOf(elsewhere), "Credential should be scoped to a valid region, not 'eu-west-1'.");
+  // Signed for lambda but declaring UNSIGNED-PAYLOAD: Lambda always hashes the payload.
+  const unsigned = verify('POST', FN_URL, { ...sign('lambda'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, body, KEYS, T, { expect: lambda });
+  assert.match(messageOf(unsigned), /only S3 accepts unsigned payloads/);
+  // S3 itself still takes UNSIGNED-PAYLOAD when S3 is what the server expects.
+  const s3url = 'http://127.0.0.1:9000/bucket/key';
+  const smithyLike = signRequest({ method: 'GET', url: s3url, ...KEY, region: 'us-east-1', service: 's3', now: new Date(T) });
+  assert.equal(codeOf(verify('GET', s3url, smithyLike, '', KEYS, T, { expect: { region: 'us-east-1', services: ['s3'] } })), 'ok');
+});
+
+test('precheckRequest refuses from the headers alone, and checks the signature when the payload hash is declared', () => {
+  const body = '{"a":1}';
+  const h = signRequest({ method: 'POST', url: FN_URL, body, ...KEY, region: 'us-east-1', service: 'lambda', now: new Date(T) });
+  const headers = { host: '127.0.0.1:9000', ...h };
+  const target = FN_URL.slice('http://127.0.0.1:9000'.length);
+  const pre = (hs: Record<string, string>, keys: Record<string, string> = KEYS, now = T, expect = { region: 'us-east-1', services: ['lambda'] }) =>
+    precheckRequest({ method: 'POST', path: target, headers: hs, lookupSecret: lookup(keys), now, expect });
+  assert.deepEqual(pre(headers), { ok: true, accessKeyId: KEY.accessKeyId, signatureChecked: true });
+  const { 'x-amz-content-sha256': _, ...undeclared } = headers;
+  assert.deepEqual(pre(undeclared), { ok: true, accessKeyId: KEY.accessKeyId, signatureChecked: false }, 'without the hash only the body can settle the signature');
+  const codes = (r: ReturnType<typeof pre>) => (r.ok ? 'ok' : r.code);
+  assert.equal(codes(pre({ host: '127.0.0.1:9000' })), 'MissingAuthenticationTokenException');
+  assert.equal(codes(pre(headers, {})), 'UnrecognizedClientException');
+  assert.equal(codes(pre(headers, KEYS, T + 16 * 60_000)), 'InvalidSignatureException');
+  assert.equal(codes(pre(headers, KEYS, T, { region: 'eu-west-1', services: ['lambda'] })), 'InvalidSignatureException');
+  assert.equal(codes(pre(headers, KEYS, T, { region: 'us-east-1', services: ['scheduler'] })), 'InvalidSignatureException');
+  assert.equal(codes(pre({ ...headers, authorization: 'AWS4-HMAC-SHA256 Credential=x' })), 'IncompleteSignature');
+  assert.equal(codes(pre(headers, { [KEY.accessKeyId]: 'not-the-secret' })), 'InvalidSignatureException', 'a declared hash lets the signature be checked before the body');
 });
 
 // ---- The real signers: the AWS SDK for JavaScript and botocore -------------------------------

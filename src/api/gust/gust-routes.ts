@@ -39,18 +39,23 @@ export class GustRoutes {
     return `${this.deps.endpoint()}/gust/code/${fn.codeKey}.zip?expires=${expires}&signature=${this.sign(fn.codeKey, expires)}`;
   }
 
-  /** Paths that need no signature: health and pre-signed code links. */
-  isPublic(method: string, path: string): boolean {
-    return method === 'GET' && (path === '/gust/health' || path.startsWith('/gust/code/'));
+  /**
+   * Paths that need no signature: pre-signed code links, and health when asked without
+   * credentials (it then says only "ok"; a signed request sees the details).
+   */
+  isPublic(method: string, path: string, presentsCredentials: boolean): boolean {
+    return method === 'GET' && ((path === '/gust/health' && !presentsCredentials) || path.startsWith('/gust/code/'));
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer): boolean {
+  /** `authenticated`: the request was signed by a key allowed to call it. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer, authenticated: boolean): boolean {
     if (path === '/gust/routes' || path.startsWith('/gust/routes/')) return this.httpRoutes(req, res, path, body);
     if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
     if (path === '/gust/dead-letters' || path.startsWith('/gust/dead-letters/')) return this.deadLetters(req, res, path, query);
     if (req.method !== 'GET') return false;
     if (path === '/gust/health') {
-      sendJson(res, 200, { status: 'ok', ...this.deps.status() });
+      // Function names, instance counts and queue sizes are for key holders, not strangers.
+      sendJson(res, 200, authenticated ? { status: 'ok', ...this.deps.status() } : { status: 'ok' });
       return true;
     }
     if (path === '/gust/usage') {

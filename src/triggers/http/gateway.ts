@@ -22,7 +22,9 @@ export interface GatewayDeps {
   urls: FunctionUrlStore;
   invoker: Invoker;
   accountId: string;
-  /** SigV4 check for AWS_IAM function URLs, and whether the signer may invoke this one; throws the AWS error when not. */
+  /** SigV4 checks for AWS_IAM function URLs; throw the AWS error when they fail. The precheck needs no body. */
+  precheckSignature(req: IncomingMessage): void;
+  /** The full check, and whether the signer may invoke this URL; throws the AWS error when not. */
   verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): void;
   logError(err: unknown): void;
 }
@@ -86,13 +88,22 @@ export class HttpGateway {
       return;
     }
     const cors = config.cors ? corsHeaders(config.cors, origin) : [];
+    const forbidden = (err: unknown) => message(res, 403, err instanceof GustError ? err.message : 'Forbidden', cors);
+    if (config.authType === 'AWS_IAM') {
+      // A stranger's key, date or scope is refused before the body is read, so it is never buffered.
+      try {
+        this.deps.precheckSignature(req);
+      } catch (err) {
+        return forbidden(err);
+      }
+    }
     const body = await readBodyWithin(req);
     if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
     if (config.authType === 'AWS_IAM') {
       try {
         this.deps.verifySignature(req, body, config);
       } catch (err) {
-        return message(res, 403, err instanceof GustError ? err.message : 'Forbidden', cors);
+        return forbidden(err);
       }
     }
     const route: Route = { id: urlId, method: 'ANY', path: '$default', functionName: config.qualifier === '$LATEST' ? config.functionName : `${config.functionName}:${config.qualifier}`, payloadFormat: '2.0' };
