@@ -1,10 +1,13 @@
 // Hostile input to the API: oversized and malformed requests get clear errors, never a 500, a
 // crash or a hang; and a property-based fuzz of request parsing and routing, bounded in time.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { signRequest } from '../../src/api/sigv4.js';
+import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 
 let gust: GustProcess;
@@ -100,6 +103,25 @@ test('bad percent-encoding in a schedule name is a 400 ValidationException, not 
     const r = await signedFetch(gust, method, '/schedules/%E0%A4%A', method === 'GET' ? '' : '{}', {}, 'scheduler');
     assert.equal(r.status, 400, `${method} → ${r.status} ${r.text}`);
     assert.equal(r.type, 'ValidationException');
+  }
+  await stillServing();
+});
+
+test('a code download whose file cannot be read is cut short, and Gust goes on', async () => {
+  const zip = await fixtureZip('node-hello');
+  const created = await signedFetch(gust, 'POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: 'code-link', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: zip.toString('base64') } }), { 'content-type': 'application/json' });
+  assert.equal(created.status, 201, created.text);
+  const location: string = JSON.parse((await signedFetch(gust, 'GET', '/2015-03-31/functions/code-link')).text).Code.Location;
+  assert.equal(Buffer.compare(Buffer.from(await (await fetch(location)).arrayBuffer()), zip), 0, 'the link serves the zip');
+  // The file turns unreadable after it was found (a disk error; here a directory in its place).
+  const file = path.join(gust.dataDir, 'code', `${/code\/([0-9a-f]{64})\.zip/.exec(location)![1]}.zip`);
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+  try {
+    await assert.rejects(async () => (await fetch(location)).arrayBuffer(), 'the download is cut short');
+  } finally {
+    fs.rmSync(file, { recursive: true });
+    fs.writeFileSync(file, zip);
   }
   await stillServing();
 });
