@@ -36,6 +36,7 @@ program
   .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
   .option('--no-auth', 'accept unsigned API requests (local development only; env GUST_AUTH=off)')
+  .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long work in flight may take to finish (env GUST_SHUTDOWN_TIMEOUT, default 30)')
   .action((o) =>
     up({
       host: o.host,
@@ -47,6 +48,7 @@ program
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,
+      shutdownTimeoutSeconds: o.shutdownTimeout,
     }),
   );
 

@@ -24,6 +24,8 @@ export interface GustConfig {
   readonly sandbox: 'namespaces' | 'process';
   /** False only with an explicit --no-auth: every API request is then accepted unsigned. */
   readonly auth: boolean;
+  /** On SIGTERM/SIGINT, how long requests and invocations in flight may take to finish. */
+  readonly shutdownTimeoutSeconds: number;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -43,6 +45,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   memoryEnforcement: 'GUST_MEMORY_ENFORCEMENT',
   auth: 'GUST_AUTH',
   sandbox: 'GUST_SANDBOX',
+  shutdownTimeoutSeconds: 'GUST_SHUTDOWN_TIMEOUT',
 };
 
 const DEFAULTS: GustConfig = {
@@ -60,6 +63,7 @@ const DEFAULTS: GustConfig = {
   memoryEnforcement: 'cgroup',
   auth: true,
   sandbox: 'namespaces',
+  shutdownTimeoutSeconds: 30,
 };
 
 export class ConfigError extends Error {
@@ -114,6 +118,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     memoryEnforcement: text('memoryEnforcement', /^(auto|cgroup|none)$/, 'must be auto, cgroup or none') as GustConfig['memoryEnforcement'],
     auth: boolean('auth'),
     sandbox: text('sandbox', /^(namespaces|process)$/, 'must be namespaces or process') as GustConfig['sandbox'],
+    shutdownTimeoutSeconds: number('shutdownTimeoutSeconds', 0, 3600, false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
