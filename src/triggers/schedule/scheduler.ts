@@ -42,6 +42,9 @@ export function computeNextRun(s: ScheduleRecord, after: number): number | null 
   return next.getTime();
 }
 
+/** The earliest instant a Date can hold: every at() time is after it. */
+const EARLIEST_DATE = new Date(-8.64e15);
+
 /**
  * The first run of a schedule just created or replaced. A one-time at() already in the past
  * is accepted and runs once, at once, as on EventBridge Scheduler; otherwise the next run.
@@ -49,7 +52,7 @@ export function computeNextRun(s: ScheduleRecord, after: number): number | null 
 export function computeFirstRun(s: ScheduleRecord, now: number): number | null {
   if (s.state !== 'ENABLED') return null;
   const expression = parseScheduleExpression(s.expression, s.timezone);
-  if (expression.kind === 'at') return nextRun(expression, new Date(-8.64e15), s.timezone)?.getTime() ?? null;
+  if (expression.kind === 'at') return nextRun(expression, EARLIEST_DATE, s.timezone)?.getTime() ?? null;
   return computeNextRun(s, now);
 }
 
