@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { authorizeFunctionUrl, noAuth, sigV4Authenticator, SIGNING_SERVICES } from './api/authenticator.js';
 import { guardConnections } from './api/connection-guard.js';
 import { GustRoutes } from './api/gust/gust-routes.js';
+import { trackRequests } from './api/http-drain.js';
 import { createRequestHandler, MAX_REQUEST_BODY } from './api/http-server.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
 import { LogsApi } from './api/logs/logs-api.js';
@@ -53,7 +54,13 @@ export interface RunningGust {
   url: string;
   accessKey: AccessKey;
   pool: Pool;
+  /**
+   * Drains, then stops: accepts no new connection, lets HTTP requests, invocations and async
+   * deliveries in flight finish within the shutdown timeout, stops the rest, flushes telemetry.
+   */
   close(): Promise<void>;
+  /** Cuts a drain in progress short (a second signal): what still runs is stopped now. */
+  stopWaiting(): void;
 }
 
 export async function startGust(config: GustConfig, log: (line: string) => void = console.log): Promise<RunningGust> {
@@ -253,6 +260,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     // The largest body an operation accepts: a client refused early still gets to read the answer.
     maxDrainBytes: MAX_REQUEST_BODY,
   });
+  const requests = trackRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -271,24 +279,33 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
   log(`Gust listening on ${endpoint}`);
 
+  let stopWaiting = () => {};
+  const cutShort = new Promise<void>((resolve) => (stopWaiting = resolve));
   return {
     url: endpoint,
     accessKey,
     pool,
+    stopWaiting,
     async close() {
-      worker?.stop();
+      const boundMs = config.shutdownTimeoutSeconds * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<'bound'>((resolve) => (timer = setTimeout(() => resolve('bound'), boundMs)));
       scheduler.stop();
       logRetention.stop();
+      const httpDone = requests.drain();
+      const deliveriesDone = worker?.stop() ?? Promise.resolve();
+      log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);
+      const outcome = await Promise.race([Promise.all([httpDone, deliveriesDone]).then(() => 'drained' as const), bound, cutShort.then(() => 'cut' as const)]);
+      clearTimeout(timer);
+      if (outcome !== 'drained') log(`Shutting down: ${requests.inFlight} request(s) still in flight ${outcome === 'bound' ? `after ${config.shutdownTimeoutSeconds} s` : 'on a second signal'}; stopping them`);
+      requests.cutOff();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       logs.flush();
       metering.flush();
       dbs.close();
+      log('Gust stopped');
     },
   };
 }

@@ -40,6 +40,7 @@ program
   .option('--max-connections <n>', 'HTTP connections open at once (env GUST_MAX_CONNECTIONS, default 4096)')
   .option('--max-connections-per-client <n>', 'HTTP connections open at once from one address (env GUST_MAX_CONNECTIONS_PER_CLIENT, default 256)')
   .option('--min-body-rate <bytes/s>', 'slowest a request body may arrive, over 10 s windows (env GUST_MIN_BODY_RATE, default 1024)')
+  .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long work in flight may take to finish (env GUST_SHUTDOWN_TIMEOUT, default 30)')
   .action((o) =>
     up({
       host: o.host,
@@ -55,6 +56,7 @@ program
       maxConnections: o.maxConnections,
       maxConnectionsPerClient: o.maxConnectionsPerClient,
       minBodyRate: o.minBodyRate,
+      shutdownTimeoutSeconds: o.shutdownTimeout,
     }),
   );
 

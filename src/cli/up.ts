@@ -1,4 +1,6 @@
-// `gust up`: starts the server in the foreground and stops it cleanly on SIGINT/SIGTERM.
+// `gust up`: starts the server in the foreground. SIGTERM or SIGINT drains it (no new connections;
+// what runs may finish within --shutdown-timeout) and exits 0, as a process supervisor expects;
+// a second signal stops what still runs at once.
 import { ConfigError, loadConfig, type ConfigInput } from '../config/config.js';
 import { SandboxUnavailableError } from '../sandbox/process-driver.js';
 import { startGust } from '../server.js';
@@ -20,11 +22,21 @@ export async function up(flags: ConfigInput): Promise<void> {
     throw err;
   }
   let closing = false;
-  const stop = async () => {
-    if (closing) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) {
+      console.log(`${signal} again: stopping what still runs`);
+      gust.stopWaiting();
+      return;
+    }
     closing = true;
-    await gust.close();
-    process.exit(0);
+    console.log(`${signal}: draining`);
+    gust.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(`gust: shutdown failed: ${(err as Error)?.stack ?? err}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

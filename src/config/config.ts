@@ -31,6 +31,8 @@ export interface GustConfig {
   readonly maxConnectionsPerClient: number;
   /** Bytes per second a request body must at least arrive at (measured over 10 s windows). */
   readonly minBodyRate: number;
+  /** On SIGTERM/SIGINT, how long requests and invocations in flight may take to finish. */
+  readonly shutdownTimeoutSeconds: number;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -54,6 +56,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   maxConnections: 'GUST_MAX_CONNECTIONS',
   maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
   minBodyRate: 'GUST_MIN_BODY_RATE',
+  shutdownTimeoutSeconds: 'GUST_SHUTDOWN_TIMEOUT',
 };
 
 const DEFAULTS: GustConfig = {
@@ -76,6 +79,7 @@ const DEFAULTS: GustConfig = {
   maxConnections: 4096,
   maxConnectionsPerClient: 256,
   minBodyRate: 1024,
+  shutdownTimeoutSeconds: 30,
 };
 
 export class ConfigError extends Error {
@@ -134,6 +138,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     maxConnections: number('maxConnections', 1, 1_000_000),
     maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
     minBodyRate: number('minBodyRate', 0, 1_000_000_000),
+    shutdownTimeoutSeconds: number('shutdownTimeoutSeconds', 0, 3600, false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -2,8 +2,8 @@
 // validation of every field, then storage with the next run computed.
 import { GustError } from '../errors.js';
 import type { ScheduleRecord, ScheduleStore } from '../storage/schedule-store.js';
-import { parseScheduleExpression } from '../triggers/schedule/schedule-expression.js';
-import { computeNextRun } from '../triggers/schedule/scheduler.js';
+import { nextRun, parseScheduleExpression } from '../triggers/schedule/schedule-expression.js';
+import { computeFirstRun, computeNextRun } from '../triggers/schedule/scheduler.js';
 import { parseFunctionName } from './function-names.js';
 import type { Home } from './home.js';
 
@@ -22,7 +22,8 @@ function validTimezone(tz: string): boolean {
 const epochMs = (v: unknown, field: string): number | undefined => {
   if (v === undefined || v === null) return undefined;
   const ms = typeof v === 'number' ? v * 1000 : Date.parse(String(v));
-  if (!Number.isFinite(ms)) throw invalid(`${field} is not a valid timestamp.`);
+  // Also beyond what a Date can hold (1e20 seconds, say): no run could ever be computed from it.
+  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw invalid(`${field} is not a valid timestamp.`);
   return ms;
 };
 
@@ -85,10 +86,17 @@ export class Schedules {
     if (typeof expression !== 'string') throw invalid('ScheduleExpression is required.');
     const timezone = body.ScheduleExpressionTimezone === undefined ? 'UTC' : String(body.ScheduleExpressionTimezone);
     if (!validTimezone(timezone)) throw invalid(`ScheduleExpressionTimezone '${timezone.slice(0, 60)}' is not an IANA time zone.`);
+    let parsed;
     try {
-      parseScheduleExpression(expression, timezone);
+      parsed = parseScheduleExpression(expression, timezone);
     } catch (err) {
       throw invalid((err as Error).message);
+    }
+    // A recurring schedule whose expression has no run left would be accepted and never fire:
+    // EventBridge Scheduler refuses it. (A one-time at() in the past is accepted and runs once.)
+    const now = Date.now();
+    if (parsed.kind === 'cron' && nextRun(parsed, new Date(now), timezone) === null) {
+      throw invalid(`Invalid Schedule Expression ${expression.slice(0, 200)}. It has no run after ${new Date(now).toISOString()}.`);
     }
     const window = body.FlexibleTimeWindow as { Mode?: unknown; MaximumWindowInMinutes?: unknown } | undefined;
     if (!window || (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE')) throw invalid('FlexibleTimeWindow.Mode must be OFF or FLEXIBLE.');
@@ -107,6 +115,9 @@ export class Schedules {
     if (after !== 'NONE' && after !== 'DELETE') throw invalid('ActionAfterCompletion must be NONE or DELETE.');
     const missed = (body.GustMissedRuns ?? 'fire') as string;
     if (missed !== 'fire' && missed !== 'skip') throw invalid("GustMissedRuns must be 'fire' (once) or 'skip'.");
+    const startDate = epochMs(body.StartDate, 'StartDate');
+    const endDate = epochMs(body.EndDate, 'EndDate');
+    if (startDate !== undefined && endDate !== undefined && endDate <= startDate) throw invalid('The StartDate you specify must come before the EndDate.');
     const record: ScheduleRecord = {
       name,
       groupName: group,
@@ -121,12 +132,12 @@ export class Schedules {
       ...(window.Mode === 'FLEXIBLE' ? { flexibleWindowMinutes: window.MaximumWindowInMinutes as number } : {}),
       actionAfterCompletion: after,
       missedRuns: missed,
-      startDate: epochMs(body.StartDate, 'StartDate'),
-      endDate: epochMs(body.EndDate, 'EndDate'),
+      startDate,
+      endDate,
       creationDate,
       lastModificationDate: Date.now(),
     };
-    this.store.put(record, computeNextRun(record, Date.now()));
+    this.store.put(record, computeFirstRun(record, now));
     this.changed();
     return record;
   }

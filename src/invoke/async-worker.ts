@@ -15,6 +15,17 @@ import type { Invoker } from './invoker.js';
 const LEASE_MS = 16 * 60 * 1000; // longer than the longest function timeout
 const DEFAULT_RETRIES = 2;
 const DEFAULT_MAX_AGE_S = 6 * 60 * 60;
+const MAX_THROTTLE_BACKOFF_MS = 5 * 60_000;
+/** When the queue itself cannot be read, the worker tries again this much later. */
+const QUEUE_RETRY_MS = 1000;
+
+/**
+ * The wait before a throttled event is tried again: 1 s after its first throttle, doubling with
+ * each one up to 5 minutes, with jitter (half to all of it) so that throttled events spread out.
+ */
+export function throttleBackoffMs(throttles: number, random: () => number = Math.random): number {
+  return Math.min(MAX_THROTTLE_BACKOFF_MS, 1000 * 2 ** Math.min(throttles, 10)) * (0.5 + random() / 2);
+}
 
 export interface AsyncWorkerDeps {
   store: AsyncEventStore;
@@ -27,6 +38,9 @@ export interface AsyncWorkerDeps {
   /** Delay before the first retry of a function error; the second waits twice as long. */
   retryDelayMs: number;
   log: (message: string) => void;
+  /** The clock and the jitter's randomness, injected so that tests run on fake time. */
+  now?: () => number;
+  random?: () => number;
 }
 
 type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
@@ -41,12 +55,18 @@ const parseOrText = (buf: Buffer) => {
 
 export class AsyncWorker {
   private running = 0;
+  private readonly deliveries = new Set<Promise<void>>();
   private wakeTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly now: () => number;
+  private readonly random: () => number;
   /** Events that were running when Gust last stopped and run again: possible duplicates. */
   possibleDuplicates = 0;
 
-  constructor(private readonly deps: AsyncWorkerDeps) {}
+  constructor(private readonly deps: AsyncWorkerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+  }
 
   start(): void {
     this.possibleDuplicates = this.deps.store.releaseAllLeases();
@@ -56,9 +76,17 @@ export class AsyncWorker {
     this.wake();
   }
 
-  stop(): void {
+  /** Claims nothing more; resolves once the deliveries already running have finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    return this.idle();
+  }
+
+  /** Resolves once no delivery is running (those started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
   /** Claims as many due events as there is room for, then sleeps until the next one is due. */
@@ -66,21 +94,35 @@ export class AsyncWorker {
     if (this.stopped) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
-    while (this.running < this.deps.maxParallel) {
-      const event = this.deps.store.claim(Date.now(), LEASE_MS);
-      if (!event) break;
-      this.running++;
-      void this.deliver(event).finally(() => {
-        this.running--;
-        this.wake();
-      });
-    }
-    const due = this.deps.store.nextDueAt();
-    if (due !== null && this.running < this.deps.maxParallel) {
-      this.wakeTimer = setTimeout(this.wake, Math.max(10, Math.min(due - Date.now(), 60_000)));
-      this.wakeTimer.unref();
+    try {
+      while (this.running < this.deps.maxParallel) {
+        const event = this.deps.store.claim(this.now(), LEASE_MS);
+        if (!event) break;
+        this.running++;
+        const delivery: Promise<void> = this.deliver(event)
+          // A failure of Gust's own (the store, a destination) must not end the process as an
+          // unhandled rejection; the event stays leased and runs again when the lease ends.
+          .catch((err) => this.deps.log(`async event ${event.requestId} for ${event.functionName} failed in Gust and runs again later: ${(err as Error)?.stack ?? err}`))
+          .finally(() => {
+            this.running--;
+            this.deliveries.delete(delivery);
+            this.wake();
+          });
+        this.deliveries.add(delivery);
+      }
+      const due = this.deps.store.nextDueAt();
+      if (due !== null && this.running < this.deps.maxParallel) this.sleep(Math.max(10, Math.min(due - this.now(), 60_000)));
+    } catch (err) {
+      this.deps.log(`Async events: could not read the queue: ${(err as Error)?.message ?? err}; trying again in a second`);
+      this.sleep(QUEUE_RETRY_MS);
     }
   };
+
+  private sleep(ms: number) {
+    if (this.stopped) return;
+    this.wakeTimer = setTimeout(this.wake, ms);
+    this.wakeTimer.unref();
+  }
 
   private async deliver(event: AsyncEvent) {
     const { store, invoker, configs } = this.deps;
@@ -94,21 +136,20 @@ export class AsyncWorker {
     const config = configs.get(fn.name, event.qualifier);
     const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
-    if (Date.now() - event.createdAt > maxAgeMs) return this.finish(event, 'EventAgeExceeded', config?.onFailure);
+    if (this.now() - event.createdAt > maxAgeMs) return this.finish(event, 'EventAgeExceeded', config?.onFailure);
 
     let outcome: InvocationOutcome;
     try {
       outcome = await invoker.execute(fn, event.requestId, event.payload, undefined, event.qualifier);
-    } catch (err) {
+    } catch {
       // Throttled or failed to start: not the function's doing, so it does not count as an
-      // attempt; try again with exponential backoff and jitter until the event is too old.
-      const backoff = Math.min(5 * 60_000, 1000 * 2 ** Math.min(event.attempts, 10)) * (0.5 + Math.random() / 2);
-      return store.retryAt(event.id, Date.now() + backoff, false);
+      // attempt; try again with a backoff that grows with each throttle, until the event is too old.
+      return store.retryAt(event.id, this.now() + throttleBackoffMs(event.throttles, this.random), false);
     }
     if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome, fn.version);
     // attempts counts this run: the first retry comes after one delay, the second after two.
     if (event.attempts > maxRetries) return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome, fn.version);
-    store.retryAt(event.id, Date.now() + this.deps.retryDelayMs * event.attempts);
+    store.retryAt(event.id, this.now() + this.deps.retryDelayMs * event.attempts);
   }
 
   /** Sends Lambda's destination record where it was asked for, then forgets the event. */
@@ -116,7 +157,7 @@ export class AsyncWorker {
     if (destination) {
       const record = {
         version: '1.0',
-        timestamp: new Date().toISOString(),
+        timestamp: new Date(this.now()).toISOString(),
         requestContext: {
           requestId: event.requestId,
           functionArn: this.deps.arnOf(event.functionName, event.qualifier),

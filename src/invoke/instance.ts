@@ -83,6 +83,8 @@ export class Instance {
   private parkedNext: ServerResponse | null = null;
   private current: Current | null = null;
   private servedAny = false;
+  /** The runtime asked for its first event: its init phase is over, init/error is refused. */
+  private initialised = false;
   private startedAt = performance.now();
   private initDurationMs = 0;
   private initFailure: { kind: OutcomeKind; payload: Buffer; errorType: string } | null = null;
@@ -215,6 +217,7 @@ export class Instance {
   // ---- Runtime API events ----
 
   private onNext(res: ServerResponse) {
+    this.initialised = true;
     if (this.phase === 'starting' || !this.servedAny) {
       if (this.initDurationMs === 0) this.initDurationMs = performance.now() - this.startedAt;
       this.markReady();
@@ -255,7 +258,8 @@ export class Instance {
   }
 
   private onInitError(errorType: string, body: Buffer): RuntimeAck {
-    if (this.servedAny && this.phase !== 'busy') {
+    // Only during init: later (from a handler, say) it would poison the instance for the next call.
+    if (this.initialised) {
       return { status: 403, errorType: 'InvalidStateTransition', errorMessage: 'init/error after initialisation' };
     }
     const payload = body.length > 0 ? body : errorDoc(errorType, 'Runtime failed to initialise');

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 const PREFIX = '/2018-06-01/runtime/';
 
-export type RuntimeAck = { status: 202 } | { status: 400 | 403 | 413; errorType: string; errorMessage: string };
+export type RuntimeAck = { status: 202 } | { status: 400 | 403 | 413 | 500; errorType: string; errorMessage: string };
 
 export interface RuntimeApiHandlers {
   /** Called with the parked long-poll; the instance answers it when work arrives. */
@@ -33,6 +33,9 @@ function answer(res: http.ServerResponse, ack: RuntimeAck) {
 }
 
 function readBody(req: http.IncomingMessage, limit: number, done: (body: Buffer | null) => void) {
+  // A runtime that disconnects mid-body is its own problem; without a listener the error would
+  // end Gust.
+  req.on('error', () => {});
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
@@ -50,6 +53,15 @@ function readBody(req: http.IncomingMessage, limit: number, done: (body: Buffer 
   });
 }
 
+/** A percent-decoded path segment, or null when its encoding is malformed (e.g. `%E0%A4%A`). */
+function decodePathSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
 function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: http.ServerResponse) {
   const url = req.url ?? '';
   if (!url.startsWith(PREFIX)) return answer(res, { status: 400, errorType: 'InvalidRequest', errorMessage: `Unknown path ${url}` });
@@ -65,7 +77,11 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
   }
   const match = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
   if (req.method === 'POST' && match) {
-    const requestId = decodeURIComponent(match[1]);
+    const requestId = decodePathSegment(match[1]);
+    if (requestId === null) {
+      req.resume();
+      return answer(res, { status: 400, errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: the path is not valid percent-encoding' });
+    }
     return readBody(req, MAX_RESPONSE_BYTES, (body) => {
       if (body === null) {
         handlers.responseTooLarge(requestId);
@@ -88,7 +104,16 @@ export function startRuntimeApi(
   handlers: RuntimeApiHandlers,
   listenOn: { isOwnProcess: (clientPort: number, serverPort: number) => boolean } | { socketPath: string },
 ): Promise<RuntimeApi> {
-  const server = http.createServer((req, res) => route(handlers, req, res));
+  const server = http.createServer((req, res) => {
+    try {
+      route(handlers, req, res);
+    } catch (err) {
+      // Nothing a runtime sends may end Gust: an unexpected failure is answered, not thrown.
+      req.resume();
+      if (!res.headersSent) answer(res, { status: 500, errorType: 'ServiceException', errorMessage: `Internal error: ${(err as Error)?.message ?? err}` });
+      else res.destroy();
+    }
+  });
   if ('isOwnProcess' in listenOn) {
     server.on('connection', (socket) => {
       if (!listenOn.isOwnProcess(socket.remotePort ?? 0, socket.localPort ?? 0)) socket.destroy();

@@ -10,6 +10,8 @@ export interface AsyncEvent {
   payload: Buffer;
   /** How many times the event was handed to a function, this one included. */
   attempts: number;
+  /** How many times it was put back without running (throttled, failed to start). */
+  throttles: number;
   createdAt: number;
 }
 
@@ -20,6 +22,7 @@ interface Row {
   qualifier: string;
   payload: Buffer;
   attempts: number;
+  throttles: number;
   created_at: number;
 }
 
@@ -36,9 +39,9 @@ export class AsyncEventStore {
     this.claimStmt = db.prepare<[{ now: number; lease: number }], Row>(`
       UPDATE async_events SET lease_until = @now + @lease, attempts = attempts + 1
       WHERE id = (SELECT id FROM async_events WHERE due_at <= @now AND lease_until <= @now ORDER BY due_at, id LIMIT 1)
-      RETURNING id, request_id, function_name, qualifier, payload, attempts, created_at`);
+      RETURNING id, request_id, function_name, qualifier, payload, attempts, throttles, created_at`);
     this.deleteStmt = db.prepare('DELETE FROM async_events WHERE id = ?');
-    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0, attempts = attempts - ? WHERE id = ?');
+    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0, attempts = attempts - ?, throttles = throttles + ? WHERE id = ?');
     this.nextDueStmt = db.prepare<[], { due: number | null }>('SELECT min(max(due_at, lease_until)) AS due FROM async_events');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events');
   }
@@ -76,6 +79,7 @@ export class AsyncEventStore {
       qualifier: row.qualifier,
       payload: row.payload,
       attempts: row.attempts,
+      throttles: row.throttles,
       createdAt: row.created_at,
     };
   }
@@ -84,9 +88,12 @@ export class AsyncEventStore {
     this.deleteStmt.run(id);
   }
 
-  /** Puts an event back; a throttled one (`ran` false) does not count as an attempt. */
+  /**
+   * Puts an event back; a throttled one (`ran` false) does not count as an attempt, but counts
+   * as a throttle, so that its backoff grows.
+   */
   retryAt(id: number, dueAt: number, ran = true): void {
-    this.retryStmt.run(dueAt, ran ? 0 : 1, id);
+    this.retryStmt.run(dueAt, ran ? 0 : 1, ran ? 0 : 1, id);
   }
 
   /**

@@ -90,6 +90,8 @@ CREATE TABLE IF NOT EXISTS async_events (
   qualifier TEXT NOT NULL,
   payload BLOB NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
+  -- times it was put back without running (throttled, failed to start): its backoff grows with it
+  throttles INTEGER NOT NULL DEFAULT 0,
   due_at INTEGER NOT NULL,
   lease_until INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
@@ -113,6 +115,24 @@ CREATE TABLE IF NOT EXISTS access_keys (
   revoked_at INTEGER
 );
 `;
+
+/** One row per attempt: an async event retried twice is three rows with the same request id. */
+const INVOCATIONS_TABLE = `
+CREATE TABLE IF NOT EXISTS invocations (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL,
+  function_name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  billed_ms INTEGER NOT NULL,
+  memory_mb INTEGER NOT NULL,
+  max_memory_used_mb INTEGER NOT NULL,
+  gb_seconds REAL NOT NULL,
+  cold INTEGER NOT NULL,
+  init_duration_ms REAL,
+  outcome TEXT NOT NULL
+);`;
 
 const TELEMETRY_SCHEMA = `
 -- A group outlives its streams (retention and the size cap may empty it); stored_bytes is the
@@ -143,33 +163,22 @@ CREATE TABLE IF NOT EXISTS log_events (
 );
 CREATE INDEX IF NOT EXISTS log_events_stream ON log_events (group_name, stream_name, id);
 CREATE INDEX IF NOT EXISTS log_events_group_time ON log_events (group_name, timestamp, id);
-CREATE TABLE IF NOT EXISTS invocations (
-  request_id TEXT PRIMARY KEY,
-  function_name TEXT NOT NULL,
-  version TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  duration_ms REAL NOT NULL,
-  billed_ms INTEGER NOT NULL,
-  memory_mb INTEGER NOT NULL,
-  max_memory_used_mb INTEGER NOT NULL,
-  gb_seconds REAL NOT NULL,
-  cold INTEGER NOT NULL,
-  init_duration_ms REAL,
-  outcome TEXT NOT NULL
-);
+${INVOCATIONS_TABLE}
 CREATE INDEX IF NOT EXISTS invocations_function_time ON invocations (function_name, started_at);
+CREATE INDEX IF NOT EXISTS invocations_request ON invocations (request_id);
 -- Data directories from before log_groups existed: their groups were implied by their streams.
 INSERT OR IGNORE INTO log_groups (group_name, created_at, stored_bytes)
   SELECT group_name, min(created_at), sum(stored_bytes) FROM log_streams GROUP BY group_name;
 `;
 
-function open(file: string, synchronous: 'FULL' | 'NORMAL', schema: string, incrementalVacuum = false): Db {
+function open(file: string, synchronous: 'FULL' | 'NORMAL', schema: string, opts: { incrementalVacuum?: boolean; upgrade?: (db: Db) => void } = {}): Db {
   const db = new Database(file);
   // Must come before the first table exists to take effect without a VACUUM (see below).
-  if (incrementalVacuum) db.pragma('auto_vacuum = INCREMENTAL');
+  if (opts.incrementalVacuum) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
+  opts.upgrade?.(db);
   db.exec(schema);
   return db;
 }
@@ -191,6 +200,25 @@ function useIncrementalVacuum(db: Db): void {
   db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 
+const columnsOf = (db: Db, table: string) => db.prepare<[string], { name: string; pk: number }>('SELECT name, pk FROM pragma_table_info(?)').all(table);
+
+/** Data directories from before throttled async events counted their own retries. */
+function addThrottleCount(db: Db) {
+  const columns = columnsOf(db, 'async_events');
+  if (columns.length > 0 && !columns.some((c) => c.name === 'throttles')) db.exec('ALTER TABLE async_events ADD COLUMN throttles INTEGER NOT NULL DEFAULT 0');
+}
+
+/** Data directories from before metering kept one row per attempt (request_id was the key). */
+function keyInvocationsByRow(db: Db) {
+  if (!columnsOf(db, 'invocations').some((c) => c.name === 'request_id' && c.pk === 1)) return;
+  const columns = 'request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome';
+  db.transaction(() => {
+    db.exec(`DROP INDEX IF EXISTS invocations_function_time; ALTER TABLE invocations RENAME TO invocations_by_request;`);
+    db.exec(INVOCATIONS_TABLE);
+    db.exec(`INSERT INTO invocations (${columns}) SELECT ${columns} FROM invocations_by_request; DROP TABLE invocations_by_request;`);
+  })();
+}
+
 export interface Databases {
   metadata: Db;
   telemetry: Db;
@@ -201,8 +229,8 @@ export function openDatabases(dataDir: string): Databases {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Access keys and function code live here: readable by Gust's user only.
   fs.chmodSync(dataDir, 0o700);
-  const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL', METADATA_SCHEMA);
-  const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA, true);
+  const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL', METADATA_SCHEMA, { upgrade: addThrottleCount });
+  const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', TELEMETRY_SCHEMA, { incrementalVacuum: true, upgrade: keyInvocationsByRow });
   useIncrementalVacuum(telemetry);
   return {
     metadata,

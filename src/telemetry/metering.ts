@@ -1,5 +1,6 @@
-// Metering: one row per invocation with what it cost, and usage reports priced like Lambda
-// (GB-seconds of billed duration × memory, plus a price per million requests).
+// Metering: one row per attempt with what it cost (an async event retried twice is billed three
+// times, as on Lambda), and usage reports priced like Lambda (GB-seconds of billed duration ×
+// memory, plus a price per million requests).
 import type { Db } from '../storage/database.js';
 import { BatchWriter } from './batch-writer.js';
 
@@ -45,7 +46,7 @@ export class Metering {
     private readonly db: Db,
     private readonly prices: Prices,
   ) {
-    this.insert = db.prepare(`INSERT OR REPLACE INTO invocations
+    this.insert = db.prepare(`INSERT INTO invocations
       (request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.batches = new BatchWriter(db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r))));

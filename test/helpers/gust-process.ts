@@ -20,6 +20,8 @@ export interface GustProcess {
   output: () => string;
   stop(): Promise<void>;
   kill9(): Promise<void>;
+  /** Sends a signal; resolves with how the process ended once it has. */
+  signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Environment for aws CLI / boto3 child processes pointed at this server. */
   awsEnv(): NodeJS.ProcessEnv;
 }
@@ -57,7 +59,8 @@ export async function startGust(opts: { dataDir?: string; args?: string[]; env?:
     accessKeyId: /aws_access_key_id = (\S+)/.exec(creds)![1],
     secretAccessKey: /aws_secret_access_key = (\S+)/.exec(creds)![1],
   };
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = ended.then(() => {});
   return {
     url,
     pid: child.pid!,
@@ -72,6 +75,10 @@ export async function startGust(opts: { dataDir?: string; args?: string[]; env?:
     async kill9() {
       child.kill('SIGKILL');
       await exited;
+    },
+    signal(signal) {
+      child.kill(signal);
+      return ended;
     },
     awsEnv() {
       return {

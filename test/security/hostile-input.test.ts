@@ -1,10 +1,13 @@
 // Hostile input to the API: oversized and malformed requests get clear errors, never a 500, a
 // crash or a hang; and a property-based fuzz of request parsing and routing, bounded in time.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { signRequest } from '../../src/api/sigv4.js';
+import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 
 let gust: GustProcess;
@@ -34,9 +37,9 @@ function raw(server: GustProcess, bytes: string | Buffer, timeoutMs = 5000): Pro
   });
 }
 
-async function signedFetch(server: GustProcess, method: string, path: string, body: Buffer | string = '', headers: Record<string, string> = {}) {
+async function signedFetch(server: GustProcess, method: string, path: string, body: Buffer | string = '', headers: Record<string, string> = {}, service = 'lambda') {
   const url = server.url + path;
-  const all = { ...headers, ...signRequest({ method, url, headers, body, ...server.credentials, region: 'us-east-1', service: 'lambda' }) };
+  const all = { ...headers, ...signRequest({ method, url, headers, body, ...server.credentials, region: 'us-east-1', service }) };
   const res = await fetch(url, { method, headers: all, body: method === 'GET' || method === 'HEAD' ? undefined : body });
   return { status: res.status, type: res.headers.get('x-amzn-errortype'), text: await res.text() };
 }
@@ -95,25 +98,100 @@ test('a slow client that never finishes its headers is cut off, not served forev
   await stillServing();
 });
 
-test('fuzz: no request produces a 500 or takes the server down', { timeout: 120_000 }, async () => {
+test('bad percent-encoding in a schedule name is a 400 ValidationException, not a 500', async () => {
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    const r = await signedFetch(gust, method, '/schedules/%E0%A4%A', method === 'GET' ? '' : '{}', {}, 'scheduler');
+    assert.equal(r.status, 400, `${method} → ${r.status} ${r.text}`);
+    assert.equal(r.type, 'ValidationException');
+  }
+  await stillServing();
+});
+
+test('a code download whose file cannot be read is cut short, and Gust goes on', async () => {
+  const zip = await fixtureZip('node-hello');
+  const created = await signedFetch(gust, 'POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: 'code-link', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: zip.toString('base64') } }), { 'content-type': 'application/json' });
+  assert.equal(created.status, 201, created.text);
+  const location: string = JSON.parse((await signedFetch(gust, 'GET', '/2015-03-31/functions/code-link')).text).Code.Location;
+  assert.equal(Buffer.compare(Buffer.from(await (await fetch(location)).arrayBuffer()), zip), 0, 'the link serves the zip');
+  // The file turns unreadable after it was found (a disk error; here a directory in its place).
+  const file = path.join(gust.dataDir, 'code', `${/code\/([0-9a-f]{64})\.zip/.exec(location)![1]}.zip`);
+  fs.rmSync(file);
+  fs.mkdirSync(file);
+  try {
+    await assert.rejects(async () => (await fetch(location)).arrayBuffer(), 'the download is cut short');
+  } finally {
+    fs.rmSync(file, { recursive: true });
+    fs.writeFileSync(file, zip);
+  }
+  await stillServing();
+});
+
+/** The service a real client signs for: CloudWatch Logs by X-Amz-Target, Scheduler by path. */
+function serviceOf(path: string, headers: Record<string, string>) {
+  if (headers['x-amz-target']?.startsWith('Logs_')) return 'logs';
+  if (path.startsWith('/schedules')) return 'scheduler';
+  return 'lambda';
+}
+
+test('fuzz: no request to any API route produces a 500 or takes the server down', { timeout: 120_000 }, async () => {
   const segment = fc.oneof(
-    fc.constantFrom('2015-03-31', 'functions', 'configuration', 'code', 'invocations', '2016-08-19', 'account-settings', 'gust', 'keys', 'usage', 'code', '..', '%2e', '%', '%ZZ', ''),
+    fc.constantFrom(
+      '2015-03-31', '2016-08-19', '2017-10-31', '2019-09-25', '2019-09-30', '2021-10-31', 'functions', 'configuration', 'code',
+      'invocations', 'versions', 'aliases', 'policy', 'concurrency', 'provisioned-concurrency', 'event-invoke-config', 'list',
+      'url', 'urls', 'account-settings', 'gust', 'keys', 'usage', 'health', 'routes', 'cors', 'dead-letters', 'redrive', 'all',
+      'schedules', 'f', '$LATEST', '%24LATEST', '1', '..', '%2e', '%', '%ZZ', '%E0%A4%A', '',
+    ),
     fc.string({ maxLength: 12 }).map(encodeURIComponent),
     fc.string({ unit: 'binary', maxLength: 8 }).map(encodeURIComponent),
   );
+  const path = fc.oneof(
+    fc.array(segment, { maxLength: 5 }).map((parts) => '/' + parts.join('/')),
+    segment.map((name) => `/schedules/${name}`),
+    fc.array(segment, { maxLength: 3 }).map((parts) => '/gust/' + parts.join('/')),
+    fc.tuple(fc.constantFrom('2015-03-31', '2017-10-31', '2019-09-25', '2019-09-30', '2021-10-31'), segment, fc.array(segment, { maxLength: 2 })).map(
+      ([date, name, rest]) => `/${date}/functions/${name}/${rest.join('/')}`,
+    ),
+  );
+  const scheduleBody = fc
+    .record({
+      ScheduleExpression: fc.oneof(
+        fc.constantFrom('rate(1 minute)', 'rate(0 minutes)', 'cron(0 * * * ? 2030)', 'cron(0 0 30 2 ? *)', 'cron(0 0 * * ? 1999)', 'at(2020-01-01T00:00:00)', 'at(2999-99-99T99:99:99)', 'cron(', 'cron(* * * * * * *)'),
+        fc.string({ maxLength: 30 }),
+      ),
+      ScheduleExpressionTimezone: fc.constantFrom(undefined, 'UTC', 'Europe/Paris', 'Mars/Olympus', ''),
+      FlexibleTimeWindow: fc.constantFrom({ Mode: 'OFF' }, { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 5 }, { Mode: 'X' }, null),
+      Target: fc.constantFrom({ Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', RoleArn: 'arn:aws:iam::000000000000:role/x' }, { Arn: 1 }, 'x'),
+      StartDate: fc.constantFrom(undefined, 0, -1, 1e20, 'yesterday', '2020-01-01T00:00:00Z'),
+      EndDate: fc.constantFrom(undefined, 0, 1e20, 'x'),
+      State: fc.constantFrom(undefined, 'ENABLED', 'DISABLED', 'ON'),
+    })
+    .map((b) => JSON.stringify(b));
   const request = fc.record({
     server: fc.constantFrom('signed', 'open'),
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'),
-    path: fc.array(segment, { maxLength: 5 }).map((parts) => '/' + parts.join('/')),
-    query: fc.constantFrom('', '?Qualifier=%24LATEST', '?MaxItems=abc', '?Marker=%%%', '?Marker=zzz', '?start=x&end=y'),
-    body: fc.oneof(fc.json(), fc.string({ maxLength: 200 }), fc.constant('{"FunctionName":"f","Runtime":"nodejs20.x","Handler":"index.handler","Code":{"ZipFile":"UEsDBA=="}}')),
-    headers: fc.dictionary(fc.constantFrom('x-amz-invocation-type', 'x-amz-log-type', 'x-amz-client-context', 'x-amz-target', 'content-type'), fc.string({ maxLength: 30 }).filter((v) => /^[\x20-\x7e]*$/.test(v))),
+    path,
+    query: fc.constantFrom('', '?Qualifier=%24LATEST', '?MaxItems=abc', '?Marker=%%%', '?Marker=zzz', '?start=x&end=y', '?groupName=x', '?NamePrefix=%', '?State=ON', '?function=%ZZ', '?expires=1&signature=x', '?%=%'),
+    body: fc.oneof(
+      fc.json(),
+      fc.string({ maxLength: 200 }),
+      scheduleBody,
+      fc.constant('{"FunctionName":"f","Runtime":"nodejs20.x","Handler":"index.handler","Code":{"ZipFile":"UEsDBA=="}}'),
+      fc.constant('{"logGroupName":"/aws/lambda/f","logStreamName":"%","limit":-1,"startTime":"x","filterPattern":"{ $.a = "}'),
+    ),
+    headers: fc.dictionary(
+      fc.constantFrom('x-amz-invocation-type', 'x-amz-log-type', 'x-amz-client-context', 'x-amz-target', 'content-type'),
+      fc.oneof(
+        fc.constantFrom('Logs_20140328.DescribeLogGroups', 'Logs_20140328.GetLogEvents', 'Logs_20140328.FilterLogEvents', 'Logs_20140328.DescribeLogStreams', 'Logs_20140328.Nope', 'Logs_20140328.'),
+        fc.string({ maxLength: 30 }).filter((v) => /^[\x20-\x7e]*$/.test(v)),
+      ),
+    ),
   });
   await fc.assert(
     fc.asyncProperty(request, async (r) => {
       const server = r.server === 'signed' ? gust : open;
-      const res = await signedFetch(server, r.method, r.path + r.query, r.method === 'GET' || r.method === 'HEAD' ? '' : r.body, r.headers);
-      return res.status < 500;
+      const body = r.method === 'GET' || r.method === 'HEAD' ? '' : r.body;
+      const res = await signedFetch(server, r.method, r.path + r.query, body, r.headers, serviceOf(r.path, r.headers));
+      assert.ok(res.status < 500, `${r.server} ${r.method} ${r.path}${r.query} ${JSON.stringify(r.headers)} ${body.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`);
     }),
     { numRuns: Number(process.env.FUZZ_RUNS ?? 400), interruptAfterTimeLimit: 60_000 },
   );

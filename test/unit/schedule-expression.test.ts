@@ -57,6 +57,25 @@ test('leap years and the year field', () => {
   assert.deepEqual(runs('cron(0 0 1 1 ? 2026)', '2026-06-01T00:00:00Z', 1), [], 'no run after the last year');
 });
 
+test('a year far ahead is found by year, not by stepping run by run', () => {
+  // Hourly, but only in 2150: some 1.1 million hourly runs away. Stepping gave up after 1,000.
+  assert.deepEqual(runs('cron(0 * * * ? 2150)', '2026-03-01T00:00:30Z', 3), ['2150-01-01T00:00:00.000Z', '2150-01-01T01:00:00.000Z', '2150-01-01T02:00:00.000Z']);
+  assert.deepEqual(runs('cron(0 * * * ? 2030)', '2026-03-01T00:00:30Z', 2), oracle('0 * * * ? 2030', '2026-03-01T00:00:30Z', 2));
+  // In a zone, the year starts at local midnight.
+  assert.deepEqual(runs('cron(0 0 * * ? 2150)', '2026-03-01T00:00:00Z', 1, 'Europe/Paris'), ['2149-12-31T23:00:00.000Z']);
+  // A list with a gap of years, then nothing after the last one.
+  assert.deepEqual(runs('cron(0 12 1 JAN ? 2027,2035)', '2026-03-01T00:00:00Z', 3), ['2027-01-01T12:00:00.000Z', '2035-01-01T12:00:00.000Z']);
+  // The last year there is, and the 5th Monday of February (a leap year starting on a Monday).
+  assert.deepEqual(runs('cron(0 0 31 12 ? 2199)', '2026-03-01T00:00:00Z', 2), ['2199-12-31T00:00:00.000Z']);
+  assert.deepEqual(runs('cron(0 0 ? 2 2#5 2045-2199)', '2026-03-01T00:00:00Z', 1), ['2072-02-29T00:00:00.000Z']);
+});
+
+test('an expression with no run left gives none', () => {
+  assert.deepEqual(runs('cron(0 * * * ? 2020)', '2026-03-01T00:00:00Z', 1), [], 'its only year has passed');
+  assert.deepEqual(runs('cron(0 0 30 2 ? *)', '2026-03-01T00:00:00Z', 1), [], '30 February never comes');
+  assert.deepEqual(runs('at(2020-01-01T00:00:00)', '2026-03-01T00:00:00Z', 1), [], 'at() in the past has no run after now');
+});
+
 test('daylight saving in Europe/Berlin: no skipped and no doubled run', () => {
   // 29 March 2026: 02:00 → 03:00. 02:30 does not exist that day; the run still happens once.
   const spring = runs('cron(30 2 * * ? *)', '2026-03-27T12:00:00Z', 3, 'Europe/Berlin');

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDatabases } from '../../src/storage/database.js';
 import { ScheduleStore, type ScheduleRecord } from '../../src/storage/schedule-store.js';
-import { computeNextRun, Scheduler, type Clock } from '../../src/triggers/schedule/scheduler.js';
+import { Schedules } from '../../src/control/schedules.js';
+import { GustError } from '../../src/errors.js';
+import { computeFirstRun, computeNextRun, RETRY_AFTER_FAILURE_MS, Scheduler, type Clock } from '../../src/triggers/schedule/scheduler.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 
 class FakeClock implements Clock {
@@ -48,7 +50,7 @@ function schedule(store: ScheduleStore, expression: string, extra: Partial<Sched
     lastModificationDate: now,
     ...extra,
   };
-  store.put(record, computeNextRun(record, now));
+  store.put(record, computeFirstRun(record, now));
 }
 
 function setup(clock: FakeClock, dataDir = tempDataDir()) {
@@ -116,4 +118,106 @@ test('a disabled schedule does not fire', () => {
   scheduler.start();
   clock.advance(5 * 60_000);
   assert.equal(fired.length, 0);
+});
+
+test('a cron limited to a year far ahead fires then, not never', () => {
+  const clock = new FakeClock(T0);
+  const { store, fired, scheduler } = setup(clock);
+  schedule(store, 'cron(0 * * * ? 2030)');
+  assert.equal(store.get('default', 's')?.nextRunAt, Date.parse('2030-01-01T00:00:00Z'));
+  scheduler.start();
+  clock.advance(Date.parse('2030-01-01T02:00:00Z') - T0);
+  assert.deepEqual(fired.map((f) => new Date(f.at).toISOString()), ['2030-01-01T00:00:00.000Z', '2030-01-01T01:00:00.000Z', '2030-01-01T02:00:00.000Z']);
+});
+
+test('a one-time at() already in the past runs once, at once, as on EventBridge Scheduler', () => {
+  const clock = new FakeClock(T0);
+  const { store, fired, scheduler } = setup(clock);
+  scheduler.start();
+  schedule(store, 'at(2026-02-01T00:00:00)', { actionAfterCompletion: 'DELETE' });
+  scheduler.refresh();
+  clock.advance(0);
+  assert.deepEqual(fired.map((f) => f.at), [Date.parse('2026-02-01T00:00:00Z')]);
+  assert.equal(store.get('default', 's'), undefined, 'then deleted itself');
+  clock.advance(60 * 60_000);
+  assert.equal(fired.length, 1);
+});
+
+test('StartDate and EndDate do not apply to a one-time schedule', () => {
+  const record = { expression: 'at(2026-03-02T00:00:00)', timezone: 'UTC', state: 'ENABLED', startDate: T0 + 7 * 86_400_000, endDate: T0 + 60_000, creationDate: T0 } as ScheduleRecord;
+  assert.equal(computeNextRun(record, T0), Date.parse('2026-03-02T00:00:00Z'));
+});
+
+test('a failing run neither stops the scheduler nor the other schedules; it is tried again a minute later', () => {
+  const clock = new FakeClock(T0);
+  const store = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+  const fired: string[] = [];
+  const logged: string[] = [];
+  let failuresLeft = 3;
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    log: (line) => logged.push(line),
+    afterFire: () => {},
+    fire: (s) => {
+      if (s.name === 'flaky' && failuresLeft-- > 0) throw new Error('disk full');
+      fired.push(s.name);
+    },
+  });
+  schedule(store, 'rate(1 minute)', { name: 'steady' });
+  schedule(store, 'at(2026-03-01T00:01:00)', { name: 'flaky' });
+  // A record that can no longer be read as a schedule (written by an older Gust, say).
+  store.put({ ...store.get('default', 'steady')!, name: 'broken', expression: 'rate(0 minutes)' }, T0 + 60_000);
+  scheduler.start();
+  clock.advance(10 * 60_000);
+  assert.equal(fired.filter((n) => n === 'steady').length, 10, 'the steady schedule kept its pace');
+  assert.deepEqual(fired.filter((n) => n === 'flaky'), ['flaky'], 'the flaky run fired once it could');
+  assert.ok(logged.some((l) => l.includes('default/flaky') && l.includes('disk full')), logged.join('\n'));
+  assert.ok(logged.some((l) => l.includes('default/broken')), 'the broken record is reported');
+  const brokenNext = store.get('default', 'broken')!.nextRunAt!;
+  assert.ok(brokenNext > clock.now() && brokenNext <= clock.now() + RETRY_AFTER_FAILURE_MS, 'and tried again later, not in a tight loop');
+});
+
+test('a recurring schedule with no run left is refused as EventBridge Scheduler refuses it', () => {
+  const store = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+  const schedules = new Schedules(store, { region: 'us-east-1', accountId: '000000000000' }, () => true, () => {});
+  const body = (ScheduleExpression: string, extra: Record<string, unknown> = {}) => ({
+    ScheduleExpression,
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', RoleArn: 'arn:aws:iam::000000000000:role/x' },
+    ...extra,
+  });
+  for (const expression of ['cron(0 * * * ? 2020)', 'cron(0 0 30 2 ? *)', 'cron(0 0 31 4 ? *)']) {
+    assert.throws(
+      () => schedules.create('never', body(expression)),
+      (err: unknown) => err instanceof GustError && err.code === 'ValidationException' && err.message.startsWith(`Invalid Schedule Expression ${expression}.`),
+      expression,
+    );
+  }
+  assert.equal(store.get('default', 'never'), undefined, 'nothing was stored');
+  assert.throws(() => schedules.create('backwards', body('rate(1 hour)', { StartDate: '2027-01-02T00:00:00Z', EndDate: '2027-01-01T00:00:00Z' })), /must come before the EndDate/);
+  assert.throws(() => schedules.create('huge', body('rate(1 hour)', { StartDate: 1e20 })), /StartDate is not a valid timestamp/);
+  schedules.create('far', body('cron(0 * * * ? 2150)'));
+  assert.equal(store.get('default', 'far')?.nextRunAt, Date.parse('2150-01-01T00:00:00Z'));
+  schedules.create('past', body('at(2020-01-01T00:00:00)'));
+  assert.equal(store.get('default', 'past')?.nextRunAt, Date.parse('2020-01-01T00:00:00Z'), 'accepted, due at once');
+});
+
+test('when the store itself fails, the scheduler waits a minute and carries on', () => {
+  const clock = new FakeClock(T0);
+  const real = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+  let failingReads = 2;
+  const store = Object.create(real) as ScheduleStore;
+  store.due = (now) => {
+    if (failingReads-- > 0) throw new Error('SQLITE_IOERR');
+    return real.due(now);
+  };
+  const fired: number[] = [];
+  const logged: string[] = [];
+  const scheduler = new Scheduler({ store, clock, log: (l) => logged.push(l), afterFire: () => {}, fire: (_s, at) => fired.push(at) });
+  schedule(real, 'rate(1 minute)');
+  scheduler.start();
+  clock.advance(5 * 60_000);
+  assert.equal(logged.filter((l) => l.includes('SQLITE_IOERR')).length, 2);
+  assert.ok(fired.length >= 3, `fires again once the store answers (${fired.length})`);
 });

@@ -3,6 +3,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { AccessKeys } from '../../control/access-keys.js';
 import type { FunctionRecord } from '../../control/function-record.js';
 import { GustError, invalidParameter } from '../../errors.js';
@@ -180,6 +181,8 @@ export class GustRoutes {
       throw new GustError('ResourceNotFoundException', 'The code this link points to no longer exists.');
     }
     res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': stat.size });
-    fs.createReadStream(file).pipe(res);
+    // The file can vanish or fail to read after the headers went out (a function deleted
+    // meanwhile, a disk error): the download is cut short, and Gust goes on.
+    pipeline(fs.createReadStream(file), res, () => {});
   }
 }

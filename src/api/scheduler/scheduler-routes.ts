@@ -3,7 +3,17 @@
 import type { ServerResponse } from 'node:http';
 import type { Schedules } from '../../control/schedules.js';
 import type { ScheduleRecord } from '../../storage/schedule-store.js';
+import { GustError } from '../../errors.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
+
+/** A schedule name from the path; bad percent-encoding is the client's error, not ours. */
+function decodeName(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GustError('ValidationException', `The schedule name '${segment.slice(0, 100)}' is not valid percent-encoding.`);
+  }
+}
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -48,7 +58,7 @@ export class SchedulerApi {
     }
     const m = /^\/schedules\/([^/]+)$/.exec(path);
     if (!m) return false;
-    const name = decodeURIComponent(m[1]);
+    const name = decodeName(m[1]);
     const group = query.get('groupName') ?? 'default';
     switch (method) {
       case 'POST':

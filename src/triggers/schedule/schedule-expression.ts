@@ -29,13 +29,17 @@ const FIELD_RULES: [name: string, valid: (field: string) => boolean][] = [
 
 const refuse = (expression: string, reason: string) => invalidParameter(`Invalid schedule expression ${expression}: ${reason}.`);
 
+/** The first and last year a cron's year field can name, as EventBridge defines it. */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2199;
+
 /** The year field as a predicate: *, 2026, 2026-2028, 2026/2, lists of those. */
 function yearMatcher(field: string): (year: number) => boolean {
   if (field === '*') return () => true;
   const parts = field.split(',').map((part) => {
     const [range, stepText] = part.split('/');
-    const [from, to] = range === '*' ? [1970, 2199] : range.split('-').map(Number);
-    const end = to ?? (stepText ? 2199 : from);
+    const [from, to] = range === '*' ? [FIRST_YEAR, LAST_YEAR] : range.split('-').map(Number);
+    const end = to ?? (stepText ? LAST_YEAR : from);
     const step = stepText ? Number(stepText) : 1;
     return (y: number) => y >= from && y <= end && (y - from) % step === 0;
   });
@@ -118,18 +122,36 @@ export function nextRun(expr: ScheduleExpression, after: Date, timezone = 'UTC',
       const when = localToInstant(expr.local, timezone);
       return when > after ? when : null;
     }
-    case 'cron': {
-      let from = after;
-      // Skip runs in years the year field excludes; bounded, since the field ends by 2199.
-      for (let i = 0; i < 1000; i++) {
-        const next = expr.cron.nextRun(from);
-        if (!next) return null;
-        const year = Number(new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric' }).format(next));
-        if (expr.years(year)) return next;
-        if (year > 2199) return null;
-        from = next;
-      }
-      return null;
-    }
+    case 'cron':
+      return nextCronRun(expr, after, timezone);
+  }
+}
+
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+function yearIn(at: Date, timezone: string): number {
+  let format = yearFormats.get(timezone);
+  if (!format) yearFormats.set(timezone, (format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric' })));
+  return Number(format.format(at));
+}
+
+/**
+ * croner finds the next matching month, day and time; the year field is ours. When croner's next
+ * run falls in a year the field excludes, the search jumps to the first instant of the next year
+ * the field allows instead of stepping run by run (an hourly cron limited to 2030 is some 35,000
+ * runs away in 2026), so it takes at most one croner search per year up to 2199.
+ */
+function nextCronRun(expr: Extract<ScheduleExpression, { kind: 'cron' }>, after: Date, timezone: string): Date | null {
+  let from = after;
+  for (;;) {
+    const next = expr.cron.nextRun(from);
+    if (!next) return null;
+    const year = yearIn(next, timezone);
+    if (year > LAST_YEAR) return null;
+    if (expr.years(year)) return next;
+    let allowed = year + 1;
+    while (allowed <= LAST_YEAR && !expr.years(allowed)) allowed++;
+    if (allowed > LAST_YEAR) return null;
+    // croner's search is strictly after `from`: start one second before the year begins.
+    from = new Date(localToInstant(`${allowed}-01-01T00:00:00`, timezone).getTime() - 1000);
   }
 }

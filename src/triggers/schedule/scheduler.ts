@@ -32,12 +32,34 @@ export interface SchedulerDeps {
 /** The run after `after`, within the schedule's start and end dates; null when there is none. */
 export function computeNextRun(s: ScheduleRecord, after: number): number | null {
   if (s.state !== 'ENABLED') return null;
+  const expression = parseScheduleExpression(s.expression, s.timezone);
+  // EventBridge Scheduler ignores StartDate and EndDate for one-time schedules.
+  if (expression.kind === 'at') return nextRun(expression, new Date(after), s.timezone)?.getTime() ?? null;
   const anchor = s.startDate ?? s.creationDate;
   const from = Math.max(after, (s.startDate ?? 0) - 1);
-  const next = nextRun(parseScheduleExpression(s.expression, s.timezone), new Date(from), s.timezone, new Date(anchor));
+  const next = nextRun(expression, new Date(from), s.timezone, new Date(anchor));
   if (!next || (s.endDate !== undefined && next.getTime() > s.endDate)) return null;
   return next.getTime();
 }
+
+/** The earliest instant a Date can hold: every at() time is after it. */
+const EARLIEST_DATE = new Date(-8.64e15);
+
+/**
+ * The first run of a schedule just created or replaced. A one-time at() already in the past
+ * is accepted and runs once, at once, as on EventBridge Scheduler; otherwise the next run.
+ */
+export function computeFirstRun(s: ScheduleRecord, now: number): number | null {
+  if (s.state !== 'ENABLED') return null;
+  const expression = parseScheduleExpression(s.expression, s.timezone);
+  if (expression.kind === 'at') return nextRun(expression, EARLIEST_DATE, s.timezone)?.getTime() ?? null;
+  return computeNextRun(s, now);
+}
+
+/** After a run failed to be queued, the scheduler tries it again this much later. */
+export const RETRY_AFTER_FAILURE_MS = 60_000;
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class Scheduler {
   private timer: { clear(): void } | null = null;
@@ -48,14 +70,17 @@ export class Scheduler {
   /** Catches up on runs missed while Gust was down, then waits for the next one. */
   start(): void {
     const now = this.deps.clock.now();
-    for (const s of this.deps.store.due(now)) {
-      if (s.missedRuns === 'fire') this.fireOne(s, s.nextRunAt, now);
-      else {
-        this.deps.log(`Schedule ${s.groupName}/${s.name}: skipped the run missed at ${new Date(s.nextRunAt).toISOString()}`);
-        this.deps.store.advance(s.groupName, s.name, s.nextRunAt, computeNextRun(s, now));
+    let failed = false;
+    try {
+      for (const s of this.deps.store.due(now)) {
+        if (s.missedRuns === 'fire') failed = !this.tryFire(s, now) || failed;
+        else failed = !this.trySkip(s, now) || failed;
       }
+    } catch (err) {
+      failed = true;
+      this.deps.log(`Scheduler: could not read the schedules due: ${describe(err)}; trying again in a minute`);
     }
-    this.arm();
+    this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
   }
 
   stop(): void {
@@ -68,19 +93,68 @@ export class Scheduler {
     if (!this.stopped) this.arm();
   }
 
-  private arm() {
+  /** Waits for the earliest run, but at least `minDelayMs`, so a run that keeps failing cannot spin. */
+  private arm(minDelayMs = 0) {
     this.timer?.clear();
     this.timer = null;
-    const earliest = this.deps.store.earliest();
+    if (this.stopped) return;
+    let earliest: number | null;
+    try {
+      earliest = this.deps.store.earliest();
+    } catch (err) {
+      this.deps.log(`Scheduler: could not read the next run: ${describe(err)}; trying again in a minute`);
+      earliest = this.deps.clock.now() + RETRY_AFTER_FAILURE_MS;
+    }
     if (earliest === null) return;
-    this.timer = this.deps.clock.setTimeout(() => this.tick(), Math.max(0, earliest - this.deps.clock.now()));
+    this.timer = this.deps.clock.setTimeout(() => this.tick(), Math.max(minDelayMs, earliest - this.deps.clock.now(), 0));
   }
 
+  /** One schedule that fails (a broken record, a full disk) neither stops the others nor the scheduler. */
   private tick() {
     if (this.stopped) return;
     const now = this.deps.clock.now();
-    for (const s of this.deps.store.due(now)) this.fireOne(s, s.nextRunAt, now);
-    this.arm();
+    let failed = false;
+    try {
+      for (const s of this.deps.store.due(now)) failed = !this.tryFire(s, now) || failed;
+    } catch (err) {
+      failed = true;
+      this.deps.log(`Scheduler: could not read the schedules due: ${describe(err)}; trying again in a minute`);
+    }
+    this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
+  }
+
+  /**
+   * Fires one due run; on failure logs it and puts the run off by a minute. False only when even
+   * that failed (the store itself fails), so that the scheduler waits before it tries again.
+   */
+  private tryFire(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+    try {
+      this.fireOne(s, s.nextRunAt, now);
+      return true;
+    } catch (err) {
+      this.deps.log(`Schedule ${s.groupName}/${s.name}: the run due at ${new Date(s.nextRunAt).toISOString()} failed: ${describe(err)}; trying again in a minute`);
+      return this.postpone(s, now);
+    }
+  }
+
+  private trySkip(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+    try {
+      this.deps.log(`Schedule ${s.groupName}/${s.name}: skipped the run missed at ${new Date(s.nextRunAt).toISOString()}`);
+      this.deps.store.advance(s.groupName, s.name, s.nextRunAt, computeNextRun(s, now));
+      return true;
+    } catch (err) {
+      this.deps.log(`Schedule ${s.groupName}/${s.name}: could not move on: ${describe(err)}; trying again in a minute`);
+      return this.postpone(s, now);
+    }
+  }
+
+  private postpone(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+    try {
+      this.deps.store.advance(s.groupName, s.name, s.nextRunAt, now + RETRY_AFTER_FAILURE_MS);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private fireOne(s: ScheduleRecord & { nextRunAt: number }, scheduledAt: number, now: number) {

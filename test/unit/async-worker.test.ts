@@ -1,0 +1,92 @@
+// The async worker on fake time: a throttled event's backoff grows with each throttle (it stayed
+// at two seconds for ever), and a failure inside Gust neither ends the process nor the worker.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FunctionRecord } from '../../src/control/function-record.js';
+import { GustError } from '../../src/errors.js';
+import { AsyncWorker, throttleBackoffMs } from '../../src/invoke/async-worker.js';
+import type { Invoker } from '../../src/invoke/invoker.js';
+import { AsyncEventStore } from '../../src/storage/async-event-store.js';
+import { openDatabases } from '../../src/storage/database.js';
+import type { DeadLetterStore } from '../../src/storage/dead-letter-store.js';
+import type { EventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
+import { tempDataDir } from '../helpers/gust-process.js';
+
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const fn = { name: 'f', version: '$LATEST' } as FunctionRecord;
+
+function setup(execute: Invoker['execute']) {
+  const store = new AsyncEventStore(openDatabases(tempDataDir()).metadata);
+  const clock = { time: T0 };
+  const logged: string[] = [];
+  const worker = new AsyncWorker({
+    store,
+    invoker: { resolve: () => fn, execute } as unknown as Invoker,
+    configs: { get: () => undefined } as unknown as EventInvokeConfigStore,
+    deadLetters: {} as DeadLetterStore,
+    home: { region: 'us-east-1', accountId: '000000000000' },
+    arnOf: (name) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    maxParallel: 10,
+    retryDelayMs: 60_000,
+    log: (line) => logged.push(line),
+    now: () => clock.time,
+    random: () => 1, // the whole backoff, no jitter: the figures below are exact
+  });
+  store.enqueue({ requestId: 'r1', functionName: 'f', qualifier: '$LATEST', payload: Buffer.from('{}') }, T0);
+  return { store, clock, logged, worker };
+}
+
+test('each throttle doubles the wait before the next try, up to 5 minutes', async () => {
+  const throttled = async (): Promise<never> => {
+    throw new GustError('TooManyRequestsException', 'Rate exceeded');
+  };
+  const { store, clock, worker } = setup(throttled);
+  const waits: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    clock.time = store.nextDueAt()!;
+    worker.wake();
+    await worker.idle();
+    waits.push(store.nextDueAt()! - clock.time);
+  }
+  await worker.stop();
+  assert.deepEqual(waits, [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000, 300000]);
+  const [event] = [store.claim(clock.time + 1e9, 1000)!];
+  assert.equal(event.attempts, 1, 'throttles are not attempts: the function never ran');
+  assert.equal(event.throttles, 12);
+});
+
+test('the jitter spreads a wait between half and all of it', () => {
+  assert.equal(throttleBackoffMs(3, () => 0), 4000);
+  assert.equal(throttleBackoffMs(3, () => 1), 8000);
+});
+
+test('a failure inside Gust is logged, not an unhandled rejection, and the worker carries on', async () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  let calls = 0;
+  const { store, clock, logged, worker } = setup(async () => {
+    calls++;
+    return { kind: 'success', payload: Buffer.from('{}'), durationMs: 1, billedMs: 1, cold: false, maxMemoryUsedMb: 1, logText: '' };
+  });
+  // The store fails when the delivered event is completed (a full disk, say).
+  const complete = store.complete.bind(store);
+  let failures = 1;
+  store.complete = (id) => {
+    if (failures-- > 0) throw new Error('SQLITE_FULL');
+    complete(id);
+  };
+  worker.wake();
+  await worker.idle();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(rejections, []);
+  assert.ok(logged.some((l) => l.includes('SQLITE_FULL')), logged.join('\n'));
+  // The event stays leased, then runs again once the lease ends, and completes.
+  clock.time = store.nextDueAt()!;
+  worker.wake();
+  await worker.idle();
+  assert.equal(calls, 2);
+  assert.equal(store.count(), 0);
+  await worker.stop();
+  process.off('unhandledRejection', onRejection);
+});
