@@ -1,9 +1,10 @@
 // Warm instances per function version. An invocation goes only to an instance parked on /next
 // (the warmest one); when there is none it waits, and the pool starts instances for the waiting
-// invocations, at most a few at a time machine-wide (start-gate.ts); whichever instance parks
-// first serves the longest-waiting invocation. Idle instances stop after the keep-alive;
-// provisioned ones are kept warm per configuration. (How many may run at once is decided
-// before, in concurrency.ts.)
+// invocations, at most a few at a time machine-wide (start-gate.ts). A start that gets its slot
+// is bound to the longest-waiting invocation (which then sees a cold start, as on Lambda); until
+// then, an invocation is served by any instance that parks first. Idle instances stop after the
+// keep-alive; provisioned ones are kept warm per configuration. (How many may run at once is
+// decided before, in concurrency.ts.)
 import os from 'node:os';
 import type { FunctionRecord } from '../control/function-record.js';
 import { Instance, type InstanceDeps } from './instance.js';
@@ -38,6 +39,8 @@ interface Waiter {
   /** Still counting on a returning instance rather than a new one. */
   patient: boolean;
   timer?: NodeJS.Timeout;
+  /** The instance started for this invocation: it serves this one first. */
+  boundTo?: Instance;
 }
 
 interface ProvisionedConfig {
@@ -53,7 +56,7 @@ interface VersionGroup {
   fn: FunctionRecord;
   instances: Set<Instance>;
   waiters: Waiter[];
-  /** On-demand starts waiting for a slot. */
+  /** On-demand starts waiting for a slot (each will be bound to a waiter when it gets one). */
   queuedStarts: number;
   /** Provisioned concurrency, per configuration (the version itself, or an alias to it). */
   provisioned: Map<string, ProvisionedConfig>;
@@ -66,7 +69,8 @@ export class Pool {
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
-    this.gate = new StartGate(options.maxConcurrentStarts ?? os.availableParallelism());
+    // Two at least: even one core overlaps one start's waiting with another's work.
+    this.gate = new StartGate(options.maxConcurrentStarts ?? Math.max(2, os.availableParallelism()));
     const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
     this.sweeper = setInterval(() => {
       this.stopIdle();
@@ -156,9 +160,10 @@ export class Pool {
   /** Queues enough starts for the waiting invocations that no coming instance will serve. */
   private ensureSupply(group: VersionGroup) {
     if (this.closed) return;
-    const patient = group.waiters.filter((w) => w.patient).length;
-    const coming = group.queuedStarts + this.count(group, 'starting') + Math.min(this.count(group, 'returning'), patient);
-    for (let i = coming; i < group.waiters.length; i++) {
+    const unbound = group.waiters.filter((w) => !w.boundTo);
+    const patient = unbound.filter((w) => w.patient).length;
+    const coming = group.queuedStarts + Math.min(this.count(group, 'returning'), patient);
+    for (let i = coming; i < unbound.length; i++) {
       group.queuedStarts++;
       void this.start(group, null);
     }
@@ -170,7 +175,8 @@ export class Pool {
     if (provisioned) provisioned.config.starting--;
     else group.queuedStarts--;
     // Waiting invocations may have been served meanwhile, or the configuration removed.
-    const wanted = provisioned ? group.provisioned.get(provisioned.name) === provisioned.config : group.waiters.length > this.count(group, 'starting');
+    const waiter = provisioned ? undefined : group.waiters.find((w) => !w.boundTo);
+    const wanted = provisioned ? group.provisioned.get(provisioned.name) === provisioned.config : waiter !== undefined;
     if (this.closed || !wanted) {
       release();
       this.tidy(group);
@@ -181,26 +187,37 @@ export class Pool {
       instance = new Instance(group.fn, await this.options.prepare(group.fn), provisioned !== null);
       this.adopt(group, instance);
       if (provisioned) instance.provisionedFor = provisioned.name;
+      if (waiter) this.bind(waiter, instance);
       await instance.launch();
     } catch (err) {
       release();
       instance?.stop();
       if (provisioned) provisioned.config.failed = true;
-      else {
-        const waiter = group.waiters.shift();
-        if (waiter?.timer) clearTimeout(waiter.timer);
-        waiter?.fail(err);
-      }
+      else if (waiter) this.remove(group, waiter)?.fail(err);
       this.tidy(group);
       return;
     }
     await this.initialisedHoldingSlot(instance, release);
-    if (await instance.initialised()) return; // it parked, and was offered to the waiters then
+    if (await instance.initialised()) return; // it parked, and served its waiter then
     // Lambda reports a failed init to the invocation that waited for it.
-    const waiter = provisioned ? undefined : group.waiters.shift();
     if (provisioned) provisioned.config.failed = true;
-    if (waiter) this.serve(waiter, instance);
+    const bound = waiter && this.remove(group, waiter);
+    if (bound) bound.serve(instance);
     else instance.stop();
+  }
+
+  private bind(waiter: Waiter, instance: Instance) {
+    waiter.boundTo = instance;
+    if (waiter.timer) clearTimeout(waiter.timer);
+  }
+
+  /** Takes a waiter out of the queue; undefined if it was no longer there. */
+  private remove(group: VersionGroup, waiter: Waiter): Waiter | undefined {
+    const at = group.waiters.indexOf(waiter);
+    if (at === -1) return undefined;
+    group.waiters.splice(at, 1);
+    if (waiter.timer) clearTimeout(waiter.timer);
+    return waiter;
   }
 
   private async initialisedHoldingSlot(instance: Instance, release: ReleaseSlot) {
@@ -213,8 +230,9 @@ export class Pool {
   private adopt(group: VersionGroup, instance: Instance) {
     group.instances.add(instance);
     instance.onParked = () => {
-      const waiter = group.waiters.shift();
-      if (waiter) this.serve(waiter, instance);
+      // Its own invocation first, else the longest-waiting one that no start is bound to yet.
+      const waiter = group.waiters.find((w) => w.boundTo === instance) ?? group.waiters.find((w) => !w.boundTo);
+      if (waiter) this.remove(group, waiter)!.serve(instance);
       else if (instance.retired) instance.stop();
     };
     instance.onDead = () => {
@@ -224,11 +242,6 @@ export class Pool {
       this.maintainProvisioned(group, false);
       this.tidy(group);
     };
-  }
-
-  private serve(waiter: Waiter, instance: Instance) {
-    if (waiter.timer) clearTimeout(waiter.timer);
-    waiter.serve(instance);
   }
 
   // ---- retiring and stopping ----
