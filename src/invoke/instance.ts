@@ -242,7 +242,8 @@ export class Instance {
     this.failInit({ kind: 'init-error', payload: errorDoc('Runtime.ExitError', 'Runtime exited with error: instance stopped during init'), errorType: 'Runtime.ExitError' });
     if (this.returnTimer) clearTimeout(this.returnTimer);
     this.sandbox?.kill();
-    this.api?.close();
+    // A tick later, so that a request that caused the stop still gets its answer.
+    setImmediate(() => this.api?.close());
     this.egress?.close();
     if (this.hostsPath) fs.rmSync(this.hostsPath, { force: true });
     if (this.sandbox) void this.sandbox.exited.then(() => this.markDead());

@@ -17,6 +17,8 @@ export interface PoolOptions {
   prepare(fn: FunctionRecord): Promise<InstanceDeps>;
   /** How many instances may be starting at once; by default one per CPU the process may use. */
   maxConcurrentStarts?: number;
+  /** See RETURNING_PATIENCE_MS; injectable so tests need not race a timer. */
+  returningPatienceMs?: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export class Pool {
         waiter.timer = setTimeout(() => {
           waiter.patient = false;
           this.ensureSupply(group);
-        }, RETURNING_PATIENCE_MS);
+        }, this.options.returningPatienceMs ?? RETURNING_PATIENCE_MS);
       }
       group.waiters.push(waiter);
       this.ensureSupply(group);
