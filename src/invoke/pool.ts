@@ -1,10 +1,10 @@
 // Warm instances per function version. An invocation goes only to an instance parked on /next
 // (the warmest one); when there is none it waits, and the pool starts instances for the waiting
-// invocations, at most a few at a time machine-wide (start-gate.ts). A start that gets its slot
-// is bound to the longest-waiting invocation (which then sees a cold start, as on Lambda); until
-// then, an invocation is served by any instance that parks first. Idle instances stop after the
-// keep-alive; provisioned ones are kept warm per configuration. (How many may run at once is
-// decided before, in concurrency.ts.)
+// invocations, at most a few at a time machine-wide (start-gate.ts). Each start is made for one
+// invocation, which its instance serves (a cold start, as on Lambda: N concurrent calls scale to
+// N instances); only an invocation still counting on an instance about to come back to /next
+// has no start of its own. Idle instances stop after the keep-alive; provisioned ones are kept
+// warm per configuration. (How many may run at once is decided before, in concurrency.ts.)
 import os from 'node:os';
 import type { FunctionRecord } from '../control/function-record.js';
 import { Instance, type InstanceDeps } from './instance.js';
@@ -41,8 +41,8 @@ interface Waiter {
   /** Still counting on a returning instance rather than a new one. */
   patient: boolean;
   timer?: NodeJS.Timeout;
-  /** The instance started for this invocation: it serves this one first. */
-  boundTo?: Instance;
+  /** The start made for this invocation: queued for a slot, then the instance that serves it. */
+  start?: 'queued' | Instance;
 }
 
 interface ProvisionedConfig {
@@ -58,7 +58,7 @@ interface VersionGroup {
   fn: FunctionRecord;
   instances: Set<Instance>;
   waiters: Waiter[];
-  /** On-demand starts waiting for a slot (each will be bound to a waiter when it gets one). */
+  /** On-demand starts waiting for a slot. */
   queuedStarts: number;
   /** Provisioned concurrency, per configuration (the version itself, or an alias to it). */
   provisioned: Map<string, ProvisionedConfig>;
@@ -159,26 +159,31 @@ export class Pool {
 
   // ---- starting instances ----
 
-  /** Queues enough starts for the waiting invocations that no coming instance will serve. */
+  /** Queues a start for each waiting invocation that no returning instance is expected to serve. */
   private ensureSupply(group: VersionGroup) {
     if (this.closed) return;
-    const unbound = group.waiters.filter((w) => !w.boundTo);
-    const patient = unbound.filter((w) => w.patient).length;
-    const coming = group.queuedStarts + Math.min(this.count(group, 'returning'), patient);
-    for (let i = coming; i < unbound.length; i++) {
+    let returning = this.count(group, 'returning');
+    for (const waiter of group.waiters) {
+      if (waiter.start) continue;
+      // One returning instance is expected for each patient waiter, oldest first.
+      if (waiter.patient && returning > 0) {
+        returning--;
+        continue;
+      }
+      waiter.start = 'queued';
+      if (waiter.timer) clearTimeout(waiter.timer);
       group.queuedStarts++;
-      void this.start(group, null);
+      void this.start(group, null, waiter);
     }
   }
 
-  /** Starts one instance once the gate lets it: for the waiting invocations, or for a configuration. */
-  private async start(group: VersionGroup, provisioned: { name: string; config: ProvisionedConfig } | null) {
+  /** Starts one instance once the gate lets it: for a waiting invocation, or for a configuration. */
+  private async start(group: VersionGroup, provisioned: { name: string; config: ProvisionedConfig } | null, waiter?: Waiter) {
     const release = await this.gate.acquire(group.key);
     if (provisioned) provisioned.config.starting--;
     else group.queuedStarts--;
-    // Waiting invocations may have been served meanwhile, or the configuration removed.
-    const waiter = provisioned ? undefined : group.waiters.find((w) => !w.boundTo);
-    const wanted = provisioned ? group.provisioned.get(provisioned.name) === provisioned.config : waiter !== undefined;
+    // The invocation may have been failed meanwhile (shutdown), or the configuration removed.
+    const wanted = provisioned ? group.provisioned.get(provisioned.name) === provisioned.config : waiter !== undefined && group.waiters.includes(waiter);
     if (this.closed || !wanted) {
       release();
       this.tidy(group);
@@ -189,7 +194,7 @@ export class Pool {
       instance = new Instance(group.fn, await this.options.prepare(group.fn), provisioned !== null);
       this.adopt(group, instance);
       if (provisioned) instance.provisionedFor = provisioned.name;
-      if (waiter) this.bind(waiter, instance);
+      if (waiter) waiter.start = instance;
       await instance.launch();
     } catch (err) {
       release();
@@ -206,11 +211,6 @@ export class Pool {
     const bound = waiter && this.remove(group, waiter);
     if (bound) bound.serve(instance);
     else instance.stop();
-  }
-
-  private bind(waiter: Waiter, instance: Instance) {
-    waiter.boundTo = instance;
-    if (waiter.timer) clearTimeout(waiter.timer);
   }
 
   /** Takes a waiter out of the queue; undefined if it was no longer there. */
@@ -232,8 +232,8 @@ export class Pool {
   private adopt(group: VersionGroup, instance: Instance) {
     group.instances.add(instance);
     instance.onParked = () => {
-      // Its own invocation first, else the longest-waiting one that no start is bound to yet.
-      const waiter = group.waiters.find((w) => w.boundTo === instance) ?? group.waiters.find((w) => !w.boundTo);
+      // The invocation it was started for, else the longest-waiting one without a start of its own.
+      const waiter = group.waiters.find((w) => w.start === instance) ?? group.waiters.find((w) => !w.start);
       if (waiter) this.remove(group, waiter)!.serve(instance);
       else if (instance.retired) instance.stop();
     };
