@@ -1,6 +1,7 @@
 // Provisioned concurrency (Put/Get/Delete/ListProvisionedConcurrencyConfigs): N instances of a
 // version or alias initialised ahead of time and kept warm, restored when Gust restarts, within
-// the function's concurrency limits. The pool does the keeping; this records and reports it.
+// the function's concurrency limits. The pool does the keeping, per configuration (a version and
+// an alias to it each keep their own instances); this records and reports it.
 import { GustError, invalidParameter } from '../errors.js';
 import type { Concurrency } from '../invoke/concurrency.js';
 import type { Pool } from '../invoke/pool.js';
@@ -42,7 +43,7 @@ export class ProvisionedConcurrency {
       );
     }
     this.db.prepare('INSERT OR REPLACE INTO provisioned_concurrency (function_name, qualifier, requested, last_modified) VALUES (?, ?, ?, ?)').run(name, qualifier, requested, lambdaTimestamp());
-    this.pool.setProvisioned(fn, requested);
+    this.pool.setProvisioned(fn, qualifier!, requested);
     return this.get(name, qualifier);
   }
 
@@ -55,7 +56,7 @@ export class ProvisionedConcurrency {
     const fn = this.target(name, qualifier);
     this.row(name, qualifier);
     this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').run(name, qualifier);
-    this.pool.setProvisioned(fn, 0);
+    this.pool.setProvisioned(fn, qualifier!, 0);
   }
 
   list(name: string, arnOf: (name: string, qualifier: string) => string) {
@@ -66,7 +67,7 @@ export class ProvisionedConcurrency {
   restoreAll(): void {
     for (const row of this.db.prepare<[], Row>('SELECT * FROM provisioned_concurrency').all()) {
       try {
-        this.pool.setProvisioned(this.versions.describe(row.function_name, row.qualifier), row.requested);
+        this.pool.setProvisioned(this.versions.describe(row.function_name, row.qualifier), row.qualifier, row.requested);
       } catch {
         /* the version or alias is gone: nothing to keep warm */
       }
@@ -77,8 +78,8 @@ export class ProvisionedConcurrency {
   aliasMoved(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): void {
     const row = this.db.prepare<[string, string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').get(name, alias);
     if (!row) return;
-    this.pool.setProvisioned(from, 0);
-    this.pool.setProvisioned(to, row.requested);
+    this.pool.setProvisioned(from, alias, 0);
+    this.pool.setProvisioned(to, alias, row.requested);
   }
 
   forget(name: string): void {
@@ -95,8 +96,9 @@ export class ProvisionedConcurrency {
     return row;
   }
 
+  /** Each configuration counts only its own instances: a version's and an alias's add up. */
   private status(row: Row, fn: FunctionRecord) {
-    const { available, failed } = this.pool.provisionedStatus(fn);
+    const { available, failed } = this.pool.provisionedStatus(fn, row.qualifier);
     return {
       RequestedProvisionedConcurrentExecutions: row.requested,
       AvailableProvisionedConcurrentExecutions: Math.min(available, row.requested),

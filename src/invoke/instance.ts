@@ -1,5 +1,7 @@
-// One warm instance: a sandboxed runtime process, its own Runtime API, and the state machine
-// starting → idle ⇄ busy → dead. It runs one invocation at a time and writes its log stream.
+// One warm instance: a sandboxed runtime process, its own Runtime API, and the state machine of
+// instance-state.ts (starting → parked ⇄ frozen → busy → returning → parked …, and dying → dead).
+// It takes an invocation only while its runtime is parked on /next, runs one at a time, is frozen
+// while idle, and writes its log stream.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ import type { Launch } from './runtime-launch.js';
 import { startEgressConnector, type EgressConnector } from './egress-connector.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
 import { RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
+import { StateMachine, type InstanceState } from './instance-state.js';
 
 /** Lambda gives a function's init phase 10 seconds. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -33,6 +36,11 @@ const MAX_LOG_BYTES_PER_INVOCATION = 10 * 1024 * 1024;
 const MAX_LOG_LINE = 256 * 1024;
 /** X-Amz-Log-Result carries the last 4 KB; keep a little more to cut on a line boundary. */
 const TAIL_KEEP = 8 * 1024;
+/**
+ * After its response a runtime must come back to /next within the invocation's timeout, as on
+ * Lambda; but at least this long, so a handler that used its whole timeout still gets a moment.
+ */
+const MIN_RETURN_MS = 1000;
 
 export interface LogSink {
   append(group: string, stream: string, timestamp: number, message: string): void;
@@ -48,46 +56,51 @@ export interface InstanceDeps {
   launch: Launch;
 }
 
-type Phase = 'starting' | 'idle' | 'busy' | 'dead';
-
 interface Current {
   invocation: Invocation;
   startedAt: number;
+  /** Wall-clock deadline (ms), set when the event is handed to the runtime. */
+  deadline: number;
+  delivered: boolean;
   timer: NodeJS.Timeout;
   resolve: (outcome: InvocationOutcome) => void;
   settled: boolean;
   cold: boolean;
 }
 
+type InitFailure = { kind: OutcomeKind; payload: Buffer; errorType: string };
+
 const errorDoc = (errorType: string, errorMessage: string) => Buffer.from(JSON.stringify({ errorType, errorMessage }));
 
 export class Instance {
   readonly id = randomBytes(16).toString('hex');
-  phase: Phase = 'starting';
+  private readonly machine = new StateMachine();
   idleSince = Date.now();
-  /** Set when the function changed: the instance is stopped as soon as it is not busy. */
+  /** Set when the function changed: the instance is stopped as soon as nobody waits for it. */
   retired = false;
-  /** Kept warm for provisioned concurrency: never stopped for being idle. */
-  provisioned = false;
-  /** Initialised ahead of any invocation, so no invocation pays (or reports) the init. */
-  private preInitialized = false;
+  /** The provisioned-concurrency configuration that keeps it warm (never stopped for being idle). */
+  provisionedFor: string | null = null;
+  /** Called (synchronously) each time the runtime parks on /next: the pool may hand it work. */
+  onParked: () => void = () => {};
   onDead: () => void = () => {};
 
-  private sandbox!: Sandbox;
+  private sandbox: Sandbox | undefined;
   private api!: RuntimeApi;
   private readonly group: string;
   private readonly stream: string;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
-  private failInit!: (outcome: { kind: OutcomeKind; payload: Buffer; errorType: string }) => void;
+  private failInit!: (outcome: InitFailure) => void;
+  private initSettled = false;
   private parkedNext: ServerResponse | null = null;
   private current: Current | null = null;
+  private returnTimer: NodeJS.Timeout | null = null;
+  /** The invocation last handed to the runtime, to recognise a late report on it. */
+  private lastRequestId: string | null = null;
   private servedAny = false;
-  /** The runtime asked for its first event: its init phase is over, init/error is refused. */
-  private initialised = false;
   private startedAt = performance.now();
   private initDurationMs = 0;
-  private initFailure: { kind: OutcomeKind; payload: Buffer; errorType: string } | null = null;
+  private initFailure: InitFailure | null = null;
   private outputBytes = 0;
   private tail: string[] = [];
   private tailLength = 0;
@@ -95,19 +108,35 @@ export class Instance {
   private egress: EgressConnector | null = null;
   private hostsPath: string | null = null;
 
+  /** `warmedAhead`: initialised before any invocation (provisioned), so none pays or reports the init. */
   constructor(
     readonly fn: FunctionRecord,
     private readonly deps: InstanceDeps,
+    private readonly warmedAhead = false,
   ) {
     this.group = logGroupName(fn.name);
     this.stream = logStreamName(fn.version, this.id);
     this.ready = new Promise<void>((resolve) => {
-      this.markReady = resolve;
+      this.markReady = () => {
+        this.initSettled = true;
+        resolve();
+      };
       this.failInit = (failure) => {
-        this.initFailure ??= failure;
+        if (this.initSettled) return;
+        this.initSettled = true;
+        this.initFailure = failure;
         resolve();
       };
     });
+  }
+
+  get state(): InstanceState {
+    return this.machine.state;
+  }
+
+  /** Parked on /next (frozen or not): the only time it may be handed an invocation. */
+  get available(): boolean {
+    return this.machine.available;
   }
 
   /** Starts the process; resolves once it is launched (not yet initialised). */
@@ -145,9 +174,12 @@ export class Instance {
     // Without a network the runtime reaches its API through the socket; a custom runtime through
     // a forwarder on the usual loopback address inside its own network namespace.
     const apiEnv: Record<string, string> = runtimeSocket ? { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', GUST_RUNTIME_API_SOCKET: RUNTIME_SOCKET } : { AWS_LAMBDA_RUNTIME_API: this.api.address };
+    // The init phase (and its timeout) counts from here, the start itself, not from when the
+    // pool decided to start an instance: starts may wait for a free slot first.
     this.startedAt = performance.now();
+    let sandbox: Sandbox;
     try {
-      this.sandbox = this.deps.driver.start({
+      sandbox = this.sandbox = this.deps.driver.start({
         id: this.id,
         cmd,
         env: { ...env, ...apiEnv, AWS_LAMBDA_LOG_STREAM_NAME: this.stream },
@@ -165,75 +197,110 @@ export class Instance {
       this.api.close();
       throw err;
     }
-    this.outputDone = Promise.all([this.capture(this.sandbox.stdout), this.capture(this.sandbox.stderr)]).then(() => {});
-    void this.sandbox.exited.then((exit) => this.onExit(exit));
+    this.outputDone = Promise.all([this.capture(sandbox.stdout), this.capture(sandbox.stderr)]).then(() => {});
+    void sandbox.exited.then((exit) => this.onExit(exit));
     const initTimer = setTimeout(() => {
       this.failInit({ kind: 'timeout', payload: errorDoc('Sandbox.Timedout', `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds`), errorType: 'Sandbox.Timedout' });
-      this.sandbox.kill();
+      this.stop();
     }, INIT_TIMEOUT_MS);
     void this.ready.then(() => clearTimeout(initTimer));
   }
 
-  /** Waits for init without an invocation (provisioned concurrency); false if init failed. */
-  async warmUp(): Promise<boolean> {
+  /** Resolves once init is over: true when the runtime parked on /next, false when it failed. */
+  async initialised(): Promise<boolean> {
     await this.ready;
-    if (this.initFailure || this.phase === 'dead') {
-      this.stop();
-      return false;
-    }
-    this.preInitialized = true;
-    this.phase = 'idle';
-    this.idleSince = Date.now();
-    return true;
+    return this.initFailure === null && !this.machine.ending;
   }
 
-  /** Runs one invocation; the pool guarantees the instance is not busy. */
-  async invoke(invocation: Invocation): Promise<InvocationOutcome> {
-    this.phase = 'busy';
-    await this.ready;
-    const cold = !this.servedAny && !this.preInitialized;
-    this.servedAny = true;
+  /**
+   * Runs one invocation. Only a parked (or frozen) instance takes one, and it turns busy before
+   * anything else happens, so the pool can hand it out synchronously. An instance whose init
+   * failed reports that failure as the invocation's outcome instead, as Lambda does.
+   */
+  invoke(invocation: Invocation): Promise<InvocationOutcome> {
     if (this.initFailure) return this.failedInit(invocation, this.initFailure);
+    const wasFrozen = this.machine.state === 'frozen';
+    this.machine.to('busy');
+    // Thawed before the event reaches the runtime: one small synchronous write.
+    if (wasFrozen) this.sandbox!.thaw();
+    const cold = !this.servedAny && !this.warmedAhead;
+    this.servedAny = true;
 
     this.log(startLine(invocation.requestId, this.fn.version));
     this.outputBytes = 0;
     return new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), this.fn.timeout * 1000);
-      this.current = { invocation, startedAt: performance.now(), timer, resolve, settled: false, cold };
+      this.current = { invocation, startedAt: performance.now(), deadline: 0, delivered: false, timer, resolve, settled: false, cold };
       if (this.parkedNext) this.deliver(this.parkedNext);
     });
   }
 
+  /** Kills the instance (frozen or not); it is dead, and forgotten by the pool, once it exited. */
   stop(): void {
-    if (this.phase === 'dead') return;
-    this.phase = 'dead';
+    if (this.machine.ending) return;
+    this.machine.to('dying');
+    this.failInit({ kind: 'init-error', payload: errorDoc('Runtime.ExitError', 'Runtime exited with error: instance stopped during init'), errorType: 'Runtime.ExitError' });
+    if (this.returnTimer) clearTimeout(this.returnTimer);
     this.sandbox?.kill();
-    this.api?.close();
+    // A tick later, so that a request that caused the stop still gets its answer.
+    setImmediate(() => this.api?.close());
     this.egress?.close();
     if (this.hostsPath) fs.rmSync(this.hostsPath, { force: true });
+    if (this.sandbox) void this.sandbox.exited.then(() => this.markDead());
+    else this.markDead();
+  }
+
+  private markDead() {
+    if (this.machine.state === 'dead') return;
+    this.machine.to('dead');
     this.onDead();
   }
 
   // ---- Runtime API events ----
 
   private onNext(res: ServerResponse) {
-    this.initialised = true;
-    if (this.phase === 'starting' || !this.servedAny) {
-      if (this.initDurationMs === 0) this.initDurationMs = performance.now() - this.startedAt;
-      this.markReady();
-    }
+    // A runtime may pipeline requests on its connection (a late POST …/error, then GET /next).
+    // Node answers them in order and gives a response its socket only when the earlier ones are
+    // answered; handle /next only then, so Gust sees what the runtime said first, first.
+    if (!res.socket) return void res.once('socket', () => this.onNext(res));
+    if (this.machine.ending) return void res.destroy();
     this.parkedNext = res;
     res.once('close', () => {
-      if (this.parkedNext === res) this.parkedNext = null;
+      if (this.parkedNext !== res) return;
+      this.parkedNext = null;
+      // The runtime gave up its parked request: it cannot take an invocation any more.
+      if (this.machine.available) this.stop();
     });
-    if (this.current && !this.current.settled) this.deliver(res);
+    const state = this.machine.state;
+    if (state === 'starting') {
+      this.initDurationMs = performance.now() - this.startedAt;
+      this.markReady();
+      this.park();
+    } else if (state === 'returning') {
+      this.park();
+    } else if (state === 'busy' && this.current && !this.current.delivered) {
+      this.deliver(res);
+    }
+    // busy with the outcome on its way: finish() parks it once the outcome is reported.
+  }
+
+  /** Parked on /next: offered to the pool, and frozen if nobody takes it at once. */
+  private park() {
+    if (this.returnTimer) clearTimeout(this.returnTimer);
+    this.returnTimer = null;
+    this.machine.to('parked');
+    this.idleSince = Date.now();
+    this.onParked();
+    if (this.machine.state === 'parked' && this.sandbox!.freeze()) this.machine.to('frozen');
   }
 
   private deliver(res: ServerResponse) {
     const cur = this.current!;
     this.parkedNext = null;
+    cur.delivered = true;
     const inv = cur.invocation;
-    const deadline = Date.now() + this.fn.timeout * 1000;
+    this.lastRequestId = inv.requestId;
+    const deadline = (cur.deadline = Date.now() + this.fn.timeout * 1000);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': inv.payload.length,
@@ -251,6 +318,13 @@ export class Instance {
   private onResult(requestId: string, kind: 'success' | 'error', body: Buffer, errorType?: string): RuntimeAck {
     const cur = this.current;
     if (!cur || cur.settled || cur.invocation.requestId !== requestId) {
+      // A second report on the invocation just answered is a runtime failing after its response
+      // (an uncaught exception in a callback): it is on its way out even if it asks for /next
+      // first, so it must not be handed another invocation.
+      if (requestId === this.lastRequestId && kind === 'error' && !this.machine.ending) {
+        this.log(`Gust: the runtime reported an error (${errorType ?? 'unknown'}) after invocation ${requestId} had been answered; the instance is stopped\n`);
+        this.stop();
+      }
       return { status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` };
     }
     void this.finish(kind, body, kind === 'error' ? errorType : undefined);
@@ -259,7 +333,7 @@ export class Instance {
 
   private onInitError(errorType: string, body: Buffer): RuntimeAck {
     // Only during init: later (from a handler, say) it would poison the instance for the next call.
-    if (this.initialised) {
+    if (this.initSettled) {
       return { status: 403, errorType: 'InvalidStateTransition', errorMessage: 'init/error after initialisation' };
     }
     const payload = body.length > 0 ? body : errorDoc(errorType, 'Runtime failed to initialise');
@@ -279,23 +353,33 @@ export class Instance {
     const seconds = this.fn.timeout.toFixed(2);
     const id = cur.invocation.requestId;
     this.log(`${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`);
-    this.sandbox.kill();
+    this.sandbox!.kill();
     void this.finish('timeout', errorDoc('Sandbox.Timedout', `RequestId: ${id} Error: Task timed out after ${seconds} seconds`), 'Sandbox.Timedout');
   }
 
   private onExit(exit: SandboxExit) {
     const how = exit.signal ? `signal: ${exit.signal === 'SIGKILL' ? 'killed' : exit.signal}` : `exit status ${exit.code}`;
     const errorType = exit.oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-    if (!this.servedAny || (this.phase === 'busy' && !this.current)) {
-      this.failInit({ kind: exit.oom ? 'oom' : 'init-error', payload: errorDoc(errorType, `Runtime exited with error: ${how}`), errorType });
-    }
+    this.failInit({ kind: exit.oom ? 'oom' : 'init-error', payload: errorDoc(errorType, `Runtime exited with error: ${how}`), errorType });
     const cur = this.current;
     if (cur && !cur.settled) {
       const message = `RequestId: ${cur.invocation.requestId} Error: Runtime exited with error: ${how}`;
       this.log(`${message}\n${errorType}\n`);
       void this.finish(exit.oom ? 'oom' : 'crash', errorDoc(errorType, message), errorType);
     }
-    if (this.phase !== 'busy') this.stop();
+    // Whatever it was doing, an instance whose process ended never takes another invocation.
+    this.stop();
+  }
+
+  /** A runtime that does not come back to /next in time is stopped, as on Lambda. */
+  private awaitReturn(deadline: number) {
+    this.machine.to('returning');
+    this.returnTimer = setTimeout(() => {
+      if (this.machine.state !== 'returning') return;
+      this.log(`Gust: the runtime did not ask for its next invocation within the function's timeout; the instance is stopped\n`);
+      this.stop();
+    }, Math.max(MIN_RETURN_MS, deadline - Date.now()));
+    this.returnTimer.unref();
   }
 
   // ---- completion ----
@@ -312,17 +396,18 @@ export class Instance {
     else await new Promise((r) => setImmediate(r));
     const outcome = this.report(cur.invocation, { kind, payload, errorType, durationMs, cold: cur.cold });
     this.current = null;
-    if (dies || this.phase === 'dead') this.stop();
-    else {
-      this.phase = 'idle';
-      this.idleSince = Date.now();
+    if (dies) this.stop();
+    else if (this.machine.state === 'busy') {
+      // Only a runtime back on /next takes the next invocation; until then it is "returning".
+      if (this.parkedNext) this.park();
+      else this.awaitReturn(cur.deadline || Date.now() + this.fn.timeout * 1000);
     }
     cur.resolve(outcome);
   }
 
-  private failedInit(invocation: Invocation, failure: { kind: OutcomeKind; payload: Buffer; errorType: string }): Promise<InvocationOutcome> {
+  private failedInit(invocation: Invocation, failure: InitFailure): Promise<InvocationOutcome> {
     const initMs = performance.now() - this.startedAt;
-    this.sandbox.kill();
+    this.stop();
     return Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]).then(() => {
       this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${failure.errorType}\n`);
       this.log(startLine(invocation.requestId, this.fn.version));

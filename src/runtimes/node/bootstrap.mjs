@@ -22,13 +22,22 @@ for (const stream of [process.stdout, process.stderr]) {
 let initialised = false; // the first /next has been asked for
 let currentId = null; // the invocation in hand
 let failing = false;
+/** A fatal error that struck while waiting on /next: it becomes the next invocation's error. */
+let pendingFatal = null;
 
 /** Reports a fatal error for the invocation in hand (or as the init error), then ends the process. */
 function fatal(error, exitCode) {
   if (failing) return;
   failing = true;
   const doc = toRapidResponse(error);
-  const reported = currentId ? api.postError(currentId, doc) : initialised ? Promise.resolve() : api.postInitError(doc);
+  if (!currentId && initialised) {
+    // Work left over from the last invocation (a timer, a callback) threw while the runtime waits
+    // on /next, or as soon as the instance is thawed: as on Lambda, the invocation in hand when it
+    // surfaces gets the error, rather than a process that vanishes under it.
+    pendingFatal = { doc, exitCode };
+    return;
+  }
+  const reported = currentId ? api.postError(currentId, doc) : api.postInitError(doc);
   reported.then(() => process.exit(exitCode));
 }
 
@@ -66,6 +75,11 @@ async function main() {
     initialised = true;
     const { headers, body } = await api.next();
     currentId = headers['lambda-runtime-aws-request-id'];
+    if (pendingFatal) {
+      const { doc, exitCode } = pendingFatal;
+      await api.postError(currentId, doc);
+      process.exit(exitCode);
+    }
     await invoke(api, handler, isAsync, headers, body);
     currentId = null;
   }
