@@ -7,15 +7,9 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FunctionRecord } from '../control/function-record.js';
 import type { Sandbox, SandboxDriver, SandboxExit } from '../sandbox/driver.js';
-import {
-  billedMilliseconds,
-  endLine,
-  initStartLine,
-  logGroupName,
-  logStreamName,
-  reportLine,
-  startLine,
-} from '../telemetry/lambda-log-lines.js';
+import { billedMilliseconds, logStreamName } from '../telemetry/lambda-log-lines.js';
+import { platformLog, type PlatformLog } from '../telemetry/platform-log.js';
+import { logGroupOf } from '../control/logging-config.js';
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
 import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
 import type { Launch } from './runtime-launch.js';
@@ -76,6 +70,8 @@ export class Instance {
   private sandbox!: Sandbox;
   private api!: RuntimeApi;
   private readonly group: string;
+  /** START/END/REPORT as text, or Lambda's JSON platform records (LoggingConfig). */
+  private readonly platform: PlatformLog;
   private readonly stream: string;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -97,7 +93,8 @@ export class Instance {
     readonly fn: FunctionRecord,
     private readonly deps: InstanceDeps,
   ) {
-    this.group = logGroupName(fn.name);
+    this.group = logGroupOf(fn);
+    this.platform = platformLog(fn, deps.region);
     this.stream = logStreamName(fn.version, this.id);
     this.ready = new Promise<void>((resolve) => {
       this.markReady = resolve;
@@ -110,7 +107,7 @@ export class Instance {
 
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
-    this.log(initStartLine(this.fn.runtime, this.deps.region));
+    this.log(this.platform.initStart());
     const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, dropsPrivileges } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
@@ -193,7 +190,7 @@ export class Instance {
     this.servedAny = true;
     if (this.initFailure) return this.failedInit(invocation, this.initFailure);
 
-    this.log(startLine(invocation.requestId, this.fn.version));
+    this.log(this.platform.start(invocation.requestId));
     this.outputBytes = 0;
     return new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), this.fn.timeout * 1000);
@@ -321,7 +318,7 @@ export class Instance {
     this.sandbox.kill();
     return Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]).then(() => {
       this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${failure.errorType}\n`);
-      this.log(startLine(invocation.requestId, this.fn.version));
+      this.log(this.platform.start(invocation.requestId));
       const outcome = this.report(invocation, { ...failure, durationMs: initMs, cold: true, initDurationMs: initMs });
       this.stop();
       return outcome;
@@ -336,9 +333,9 @@ export class Instance {
     const maxMemoryUsedMb = Math.ceil((this.sandbox?.maxMemoryBytes() ?? 0) / (1024 * 1024));
     const initDurationMs = r.cold ? (r.initDurationMs ?? this.initDurationMs) : undefined;
     const status = r.kind === 'success' || r.kind === 'error' ? undefined : { status: r.kind === 'timeout' ? ('timeout' as const) : ('error' as const), errorType: r.errorType };
-    this.log(endLine(invocation.requestId));
+    this.log(this.platform.end(invocation.requestId, status?.status ?? 'success', r.durationMs));
     this.log(
-      reportLine({ requestId: invocation.requestId, durationMs: r.durationMs, billedMs, memorySizeMb: this.fn.memorySize, maxMemoryUsedMb, initDurationMs, status }),
+      this.platform.report({ requestId: invocation.requestId, durationMs: r.durationMs, billedMs, memorySizeMb: this.fn.memorySize, maxMemoryUsedMb, initDurationMs, status }),
     );
     const logText = this.tail.join('');
     this.tail = [];
@@ -349,6 +346,7 @@ export class Instance {
   // ---- logs ----
 
   private log(message: string) {
+    if (message === '') return; // a platform record below the function's SystemLogLevel
     this.deps.logs.append(this.group, this.stream, Date.now(), message);
     this.tail.push(message);
     this.tailLength += message.length;

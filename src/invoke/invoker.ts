@@ -58,9 +58,10 @@ export interface InvokerDeps {
   onEventQueued(): void;
 }
 
-function traceId(): string {
+/** A new X-Ray trace header per invocation (_X_AMZN_TRACE_ID); TracingConfig Active samples it. */
+function traceId(sampled: boolean): string {
   const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=${sampled ? 1 : 0}`;
 }
 
 function decodeClientContext(encoded: string | undefined): string | undefined {
@@ -148,7 +149,7 @@ export class Invoker {
         payload,
         clientContext,
         invokedFunctionArn: this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier),
-        traceId: traceId(),
+        traceId: traceId(fn.tracingMode === 'Active'),
       });
     } finally {
       release();
