@@ -11,7 +11,8 @@ import { billedMilliseconds, logStreamName } from '../telemetry/lambda-log-lines
 import { platformLog, type PlatformLog } from '../telemetry/platform-log.js';
 import { logGroupOf } from '../control/logging-config.js';
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
-import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
+import { MAX_RESPONSE_BYTES, startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
+import { receiveStreamedResponse } from './streamed-response.js';
 import type { Launch } from './runtime-launch.js';
 import { startEgressConnector, type EgressConnector } from './egress-connector.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
@@ -126,6 +127,7 @@ export class Instance {
         error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
         initError: (errorType, body) => this.onInitError(errorType, body),
         responseTooLarge: (id) => this.responseTooLarge(id),
+        streamedResponse: (id, req, reply) => this.onStreamedResponse(id, req, reply),
       },
       runtimeSocket
         ? { socketPath: runtimeSocket }
@@ -249,6 +251,25 @@ export class Instance {
     }
     void this.finish(kind, body, kind === 'error' ? errorType : undefined);
     return { status: 202 };
+  }
+
+  /** A streamed response: chunks go to the invocation's sink as they arrive (streamed-response.ts). */
+  private onStreamedResponse(requestId: string, req: import('node:http').IncomingMessage, reply: (ack: RuntimeAck) => void) {
+    const cur = this.current;
+    if (!cur || cur.settled || cur.invocation.requestId !== requestId) {
+      req.resume();
+      return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+    }
+    receiveStreamedResponse(req, cur.invocation.stream, MAX_RESPONSE_BYTES, (result) => {
+      if (cur.settled || this.current !== cur) return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+      if (result.kind === 'too-large') {
+        const message = `Response payload size exceeded maximum allowed payload size (${result.limit} bytes).`;
+        void this.finish('error', errorDoc('Function.ResponseSizeTooLarge', message), 'Function.ResponseSizeTooLarge');
+        return reply({ status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${result.limit} bytes` });
+      }
+      void this.finish(result.kind, result.body, result.kind === 'error' ? result.errorType : undefined);
+      reply({ status: 202 });
+    });
   }
 
   private onInitError(errorType: string, body: Buffer): RuntimeAck {

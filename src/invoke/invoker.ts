@@ -9,6 +9,7 @@ import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Concurrency } from './concurrency.js';
 import type { Pool } from './pool.js';
+import type { ResponseSink } from './streamed-response.js';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
@@ -33,6 +34,8 @@ export interface InvokeRequest {
   /** Who asked (`admin`, `function:NAME`); triggers inside Gust leave it out. */
   caller?: string;
   source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
+  /** RequestResponse only: a streamed response's chunks go here as they arrive (InvokeWithResponseStream, streaming URLs). */
+  stream?: ResponseSink;
 }
 
 export interface InvokeResult {
@@ -127,7 +130,8 @@ export class Invoker {
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }
 
-    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier);
+    req.stream?.resolved?.(fn.version);
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream);
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -139,7 +143,7 @@ export class Invoker {
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
-  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version): Promise<InvocationOutcome> {
+  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink): Promise<InvocationOutcome> {
     const release = this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
@@ -150,6 +154,7 @@ export class Invoker {
         clientContext,
         invokedFunctionArn: this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier),
         traceId: traceId(fn.tracingMode === 'Active'),
+        stream,
       });
     } finally {
       release();

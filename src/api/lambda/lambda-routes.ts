@@ -18,6 +18,7 @@ import { functionConfiguration } from './function-shapes.js';
 import { tagKeysToRemove, taggedFunction, tagsToAdd } from '../../control/function-tags.js';
 import { parseRuntimeManagement, runtimeManagementShape } from '../../control/runtime-versions.js';
 import { GustError } from '../../errors.js';
+import { invokeWithResponseStream } from './invoke-with-response-stream.js';
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 
@@ -66,6 +67,12 @@ export class LambdaApi {
     if (path === '/2016-08-19/account-settings' || path === '/2016-08-19/account-settings/') {
       if (method !== 'GET') return false;
       return this.reply(ctx, 200, this.accountSettings());
+    }
+    const streamPath = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/.exec(path);
+    if (streamPath && method === 'POST') {
+      const ref = this.ref(decodeSegment(streamPath[1]), ctx.query.get('Qualifier') ?? undefined);
+      await invokeWithResponseStream(this.deps.invoker, { ref, headers: ctx.req.headers, payload: ctx.body, caller: ctx.caller, requestId: ctx.requestId }, ctx.res);
+      return true;
     }
     const tagsPath = /^\/2017-03-31\/tags\/([^/]+)\/?$/.exec(path);
     if (tagsPath) return this.tags(ctx, method, decodeSegment(tagsPath[1]));
