@@ -266,12 +266,12 @@ export class LambdaApi {
     const fn = this.deps.versions.describe(ref.name, ref.qualifier);
     const urls = this.deps.functionUrls;
     const qualifier = ref.qualifier ?? LATEST;
-    const shape = (u: Parameters<typeof functionUrlShape>[0]) =>
-      functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier));
-    if (list) return method === 'GET' ? this.reply(ctx, 200, { FunctionUrlConfigs: urls.list(fn.name).map(shape) }) : false;
+    const shape = (u: Parameters<typeof functionUrlShape>[0], created = false) =>
+      functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier), created);
+    if (list) return method === 'GET' ? this.reply(ctx, 200, { FunctionUrlConfigs: urls.list(fn.name).map((u) => shape(u)) }) : false;
     switch (method) {
       case 'POST':
-        return this.reply(ctx, 201, shape(urls.create(fn.name, qualifier, this.jsonBody(ctx))));
+        return this.reply(ctx, 201, shape(urls.create(fn.name, qualifier, this.jsonBody(ctx)), true));
       case 'GET':
         return this.reply(ctx, 200, shape(urls.get(fn.name, qualifier)));
       case 'PUT':
