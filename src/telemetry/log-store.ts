@@ -78,13 +78,15 @@ export class LogStore implements LogSink {
     this.batches.flush();
   }
 
-  groups(prefix: string, afterName: string, limit: number): { name: string; createdAt: number; storedBytes: number }[] {
+  /** `pattern`: DescribeLogGroups' logGroupNamePattern, a case-insensitive substring ('' matches all). */
+  groups(prefix: string, afterName: string, limit: number, pattern = ''): { name: string; createdAt: number; storedBytes: number }[] {
     return this.db
-      .prepare<[{ prefix: string; after: string; limit: number }], { name: string; createdAt: number; storedBytes: number }>(
+      .prepare<[{ prefix: string; after: string; limit: number; pattern: string }], { name: string; createdAt: number; storedBytes: number }>(
         `SELECT group_name AS name, min(created_at) AS createdAt, sum(stored_bytes) AS storedBytes FROM log_streams
-         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND group_name > @after GROUP BY group_name ORDER BY group_name LIMIT @limit`,
+         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND instr(lower(group_name), lower(@pattern)) > 0 AND group_name > @after
+         GROUP BY group_name ORDER BY group_name LIMIT @limit`,
       )
-      .all({ prefix, after: afterName, limit });
+      .all({ prefix, after: afterName, limit, pattern });
   }
 
   groupExists(group: string): boolean {
