@@ -141,7 +141,7 @@ export class Functions {
     const record = this.save(name, undefined, (fn) => ({ ...fn, tags }));
     // gust: tags apply to every version (tags belong to the function): no instance keeps the old ones.
     const gustTags = (t: Record<string, string>) => JSON.stringify(Object.entries(t).filter(([k]) => k.startsWith('gust:')).sort());
-    if (gustTags(current.tags) !== gustTags(tags)) this.deps.pool.retire(name);
+    if (gustTags(current.tags) !== gustTags(tags)) this.deps.pool.recycle(name);
     return record;
   }
 

@@ -87,6 +87,22 @@ export class Pool {
     this.retireWhere((key) => key.startsWith(prefix) && !(keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`)));
   }
 
+  /**
+   * Replaces every instance of the function, of every version, once it is idle, keeping
+   * provisioned concurrency (it starts again): for a change that new instances must see
+   * (Gust's own tags) though no version changed.
+   */
+  recycle(name: string): void {
+    for (const [key, set] of this.instances) {
+      if (!key.startsWith(`${name}\0`)) continue;
+      for (const instance of set) {
+        instance.retired = true;
+        if (instance.phase !== 'busy') instance.stop();
+      }
+    }
+    this.maintainProvisioned();
+  }
+
   /** Stops every instance of one version (it was deleted). */
   retireVersion(name: string, version: string): void {
     const prefix = `${name}\0${version}\0`;
