@@ -17,6 +17,7 @@ import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/acce
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
+import { deadLetterArn } from './control/home.js';
 import { FunctionUrls } from './control/function-urls.js';
 import { FunctionPolicies } from './control/function-policies.js';
 import { Functions } from './control/functions.js';
@@ -103,7 +104,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       logs,
       region: config.region,
       socketDir,
-      launch: buildLaunch(fn, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
+      // Tags belong to the function: every version's instances start with its current gust: tags.
+      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
     }),
   });
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
@@ -177,6 +179,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     pool,
     accountId: config.accountId,
     arnOf,
+    deadLetterArn: deadLetterArn(home),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => keys.forFunction(name),
     onDeleted: (name) => {

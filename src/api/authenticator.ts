@@ -61,7 +61,8 @@ export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | u
   };
 }
 
-const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+/** Invoke and InvokeWithResponseStream: both are lambda:InvokeFunction. */
+const INVOKE_PATH = /^\/(?:2015-03-31\/functions\/([^/]+)\/invocations|2021-11-15\/functions\/([^/]+)\/response-streaming-invocations)$/;
 
 /** What authorize() asks of the resource policies (control/function-policies.ts). */
 export interface InvokeGrants {
@@ -82,7 +83,7 @@ export function authorize(
   if (caller === undefined) return;
   // An awsJson call (CloudWatch Logs) names its operation in X-Amz-Target, whatever its path says.
   const invoke = request.protocol === 'rest' && request.method === 'POST' ? INVOKE_PATH.exec(request.path) : null;
-  if (invoke) return grants.authorizeInvoke(caller, decodeName(invoke[1]), request.qualifier, { action: 'lambda:InvokeFunction' });
+  if (invoke) return grants.authorizeInvoke(caller, decodeName(invoke[1] ?? invoke[2]), request.qualifier, { action: 'lambda:InvokeFunction' });
   throw new GustError('AccessDeniedException', `The credentials of ${scope.replace(':', ' ')} are not authorized to perform ${request.operation}; a function's credentials may only invoke functions.`);
 }
 

@@ -16,7 +16,7 @@ import type { HttpGateway } from '../triggers/http/gateway.js';
 import type { SchedulerApi } from './scheduler/scheduler-routes.js';
 
 /** Path prefixes of the AWS-compatible and Gust APIs; anything else belongs to the gateway. */
-const API_PREFIX = /^\/((2015-03-31|2016-08-19|2017-10-31|2019-09-25|2019-09-30|2021-10-31|gust)\/|schedules(\/|$|\?))/;
+const API_PREFIX = /^\/((2015-03-31|2016-08-19|2017-03-31|2017-10-31|2019-09-25|2019-09-30|2021-07-20|2021-10-31|2021-11-15|2024-08-31|gust)\/|schedules(\/|$|\?))/;
 
 const LOGS_TARGET = 'Logs_20140328.';
 const MAX_LOGS_BODY = 1024 * 1024;
@@ -40,7 +40,7 @@ export interface ApiDeps {
 
 function bodyLimit(path: string, isLogs: boolean): { limit: number; message: string } {
   if (isLogs) return { limit: MAX_LOGS_BODY, message: 'Request body must be smaller than 1 MB' };
-  if (path.endsWith('/invocations')) return { limit: MAX_SYNC_PAYLOAD, message: `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation` };
+  if (path.endsWith('invocations')) return { limit: MAX_SYNC_PAYLOAD, message: `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation` };
   return { limit: MAX_CONTROL_BODY, message: `Request must be smaller than ${MAX_CONTROL_BODY} bytes for this operation` };
 }
 

@@ -2,11 +2,27 @@
 // Each rule and message follows Lambda's, so a client sees the error it would see on AWS.
 import { GustError, invalidParameter } from '../errors.js';
 import { NETWORK_TAG, parseNetworkTag, SUPPORTED_RUNTIMES } from '../invoke/runtime-launch.js';
-import type { FunctionRecord } from './function-record.js';
+import type { FunctionRecord, LoggingSettings } from './function-record.js';
+import { parseLoggingConfig } from './logging-config.js';
 
 export type ConfigFields = Partial<
-  Pick<FunctionRecord, 'runtime' | 'handler' | 'role' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'architectures' | 'ephemeralStorageMb'>
->;
+  Pick<
+    FunctionRecord,
+    'runtime' | 'handler' | 'role' | 'description' | 'memorySize' | 'timeout' | 'environment' | 'architectures' | 'ephemeralStorageMb' | 'tracingMode'
+  >
+> & {
+  /** What the request's LoggingConfig sets; merged over the current settings by the caller. */
+  loggingPatch?: Partial<LoggingSettings>;
+  /** DeadLetterConfig: an ARN, or null to remove it. */
+  deadLetterTargetArn?: string | null;
+};
+
+export interface ConfigContext {
+  /** The one dead-letter target Gust has: its built-in store, addressed as an SQS queue. */
+  deadLetterArn: string;
+  /** The runtime the function has or will have, for SnapStart's check. */
+  runtime?: string;
+}
 
 const RESERVED_ENV = new Set([
   '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
@@ -61,8 +77,36 @@ function environment(value: unknown): Record<string, string> {
   return result;
 }
 
+const enumError = (value: unknown, field: string, values: string[]) =>
+  new GustError('ValidationException', `1 validation error detected: Value '${String(value).slice(0, 100)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+
+function tracingMode(value: unknown): 'PassThrough' | 'Active' {
+  const mode = (value as { Mode?: unknown } | null)?.Mode ?? 'PassThrough';
+  if (mode !== 'PassThrough' && mode !== 'Active') throw enumError(mode, 'tracingConfig.mode', ['Active', 'PassThrough']);
+  return mode;
+}
+
+/** Gust has no SQS or SNS yet: its built-in dead-letter store is the only target it can deliver to. */
+function deadLetterTarget(value: unknown, ctx: ConfigContext): string | null {
+  const arn = (value as { TargetArn?: unknown } | null)?.TargetArn;
+  if (arn === undefined || arn === null || arn === '') return null;
+  if (typeof arn !== 'string') throw invalidParameter('DeadLetterConfig.TargetArn must be a string.');
+  if (arn === ctx.deadLetterArn) return arn;
+  throw invalidParameter(
+    `DeadLetterConfig.TargetArn '${arn.slice(0, 200)}' is not a target Gust can deliver to: Gust has no SQS queues or SNS topics yet. Use its built-in dead-letter store, ${ctx.deadLetterArn} (gust dlq list), or an OnFailure destination.`,
+  );
+}
+
+function snapStart(value: unknown, runtime: string | undefined) {
+  const applyOn = (value as { ApplyOn?: unknown } | null)?.ApplyOn ?? 'None';
+  if (applyOn !== 'None' && applyOn !== 'PublishedVersions') throw enumError(applyOn, 'snapStart.applyOn', ['PublishedVersions', 'None']);
+  if (applyOn === 'PublishedVersions') {
+    throw invalidParameter(`${runtime ?? 'This runtime'} is not supported for SnapStart enabled functions: Gust does not take snapshots (set SnapStart.ApplyOn to None).`);
+  }
+}
+
 /** Reads the configuration fields present in a request body; absent fields stay absent. */
-export function parseConfigFields(body: Record<string, unknown>): ConfigFields {
+export function parseConfigFields(body: Record<string, unknown>, ctx: ConfigContext): ConfigFields {
   const fields: ConfigFields = {};
   if (body.Runtime !== undefined) {
     const runtime = string(body.Runtime, 'runtime', 64);
@@ -87,6 +131,10 @@ export function parseConfigFields(body: Record<string, unknown>): ConfigFields {
   if (body.EphemeralStorage !== undefined) {
     fields.ephemeralStorageMb = integer((body.EphemeralStorage as { Size?: unknown } | null)?.Size, 'ephemeralStorage.size', 512, 10240);
   }
+  if (body.LoggingConfig !== undefined) fields.loggingPatch = parseLoggingConfig(body.LoggingConfig);
+  if (body.TracingConfig !== undefined) fields.tracingMode = tracingMode(body.TracingConfig);
+  if (body.DeadLetterConfig !== undefined) fields.deadLetterTargetArn = deadLetterTarget(body.DeadLetterConfig, ctx);
+  if (body.SnapStart !== undefined) snapStart(body.SnapStart, fields.runtime ?? ctx.runtime);
   for (const unsupported of ['Layers', 'VpcConfig', 'FileSystemConfigs', 'ImageConfig', 'KMSKeyArn'] as const) {
     const v = body[unsupported];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) throw invalidParameter(`${unsupported} is not supported by Gust yet`);
@@ -94,13 +142,24 @@ export function parseConfigFields(body: Record<string, unknown>): ConfigFields {
   return fields;
 }
 
+const MAX_TAGS = 50;
+
 /** Tags, including Gust's own `gust:network`: on (the default), off, or an allow-list of host:port. */
 export function parseTags(value: unknown, networkIsolationSupported: boolean): Record<string, string> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
     throw invalidParameter('Tags must be a map of strings');
   }
-  const tags = { ...(value as Record<string, string>) };
+  return checkTagSet({ ...(value as Record<string, string>) }, networkIsolationSupported);
+}
+
+/** The rules a function's whole tag set obeys, at creation and after every TagResource. */
+export function checkTagSet(tags: Record<string, string>, networkIsolationSupported: boolean): Record<string, string> {
+  if (Object.keys(tags).length > MAX_TAGS) throw invalidParameter('Number of tags exceeds resource tag limit.');
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.length < 1 || key.length > 128) throw constraint(key, 'tags', 'Map keys must have length from 1 to 128');
+    if (value.length > 256) throw constraint(value, 'tags', 'Map values must have length less than or equal to 256');
+  }
   let mode;
   try {
     mode = parseNetworkTag(tags[NETWORK_TAG]).mode;

@@ -25,6 +25,26 @@ export interface FunctionRecord {
   lastModified: string;
   /** On $LATEST: the highest version number ever published (numbers are never reused). */
   lastPublishedVersion?: number;
+  /** LoggingConfig; absent on records written before it existed (= Text, default group). */
+  loggingConfig?: LoggingSettings;
+  /** TracingConfig.Mode; absent = PassThrough. */
+  tracingMode?: 'PassThrough' | 'Active';
+  /** DeadLetterConfig.TargetArn: where async events go once their retries are exhausted. */
+  deadLetterTargetArn?: string;
+  /** Get/PutRuntimeManagementConfig; absent = Auto. */
+  runtimeManagement?: { updateRuntimeOn: 'Auto' | 'Manual' | 'FunctionUpdate'; runtimeVersionArn?: string };
+  /** Get/PutFunctionRecursionConfig (kept on $LATEST); absent = Terminate. */
+  recursiveLoop?: 'Allow' | 'Terminate';
+}
+
+export interface LoggingSettings {
+  logFormat: 'Text' | 'JSON';
+  /** JSON only: TRACE … FATAL (AWS_LAMBDA_LOG_LEVEL). */
+  applicationLogLevel?: string;
+  /** JSON only: DEBUG, INFO or WARN, for the platform's own records. */
+  systemLogLevel?: string;
+  /** A custom log group; absent = /aws/lambda/NAME. */
+  logGroup?: string;
 }
 
 export const LATEST = '$LATEST';

@@ -30,6 +30,14 @@ export function parseCors(value: unknown): Cors | undefined {
   };
 }
 
+function parseInvokeMode(value: unknown): 'BUFFERED' | 'RESPONSE_STREAM' {
+  if (value === undefined) return 'BUFFERED';
+  if (value !== 'BUFFERED' && value !== 'RESPONSE_STREAM') {
+    throw new GustError('ValidationException', `1 validation error detected: Value '${String(value).slice(0, 40)}' at 'invokeMode' failed to satisfy constraint: Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]`);
+  }
+  return value;
+}
+
 function parseAuthType(value: unknown): 'NONE' | 'AWS_IAM' {
   if (value !== 'NONE' && value !== 'AWS_IAM') throw invalidParameter(`AuthType must be NONE or AWS_IAM; got '${String(value).slice(0, 20)}'.`);
   return value;
@@ -46,7 +54,6 @@ export class FunctionUrls {
 
   create(name: string, qualifier: string, body: Record<string, unknown>): FunctionUrl {
     if (this.store.get(name, qualifier)) throw new GustError('ResourceConflictException', `Failed to create function url config for [functionArn = ${name}]. Error message: FunctionUrlConfig exists for this Lambda function`);
-    if (body.InvokeMode !== undefined && body.InvokeMode !== 'BUFFERED') throw invalidParameter('Only InvokeMode BUFFERED is supported.');
     const now = isoNow();
     const url: FunctionUrl = {
       urlId: randomBytes(16).toString('hex'),
@@ -54,7 +61,7 @@ export class FunctionUrls {
       qualifier,
       authType: parseAuthType(body.AuthType),
       cors: parseCors(body.Cors),
-      invokeMode: 'BUFFERED',
+      invokeMode: parseInvokeMode(body.InvokeMode),
       creationTime: now,
       lastModifiedTime: now,
     };
@@ -68,6 +75,7 @@ export class FunctionUrls {
       ...current,
       ...(body.AuthType !== undefined ? { authType: parseAuthType(body.AuthType) } : {}),
       ...(body.Cors !== undefined ? { cors: parseCors(body.Cors) } : {}),
+      ...(body.InvokeMode !== undefined ? { invokeMode: parseInvokeMode(body.InvokeMode) } : {}),
       lastModifiedTime: isoNow(),
     };
     this.store.put(url);
@@ -84,14 +92,15 @@ export class FunctionUrls {
   }
 }
 
-export function functionUrlShape(url: FunctionUrl, endpoint: string, functionArn: string) {
+/** `created`: CreateFunctionUrlConfig's answer, which has no LastModifiedTime in Lambda's model. */
+export function functionUrlShape(url: FunctionUrl, endpoint: string, functionArn: string, created = false) {
   return {
     FunctionUrl: `${endpoint}/lambda-url/${url.urlId}/`,
     FunctionArn: functionArn,
     AuthType: url.authType,
     ...(url.cors ? { Cors: url.cors } : {}),
     CreationTime: url.creationTime,
-    LastModifiedTime: url.lastModifiedTime,
+    ...(created ? {} : { LastModifiedTime: url.lastModifiedTime }),
     InvokeMode: url.invokeMode,
   };
 }

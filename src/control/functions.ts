@@ -7,10 +7,31 @@ import { CodeUnpackError } from './code-unpack.js';
 import type { CodeStore, StoredCode } from '../storage/code-store.js';
 import type { FunctionStore } from '../storage/function-store.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
-import { parseConfigFields, parseTags } from './function-input.js';
+import { checkTagSet, parseConfigFields, parseTags, type ConfigFields } from './function-input.js';
+import { mergeLoggingConfig } from './logging-config.js';
 import { checkHandler } from './handler-check.js';
 
 const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+
+/** The fields of a request that map 1:1 onto the record. */
+function plain(fields: ConfigFields) {
+  const { loggingPatch: _logging, deadLetterTargetArn: _dlq, ...rest } = fields;
+  return rest;
+}
+
+/** The settings a request changes, merged over the record's (Lambda's partial-update rules). */
+function settings(fn: FunctionRecord | undefined, fields: ConfigFields): Partial<FunctionRecord> {
+  const out: Partial<FunctionRecord> = {};
+  if (fields.loggingPatch !== undefined) out.loggingConfig = mergeLoggingConfig(fn?.loggingConfig, fields.loggingPatch);
+  if (fields.deadLetterTargetArn !== undefined) out.deadLetterTargetArn = fields.deadLetterTargetArn ?? undefined;
+  return out;
+}
+
+function withSettings(fn: FunctionRecord, changes: Partial<FunctionRecord>): FunctionRecord {
+  const record = { ...fn, ...changes };
+  if (record.deadLetterTargetArn === undefined) delete record.deadLetterTargetArn;
+  return record;
+}
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export interface FunctionsDeps {
@@ -19,6 +40,8 @@ export interface FunctionsDeps {
   pool: Pool;
   accountId: string;
   arnOf(name: string, qualifier?: string): string;
+  /** Gust's built-in dead-letter store (the one DeadLetterConfig target it has). */
+  deadLetterArn: string;
   /** Whether the sandbox can run a function with `gust:network` off or an allow-list. */
   networkIsolationSupported: boolean;
   /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
@@ -57,7 +80,9 @@ export class Functions {
 
   async create(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('Only PackageType Zip is supported.');
-    const fields = parseConfigFields(body);
+    const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn });
+    const extra: Partial<FunctionRecord> = { ...settings(undefined, fields), ...(fields.tracingMode ? { tracingMode: fields.tracingMode } : {}) };
+    if (extra.deadLetterTargetArn === undefined) delete extra.deadLetterTargetArn;
     const tags = parseTags(body.Tags, this.deps.networkIsolationSupported);
     const runtime = fields.runtime;
     if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
@@ -79,6 +104,7 @@ export class Functions {
       architectures: fields.architectures ?? ['x86_64'],
       ephemeralStorageMb: fields.ephemeralStorageMb ?? 512,
       tags,
+      ...extra,
       codeSha256: code.sha256Base64,
       codeSize: code.size,
       codeKey: code.key,
@@ -101,10 +127,29 @@ export class Functions {
   async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     const current = this.get(name);
     this.checkRevision(current, body.RevisionId);
-    const fields = parseConfigFields(body);
-    const next = { ...current, ...fields };
+    const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn, runtime: current.runtime });
+    const next = { ...current, ...plain(fields) };
     if (next.runtime !== current.runtime || next.handler !== current.handler) checkHandler(next.runtime, next.handler, this.deps.code.dirOf(current.codeKey));
-    return this.save(name, body.RevisionId, (fn) => ({ ...fn, ...fields }));
+    mergeLoggingConfig(current.loggingConfig, fields.loggingPatch ?? {}); // refuse before anything is written
+    return this.save(name, body.RevisionId, (fn) => withSettings({ ...fn, ...plain(fields) }, settings(fn, fields)));
+  }
+
+  /** TagResource / UntagResource: a new revision, so instances start again with Gust's own tags applied. */
+  changeTags(name: string, change: (tags: Record<string, string>) => Record<string, string>): FunctionRecord {
+    const current = this.get(name);
+    const tags = checkTagSet(change({ ...current.tags }), this.deps.networkIsolationSupported);
+    const record = this.save(name, undefined, (fn) => ({ ...fn, tags }));
+    // gust: tags apply to every version (tags belong to the function): no instance keeps the old ones.
+    const gustTags = (t: Record<string, string>) => JSON.stringify(Object.entries(t).filter(([k]) => k.startsWith('gust:')).sort());
+    if (gustTags(current.tags) !== gustTags(tags)) this.deps.pool.recycle(name);
+    return record;
+  }
+
+  /** A change to $LATEST that is not a new revision (recursion and runtime-management settings). */
+  amend(name: string, version: string, change: (fn: FunctionRecord) => FunctionRecord): FunctionRecord {
+    const record = change(this.get(name, version));
+    this.deps.store.put(record);
+    return record;
   }
 
   delete(name: string, qualifier?: string): void {

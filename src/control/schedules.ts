@@ -27,6 +27,21 @@ const epochMs = (v: unknown, field: string): number | undefined => {
   return ms;
 };
 
+/**
+ * Scheduler's RetryPolicy and DeadLetterConfig govern delivery to the target. Gust delivers a
+ * run by committing it to its durable async queue, which does not fail the way a remote call
+ * does, so the settings could never act: refused rather than silently dropped. Retries of the
+ * function itself are its event-invoke config; its failures go to its OnFailure destination.
+ */
+function refuseDeliverySettings(target: Record<string, unknown>) {
+  if (target.RetryPolicy !== undefined) {
+    throw invalid('Target.RetryPolicy is not supported: Gust queues each run durably, and retries of the function are set by its event-invoke config (MaximumRetryAttempts, MaximumEventAgeInSeconds).');
+  }
+  if (target.DeadLetterConfig !== undefined) {
+    throw invalid("Target.DeadLetterConfig is not supported: a failed run goes to the function's OnFailure destination (e.g. Gust's dead-letter store) set in its event-invoke config.");
+  }
+}
+
 export class Schedules {
   constructor(
     private readonly store: ScheduleStore,
@@ -103,12 +118,13 @@ export class Schedules {
     if (window.Mode === 'FLEXIBLE' && !(Number.isInteger(window.MaximumWindowInMinutes) && (window.MaximumWindowInMinutes as number) >= 1 && (window.MaximumWindowInMinutes as number) <= 1440)) {
       throw invalid('FlexibleTimeWindow.MaximumWindowInMinutes must be 1 to 1440 with Mode FLEXIBLE.');
     }
-    const target = body.Target as { Arn?: unknown; RoleArn?: unknown; Input?: unknown } | undefined;
+    const target = body.Target as { Arn?: unknown; RoleArn?: unknown; Input?: unknown; RetryPolicy?: unknown; DeadLetterConfig?: unknown } | undefined;
     if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string') throw invalid('Target.Arn and Target.RoleArn are required.');
     if (!target.Arn.startsWith('arn:aws:lambda:')) throw invalid('Gust schedules target Lambda functions: Target.Arn must be a function ARN.');
     const fn = parseFunctionName(target.Arn, this.home);
     if (!this.functionExists(fn.name)) throw invalid(`The target function ${target.Arn} does not exist.`);
     if (target.Input !== undefined && typeof target.Input !== 'string') throw invalid('Target.Input must be a string.');
+    refuseDeliverySettings(target);
     const state = body.State === undefined ? 'ENABLED' : body.State;
     if (state !== 'ENABLED' && state !== 'DISABLED') throw invalid('State must be ENABLED or DISABLED.');
     const after = body.ActionAfterCompletion === undefined ? 'NONE' : body.ActionAfterCompletion;

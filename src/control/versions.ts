@@ -24,7 +24,10 @@ export interface VersionsDeps {
 
 /** What makes two versions the same: publishing an unchanged $LATEST returns the last version. */
 const fingerprint = (fn: FunctionRecord) =>
-  JSON.stringify([fn.codeSha256, fn.runtime, fn.handler, fn.role, fn.memorySize, fn.timeout, fn.environment, fn.architectures, fn.ephemeralStorageMb]);
+  JSON.stringify([
+    fn.codeSha256, fn.runtime, fn.handler, fn.role, fn.memorySize, fn.timeout, fn.environment, fn.architectures, fn.ephemeralStorageMb,
+    fn.loggingConfig, fn.tracingMode, fn.deadLetterTargetArn,
+  ]);
 
 export class Versions {
   constructor(private readonly deps: VersionsDeps) {}

@@ -136,7 +136,10 @@ export class AsyncWorker {
     const config = configs.get(fn.name, event.qualifier);
     const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
-    if (this.now() - event.createdAt > maxAgeMs) return this.finish(event, 'EventAgeExceeded', config?.onFailure);
+    if (this.now() - event.createdAt > maxAgeMs) {
+      this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'EventAgeExceeded');
+      return this.finish(event, 'EventAgeExceeded', config?.onFailure);
+    }
 
     let outcome: InvocationOutcome;
     try {
@@ -148,8 +151,31 @@ export class AsyncWorker {
     }
     if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome, fn.version);
     // attempts counts this run: the first retry comes after one delay, the second after two.
-    if (event.attempts > maxRetries) return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome, fn.version);
+    if (event.attempts > maxRetries) {
+      this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'RetriesExhausted', outcome);
+      return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome, fn.version);
+    }
     store.retryAt(event.id, this.now() + this.deps.retryDelayMs * event.attempts);
+  }
+
+  /**
+   * The function's DeadLetterConfig: the event as it was sent, with the attributes Lambda puts on
+   * a dead-letter message (RequestID, ErrorCode, ErrorMessage). Only Gust's built-in store is
+   * accepted as a target, so that is where it goes.
+   */
+  private toDeadLetterQueue(event: AsyncEvent, target: string | undefined, condition: Condition, outcome?: InvocationOutcome) {
+    if (target !== deadLetterArn(this.deps.home)) return;
+    const error = outcome ? parseOrText(outcome.payload) : undefined;
+    const record = {
+      source: 'DeadLetterConfig',
+      condition,
+      MessageAttributes: {
+        RequestID: event.requestId,
+        ErrorCode: '200',
+        ErrorMessage: typeof error === 'object' && error !== null ? String((error as { errorMessage?: unknown }).errorMessage ?? '') : `Event ${condition === 'EventAgeExceeded' ? 'too old' : 'failed'}`,
+      },
+    };
+    this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
   }
 
   /** Sends Lambda's destination record where it was asked for, then forgets the event. */

@@ -9,17 +9,12 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FunctionRecord } from '../control/function-record.js';
 import type { Sandbox, SandboxDriver, SandboxExit } from '../sandbox/driver.js';
-import {
-  billedMilliseconds,
-  endLine,
-  initStartLine,
-  logGroupName,
-  logStreamName,
-  reportLine,
-  startLine,
-} from '../telemetry/lambda-log-lines.js';
+import { billedMilliseconds, logStreamName } from '../telemetry/lambda-log-lines.js';
+import { platformLog, type PlatformLog } from '../telemetry/platform-log.js';
+import { logGroupOf } from '../control/logging-config.js';
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
-import { startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
+import { MAX_RESPONSE_BYTES, startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
+import { receiveStreamedResponse } from './streamed-response.js';
 import type { Launch } from './runtime-launch.js';
 import { startEgressConnector, type EgressConnector } from './egress-connector.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
@@ -87,6 +82,8 @@ export class Instance {
   private sandbox: Sandbox | undefined;
   private api!: RuntimeApi;
   private readonly group: string;
+  /** START/END/REPORT as text, or Lambda's JSON platform records (LoggingConfig). */
+  private readonly platform: PlatformLog;
   private readonly stream: string;
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -114,7 +111,8 @@ export class Instance {
     private readonly deps: InstanceDeps,
     private readonly warmedAhead = false,
   ) {
-    this.group = logGroupName(fn.name);
+    this.group = logGroupOf(fn);
+    this.platform = platformLog(fn, deps.region);
     this.stream = logStreamName(fn.version, this.id);
     this.ready = new Promise<void>((resolve) => {
       this.markReady = () => {
@@ -141,7 +139,7 @@ export class Instance {
 
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
-    this.log(initStartLine(this.fn.runtime, this.deps.region));
+    this.log(this.platform.initStart());
     const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, forwarder } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
@@ -160,6 +158,7 @@ export class Instance {
         error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
         initError: (errorType, body) => this.onInitError(errorType, body),
         responseTooLarge: (id) => this.responseTooLarge(id),
+        streamedResponse: (id, req, reply) => this.onStreamedResponse(id, req, reply),
       },
       runtimeSocket
         ? { socketPath: runtimeSocket }
@@ -226,7 +225,7 @@ export class Instance {
     const cold = !this.servedAny && !this.warmedAhead;
     this.servedAny = true;
 
-    this.log(startLine(invocation.requestId, this.fn.version));
+    this.log(this.platform.start(invocation.requestId));
     this.outputBytes = 0;
     return new Promise<InvocationOutcome>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), this.fn.timeout * 1000);
@@ -331,6 +330,25 @@ export class Instance {
     return { status: 202 };
   }
 
+  /** A streamed response: chunks go to the invocation's sink as they arrive (streamed-response.ts). */
+  private onStreamedResponse(requestId: string, req: import('node:http').IncomingMessage, reply: (ack: RuntimeAck) => void) {
+    const cur = this.current;
+    if (!cur || cur.settled || cur.invocation.requestId !== requestId) {
+      req.resume();
+      return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+    }
+    receiveStreamedResponse(req, cur.invocation.stream, MAX_RESPONSE_BYTES, (result) => {
+      if (cur.settled || this.current !== cur) return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+      if (result.kind === 'too-large') {
+        const message = `Response payload size exceeded maximum allowed payload size (${result.limit} bytes).`;
+        void this.finish('error', errorDoc('Function.ResponseSizeTooLarge', message), 'Function.ResponseSizeTooLarge');
+        return reply({ status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${result.limit} bytes` });
+      }
+      void this.finish(result.kind, result.body, result.kind === 'error' ? result.errorType : undefined);
+      reply({ status: 202 });
+    });
+  }
+
   private onInitError(errorType: string, body: Buffer): RuntimeAck {
     // Only during init: later (from a handler, say) it would poison the instance for the next call.
     if (this.initSettled) {
@@ -410,7 +428,7 @@ export class Instance {
     this.stop();
     return Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]).then(() => {
       this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${failure.errorType}\n`);
-      this.log(startLine(invocation.requestId, this.fn.version));
+      this.log(this.platform.start(invocation.requestId));
       const outcome = this.report(invocation, { ...failure, durationMs: initMs, cold: true, initDurationMs: initMs });
       this.stop();
       return outcome;
@@ -425,9 +443,9 @@ export class Instance {
     const maxMemoryUsedMb = Math.ceil((this.sandbox?.maxMemoryBytes() ?? 0) / (1024 * 1024));
     const initDurationMs = r.cold ? (r.initDurationMs ?? this.initDurationMs) : undefined;
     const status = r.kind === 'success' || r.kind === 'error' ? undefined : { status: r.kind === 'timeout' ? ('timeout' as const) : ('error' as const), errorType: r.errorType };
-    this.log(endLine(invocation.requestId));
+    this.log(this.platform.end(invocation.requestId, status?.status ?? 'success', r.durationMs));
     this.log(
-      reportLine({ requestId: invocation.requestId, durationMs: r.durationMs, billedMs, memorySizeMb: this.fn.memorySize, maxMemoryUsedMb, initDurationMs, status }),
+      this.platform.report({ requestId: invocation.requestId, durationMs: r.durationMs, billedMs, memorySizeMb: this.fn.memorySize, maxMemoryUsedMb, initDurationMs, status }),
     );
     const logText = this.tail.join('');
     this.tail = [];
@@ -438,6 +456,7 @@ export class Instance {
   // ---- logs ----
 
   private log(message: string) {
+    if (message === '') return; // a platform record below the function's SystemLogLevel
     this.deps.logs.append(this.group, this.stream, Date.now(), message);
     this.tail.push(message);
     this.tailLength += message.length;

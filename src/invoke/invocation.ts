@@ -1,4 +1,5 @@
 // The shapes that travel between invoke(), the pool and an instance.
+import type { ResponseSink } from './streamed-response.js';
 
 export interface Invocation {
   requestId: string;
@@ -6,6 +7,8 @@ export interface Invocation {
   invokedFunctionArn: string;
   clientContext?: string;
   traceId: string;
+  /** InvokeWithResponseStream and streaming function URLs: chunks go here as the function writes them. */
+  stream?: ResponseSink;
 }
 
 export type OutcomeKind = 'success' | 'error' | 'timeout' | 'oom' | 'crash' | 'init-error';

@@ -9,6 +9,7 @@ import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Concurrency } from './concurrency.js';
 import type { Pool } from './pool.js';
+import type { ResponseSink } from './streamed-response.js';
 
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
@@ -33,6 +34,8 @@ export interface InvokeRequest {
   /** Who asked (`admin`, `function:NAME`); triggers inside Gust leave it out. */
   caller?: string;
   source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
+  /** RequestResponse only: a streamed response's chunks go here as they arrive (InvokeWithResponseStream, streaming URLs). */
+  stream?: ResponseSink;
 }
 
 export interface InvokeResult {
@@ -58,9 +61,10 @@ export interface InvokerDeps {
   onEventQueued(): void;
 }
 
-function traceId(): string {
+/** A new X-Ray trace header per invocation (_X_AMZN_TRACE_ID); TracingConfig Active samples it. */
+function traceId(sampled: boolean): string {
   const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=${sampled ? 1 : 0}`;
 }
 
 function decodeClientContext(encoded: string | undefined): string | undefined {
@@ -126,7 +130,8 @@ export class Invoker {
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }
 
-    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier);
+    req.stream?.resolved?.(fn.version);
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream);
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -138,7 +143,7 @@ export class Invoker {
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
-  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version): Promise<InvocationOutcome> {
+  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink): Promise<InvocationOutcome> {
     const release = this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
@@ -148,7 +153,8 @@ export class Invoker {
         payload,
         clientContext,
         invokedFunctionArn: this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier),
-        traceId: traceId(),
+        traceId: traceId(fn.tracingMode === 'Active'),
+        stream,
       });
     } finally {
       release();

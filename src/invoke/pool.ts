@@ -257,6 +257,24 @@ export class Pool {
     this.retireWhere((key) => key.startsWith(prefix) && !(keepRevisionId !== undefined && key.endsWith(`\0${keepRevisionId}`)));
   }
 
+  /**
+   * Replaces every instance of the function, of every version, once it is idle, keeping
+   * provisioned concurrency (it starts again): for a change that new instances must see
+   * (Gust's own tags) though no version changed.
+   */
+  recycle(name: string): void {
+    for (const group of [...this.groups.values()]) {
+      if (!group.key.startsWith(`${name}\0`)) continue;
+      for (const instance of group.instances) {
+        instance.retired = true;
+        // No longer counted for its configuration, so that a replacement starts now.
+        instance.provisionedFor = null;
+        if (instance.available || instance.state === 'returning') instance.stop();
+      }
+      this.maintainProvisioned(group);
+    }
+  }
+
   /** Stops every instance of one version (it was deleted). */
   retireVersion(name: string, version: string): void {
     const prefix = `${name}\0${version}\0`;

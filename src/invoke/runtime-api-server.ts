@@ -18,6 +18,8 @@ export interface RuntimeApiHandlers {
   initError(errorType: string, body: Buffer): RuntimeAck;
   /** A response body went over the limit: the invocation fails, the runtime gets 413. */
   responseTooLarge(requestId: string): void;
+  /** A streamed response (Lambda-Runtime-Function-Response-Mode: streaming); the handler answers `res`. */
+  streamedResponse(requestId: string, req: http.IncomingMessage, reply: (ack: RuntimeAck) => void): void;
 }
 
 export interface RuntimeApi {
@@ -26,7 +28,7 @@ export interface RuntimeApi {
   close(): void;
 }
 
-function answer(res: http.ServerResponse, ack: RuntimeAck) {
+export function answer(res: http.ServerResponse, ack: RuntimeAck) {
   const body = ack.status === 202 ? '{"status":"OK"}' : JSON.stringify({ errorMessage: ack.errorMessage, errorType: ack.errorType });
   res.writeHead(ack.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
@@ -81,6 +83,9 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
     if (requestId === null) {
       req.resume();
       return answer(res, { status: 400, errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: the path is not valid percent-encoding' });
+    }
+    if (match[2] === 'response' && /^streaming$/i.test(String(req.headers['lambda-runtime-function-response-mode'] ?? ''))) {
+      return handlers.streamedResponse(requestId, req, (ack) => answer(res, ack));
     }
     return readBody(req, MAX_RESPONSE_BYTES, (body) => {
       if (body === null) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionRecord } from '../control/function-record.js';
 import { EGRESS_SOCKET_IN_SANDBOX, RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
-import { logGroupName } from '../telemetry/lambda-log-lines.js';
+import { logGroupOf, loggingEnvironment } from '../control/logging-config.js';
 
 const RUNTIMES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/runtimes');
 
@@ -154,7 +154,8 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: fn.version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(fn.name),
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(fn),
+    ...loggingEnvironment(fn),
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_REGION: ctx.region,
     AWS_DEFAULT_REGION: ctx.region,

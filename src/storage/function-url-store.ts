@@ -17,7 +17,7 @@ export interface FunctionUrl {
   qualifier: string;
   authType: 'NONE' | 'AWS_IAM';
   cors?: Cors;
-  invokeMode: 'BUFFERED';
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   creationTime: string;
   lastModifiedTime: string;
 }

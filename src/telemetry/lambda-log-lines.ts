@@ -1,5 +1,6 @@
 // The platform lines Lambda writes around every invocation, in Lambda's exact format, so that
 // tools parsing CloudWatch logs for START/END/REPORT keep working.
+import { runtimeVersionArn } from '../control/runtime-versions.js';
 
 export interface ReportFields {
   requestId: string;
@@ -17,7 +18,7 @@ export const startLine = (requestId: string, version: string) => `START RequestI
 export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
 
 export const initStartLine = (runtime: string, region: string) =>
-  `INIT_START Runtime Version: ${runtime}\tRuntime Version ARN: arn:aws:lambda:${region}::runtime:gust-${runtime}\n`;
+  `INIT_START Runtime Version: ${runtime}\tRuntime Version ARN: ${runtimeVersionArn(region, runtime)}\n`;
 
 export function reportLine(r: ReportFields): string {
   let line =

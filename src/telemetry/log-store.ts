@@ -119,13 +119,14 @@ export class LogStore implements LogSink {
     this.batches.flush();
   }
 
-  groups(prefix: string, afterName: string, limit: number): LogGroupInfo[] {
+  /** `pattern`: DescribeLogGroups' logGroupNamePattern, a case-insensitive substring ('' matches all). */
+  groups(prefix: string, afterName: string, limit: number, pattern = ''): LogGroupInfo[] {
     return this.db
-      .prepare<[{ prefix: string; after: string; limit: number }], LogGroupInfo>(
+      .prepare<[{ prefix: string; after: string; limit: number; pattern: string }], LogGroupInfo>(
         `SELECT group_name AS name, created_at AS createdAt, stored_bytes AS storedBytes, retention_days AS retentionInDays FROM log_groups
-         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND group_name > @after ORDER BY group_name LIMIT @limit`,
+         WHERE substr(group_name, 1, length(@prefix)) = @prefix AND instr(lower(group_name), lower(@pattern)) > 0 AND group_name > @after ORDER BY group_name LIMIT @limit`,
       )
-      .all({ prefix, after: afterName, limit });
+      .all({ prefix, after: afterName, limit, pattern });
   }
 
   groupExists(group: string): boolean {

@@ -1,8 +1,11 @@
-// FunctionRecord → the JSON shapes of Lambda's API (FunctionConfiguration, GetFunction).
+// FunctionRecord → the JSON shapes of Lambda's API (FunctionConfiguration, GetFunction), with
+// exactly the members botocore's model has (a test compares them).
 import type { FunctionRecord } from '../../control/function-record.js';
-import { logGroupName } from '../../telemetry/lambda-log-lines.js';
+import { loggingConfigShape } from '../../control/logging-config.js';
+import { runtimeVersionArn } from '../../control/runtime-versions.js';
 
 export function functionConfiguration(fn: FunctionRecord, arn: string) {
+  const region = arn.split(':')[3];
   return {
     FunctionName: fn.name,
     FunctionArn: arn,
@@ -16,8 +19,9 @@ export function functionConfiguration(fn: FunctionRecord, arn: string) {
     LastModified: fn.lastModified,
     CodeSha256: fn.codeSha256,
     Version: fn.version,
+    ...(fn.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: fn.deadLetterTargetArn } } : {}),
     Environment: { Variables: fn.environment },
-    TracingConfig: { Mode: 'PassThrough' },
+    TracingConfig: { Mode: fn.tracingMode ?? 'PassThrough' },
     RevisionId: fn.revisionId,
     State: 'Active',
     LastUpdateStatus: 'Successful',
@@ -25,6 +29,7 @@ export function functionConfiguration(fn: FunctionRecord, arn: string) {
     Architectures: fn.architectures,
     EphemeralStorage: { Size: fn.ephemeralStorageMb },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupName(fn.name) },
+    RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, fn.runtime) },
+    LoggingConfig: loggingConfigShape(fn),
   };
 }

@@ -15,6 +15,10 @@ import type { FunctionPolicies } from '../../control/function-policies.js';
 import type { KeyScope } from '../../control/access-keys.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
 import { functionConfiguration } from './function-shapes.js';
+import { tagKeysToRemove, taggedFunction, tagsToAdd } from '../../control/function-tags.js';
+import { parseRuntimeManagement, runtimeManagementShape } from '../../control/runtime-versions.js';
+import { GustError } from '../../errors.js';
+import { invokeWithResponseStream } from './invoke-with-response-stream.js';
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 
@@ -64,6 +68,18 @@ export class LambdaApi {
       if (method !== 'GET') return false;
       return this.reply(ctx, 200, this.accountSettings());
     }
+    const streamPath = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations\/?$/.exec(path);
+    if (streamPath && method === 'POST') {
+      const ref = this.ref(decodeSegment(streamPath[1]), ctx.query.get('Qualifier') ?? undefined);
+      await invokeWithResponseStream(this.deps.invoker, { ref, headers: ctx.req.headers, payload: ctx.body, caller: ctx.caller, requestId: ctx.requestId }, ctx.res);
+      return true;
+    }
+    const tagsPath = /^\/2017-03-31\/tags\/([^/]+)\/?$/.exec(path);
+    if (tagsPath) return this.tags(ctx, method, decodeSegment(tagsPath[1]));
+    const runtimePath = /^\/2021-07-20\/functions\/([^/]+)\/runtime-management-config\/?$/.exec(path);
+    if (runtimePath) return this.runtimeManagement(ctx, method, this.ref(decodeSegment(runtimePath[1]), ctx.query.get('Qualifier') ?? undefined));
+    const recursionPath = /^\/2024-08-31\/functions\/([^/]+)\/recursion-config\/?$/.exec(path);
+    if (recursionPath) return this.recursion(ctx, method, this.unqualified(this.ref(decodeSegment(recursionPath[1]))));
     const provisionedPath = /^\/2019-09-30\/functions\/([^/]+)\/provisioned-concurrency\/?$/.exec(path);
     if (provisionedPath) return this.provisionedRoute(ctx, method, this.ref(decodeSegment(provisionedPath[1]), ctx.query.get('Qualifier') ?? undefined));
     const concurrencyPath = /^\/(2017-10-31|2019-09-30)\/functions\/([^/]+)\/concurrency\/?$/.exec(path);
@@ -106,8 +122,11 @@ export class LambdaApi {
         return this.reply(ctx, 200, this.configuration(this.deps.versions.describe(ref.name, ref.qualifier)));
       case 'PUT configuration':
         return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateConfig(this.unqualified(ref), this.jsonBody(ctx))));
-      case 'PUT code':
-        return this.reply(ctx, 200, this.configuration(await this.deps.functions.updateCode(this.unqualified(ref), this.jsonBody(ctx))));
+      case 'PUT code': {
+        const body = this.jsonBody(ctx);
+        const fn = await this.deps.functions.updateCode(this.unqualified(ref), body);
+        return this.reply(ctx, 200, this.configuration(body.Publish === true && body.DryRun !== true ? this.deps.versions.publish(fn.name, {}) : fn));
+      }
       case 'POST invocations':
         return this.invoke(ctx, ref);
       default:
@@ -152,8 +171,10 @@ export class LambdaApi {
     if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
     const ref = parseFunctionName(body.FunctionName, this.deps.home);
     if (ref.qualifier !== undefined) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
+    if (body.Publish !== undefined && typeof body.Publish !== 'boolean') throw invalidParameter('Publish must be a boolean.');
     const fn = await this.deps.functions.create(ref.name, body);
-    return this.reply(ctx, 201, this.configuration(fn));
+    // Publish=true: the first version in the same call, and its configuration in the answer.
+    return this.reply(ctx, 201, this.configuration(body.Publish === true ? this.deps.versions.publish(fn.name, {}) : fn));
   }
 
   private list(ctx: Ctx) {
@@ -168,6 +189,57 @@ export class LambdaApi {
     const body: Record<string, unknown> = { Functions: page.functions.map((fn) => this.configuration(fn)) };
     if (page.nextMarker) body.NextMarker = page.nextMarker;
     return this.reply(ctx, 200, body);
+  }
+
+  /** TagResource (POST), UntagResource (DELETE ?tagKeys=…) and ListTags (GET) on a function ARN. */
+  private tags(ctx: Ctx, method: string, arn: string) {
+    const name = taggedFunction(arn, this.deps.home);
+    const { functions } = this.deps;
+    switch (method) {
+      case 'GET':
+        return this.reply(ctx, 200, { Tags: functions.get(name).tags });
+      case 'POST': {
+        const added = tagsToAdd(this.jsonBody(ctx));
+        functions.changeTags(name, (tags) => ({ ...tags, ...added }));
+        return this.reply(ctx, 204, undefined);
+      }
+      case 'DELETE': {
+        const keys = tagKeysToRemove(ctx.query);
+        functions.changeTags(name, (tags) => Object.fromEntries(Object.entries(tags).filter(([k]) => !keys.includes(k))));
+        return this.reply(ctx, 204, undefined);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Get/PutRuntimeManagementConfig (2021-07-20): Gust has one version of each runtime. */
+  private runtimeManagement(ctx: Ctx, method: string, ref: FunctionRef) {
+    const qualifier = ref.qualifier ?? LATEST;
+    if (qualifier !== LATEST && !/^[0-9]+$/.test(qualifier)) throw invalidParameter('Qualifier must be $LATEST or a published version number.');
+    const fn = this.deps.functions.get(ref.name, qualifier);
+    const arn = this.deps.arnOf(fn.name, qualifier === LATEST ? undefined : qualifier);
+    if (method === 'GET') return this.reply(ctx, 200, runtimeManagementShape(fn, arn));
+    if (method !== 'PUT') return false;
+    const setting = parseRuntimeManagement(this.jsonBody(ctx), fn, this.deps.home.region);
+    const updated = this.deps.functions.amend(fn.name, qualifier, (record) => ({ ...record, runtimeManagement: setting }));
+    return this.reply(ctx, 200, runtimeManagementShape(updated, arn));
+  }
+
+  /**
+   * Get/PutFunctionRecursionConfig (2024-08-31). Lambda detects loops through SQS, SNS and S3,
+   * which Gust does not have yet; the setting is kept for the tools that write and read it.
+   */
+  private recursion(ctx: Ctx, method: string, name: string) {
+    const fn = this.deps.functions.get(name);
+    if (method === 'GET') return this.reply(ctx, 200, { RecursiveLoop: fn.recursiveLoop ?? 'Terminate' });
+    if (method !== 'PUT') return false;
+    const loop = this.jsonBody(ctx).RecursiveLoop;
+    if (loop !== 'Allow' && loop !== 'Terminate') {
+      throw new GustError('ValidationException', `1 validation error detected: Value '${String(loop).slice(0, 100)}' at 'recursiveLoop' failed to satisfy constraint: Member must satisfy enum value set: [Terminate, Allow]`);
+    }
+    this.deps.functions.amend(name, LATEST, (record) => ({ ...record, recursiveLoop: loop }));
+    return this.reply(ctx, 200, { RecursiveLoop: loop });
   }
 
   /** Put (2017-10-31), Get (2019-09-30) and DeleteFunctionConcurrency (2017-10-31). */
@@ -194,12 +266,12 @@ export class LambdaApi {
     const fn = this.deps.versions.describe(ref.name, ref.qualifier);
     const urls = this.deps.functionUrls;
     const qualifier = ref.qualifier ?? LATEST;
-    const shape = (u: Parameters<typeof functionUrlShape>[0]) =>
-      functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier));
-    if (list) return method === 'GET' ? this.reply(ctx, 200, { FunctionUrlConfigs: urls.list(fn.name).map(shape) }) : false;
+    const shape = (u: Parameters<typeof functionUrlShape>[0], created = false) =>
+      functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier), created);
+    if (list) return method === 'GET' ? this.reply(ctx, 200, { FunctionUrlConfigs: urls.list(fn.name).map((u) => shape(u)) }) : false;
     switch (method) {
       case 'POST':
-        return this.reply(ctx, 201, shape(urls.create(fn.name, qualifier, this.jsonBody(ctx))));
+        return this.reply(ctx, 201, shape(urls.create(fn.name, qualifier, this.jsonBody(ctx)), true));
       case 'GET':
         return this.reply(ctx, 200, shape(urls.get(fn.name, qualifier)));
       case 'PUT':
@@ -314,7 +386,9 @@ export class LambdaApi {
       Configuration: this.configuration(fn),
       Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
     };
-    if (Object.keys(fn.tags).length > 0) body.Tags = fn.tags;
+    // Tags belong to the function: a version shows the function's current ones.
+    const tags = this.deps.functions.get(fn.name).tags;
+    if (Object.keys(tags).length > 0) body.Tags = tags;
     const reserved = this.deps.concurrency.reserved(fn.name);
     if (reserved !== undefined) body.Concurrency = { ReservedConcurrentExecutions: reserved };
     return this.reply(ctx, 200, body);

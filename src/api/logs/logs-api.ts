@@ -69,9 +69,14 @@ export class LogsApi {
   private describeLogGroups(p: Params) {
     this.store.flush();
     const prefix = str(p, 'logGroupNamePrefix') ?? '';
+    const pattern = str(p, 'logGroupNamePattern') ?? '';
+    if (prefix && pattern) throw invalid('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+    if (!/^[.\-_/#A-Za-z0-9]{0,512}$/.test(pattern)) {
+      throw invalid(`1 validation error detected: Value '${pattern.slice(0, 100)}' at 'logGroupNamePattern' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]{0,512}`);
+    }
     const limit = int(p, 'limit', 50, 1, 50);
     const after = decodeToken(str(p, 'nextToken')) ?? '';
-    const groups = this.store.groups(prefix, after, limit + 1);
+    const groups = this.store.groups(prefix, after, limit + 1, pattern);
     const page = groups.slice(0, limit);
     return {
       logGroups: page.map((g) => ({

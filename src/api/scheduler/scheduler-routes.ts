@@ -38,6 +38,32 @@ function shape(s: ScheduleRecord) {
   };
 }
 
+/** ListSchedules' MaxResults (1 to 100) and NextToken (where the last page ended: group and name). */
+function pageOf(list: ScheduleRecord[], query: URLSearchParams): { page: ScheduleRecord[]; nextToken?: string } {
+  const raw = query.get('MaxResults');
+  const max = raw === null ? 100 : Number(raw);
+  if (!Number.isInteger(max) || max < 1 || max > 100) {
+    throw new GustError('ValidationException', `1 validation error detected: Value '${String(raw).slice(0, 20)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`);
+  }
+  const token = query.get('NextToken');
+  let start = 0;
+  if (token !== null) {
+    let after: unknown;
+    try {
+      after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    } catch {
+      after = undefined;
+    }
+    if (!Array.isArray(after) || after.length !== 2) throw new GustError('ValidationException', 'The NextToken is not valid.');
+    const key = `${after[0]}\0${after[1]}`;
+    start = list.findIndex((s) => `${s.groupName}\0${s.name}` > key);
+    if (start === -1) start = list.length;
+  }
+  const page = list.slice(start, start + max);
+  const last = page.at(-1);
+  return { page, nextToken: start + max < list.length && last ? Buffer.from(JSON.stringify([last.groupName, last.name])).toString('base64url') : undefined };
+}
+
 export class SchedulerApi {
   constructor(private readonly schedules: Schedules) {}
 
@@ -52,8 +78,10 @@ export class SchedulerApi {
       const prefix = query.get('NamePrefix') ?? '';
       const state = query.get('State');
       const list = this.schedules.list().filter((s) => s.name.startsWith(prefix) && (!state || s.state === state));
+      const { page, nextToken } = pageOf(list, query);
       return reply(200, {
-        Schedules: list.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.state, Target: { Arn: s.targetArn }, CreationDate: seconds(s.creationDate), LastModificationDate: seconds(s.lastModificationDate) })),
+        Schedules: page.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.state, Target: { Arn: s.targetArn }, CreationDate: seconds(s.creationDate), LastModificationDate: seconds(s.lastModificationDate) })),
+        ...(nextToken ? { NextToken: nextToken } : {}),
       });
     }
     const m = /^\/schedules\/([^/]+)$/.exec(path);

@@ -6,9 +6,12 @@ import { toRapidResponse, UnhandledPromiseRejection } from './errors.mjs';
 import { loadHandler } from './handler-loader.mjs';
 import { emptyEventLoop, invoke } from './invocation.mjs';
 import { logError, patchConsole } from './logging.mjs';
+import { installAwsLambdaGlobal, isStreamingHandler } from './response-stream.mjs';
+import { invokeStreaming } from './streaming-invocation.mjs';
 
 const api = connectRuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API, process.env.GUST_RUNTIME_API_SOCKET);
 patchConsole();
+installAwsLambdaGlobal();
 
 for (const stream of [process.stdout, process.stderr]) {
   // Blocking writes to Gust's log pipes, as Lambda's own log sink writes synchronously: a line is
@@ -68,6 +71,7 @@ async function main() {
     return;
   }
   const isAsync = handler.constructor?.name === 'AsyncFunction';
+  const streaming = isStreamingHandler(handler);
   // A promise the module rejected without handling surfaces after this turn: let it fail init.
   await new Promise((resolve) => setImmediate(resolve));
   if (failing) return;
@@ -80,7 +84,8 @@ async function main() {
       await api.postError(currentId, doc);
       process.exit(exitCode);
     }
-    await invoke(api, handler, isAsync, headers, body);
+    if (streaming) await invokeStreaming(api, handler, headers, body);
+    else await invoke(api, handler, isAsync, headers, body);
     currentId = null;
   }
 }

@@ -7,7 +7,7 @@ import { NodeJsExit, toRapidResponse } from './errors.mjs';
 
 const env = process.env;
 // Read once: process.env is a slow accessor, and these never change in an instance's life.
-const environmentalData = {
+export const environmentalData = {
   functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
   functionName: env.AWS_LAMBDA_FUNCTION_NAME,
   memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
@@ -25,7 +25,7 @@ export function emptyEventLoop() {
   action?.();
 }
 
-function parseJsonHeader(value, name) {
+export function parseJsonHeader(value, name) {
   if (value === undefined) return undefined;
   try {
     return JSON.parse(value);
@@ -35,7 +35,7 @@ function parseJsonHeader(value, name) {
 }
 
 /** Resolves once what was written to stdout/stderr has left the process (null: nothing waits). */
-function outputFlushed() {
+export function outputFlushed() {
   const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
   if (pending.length === 0) return null;
   return Promise.all(pending.map((s) => new Promise((resolve) => s.write('', resolve))));

@@ -2,6 +2,7 @@
 // client: node:http costs ~4 ms more to load and more CPU per request than a small handler, and
 // the Runtime API is four fixed requests (AWS's own client is native code for the same reason).
 import net from 'node:net';
+import { createResponseStream } from './response-stream.mjs';
 
 const BASE = '/2018-06-01/runtime';
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -103,6 +104,13 @@ export function connectRuntimeApi(address = '127.0.0.1:9001', socketPath = undef
   const errorTypeHeader = (doc) => `Lambda-Runtime-Function-Error-Type: ${headerValue(doc.errorType)}\r\n`;
 
   return {
+    /** A streamed response on a connection of its own: { stream, fail(doc), done }. */
+    responseStream: (id) =>
+      createResponseStream(
+        () => (socketPath ? net.connect({ path: socketPath }) : net.connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) })),
+        hostHeader,
+        id,
+      ),
     /** Long-polls for the next event: { status, headers (lower-cased names), body }. */
     next: () => request('GET', '/invocation/next'),
     postResponse: (id, body) => request('POST', `/invocation/${encodeURIComponent(id)}/response`, body),

@@ -32,7 +32,24 @@ def build_fault_result(exc_info, invoke_id=None):
 
 def log_error(error_result):
     """`[ERROR] Type: message` and the traceback as one line (\\r between lines, indents as
-    no-break spaces), on stdout, as awslambdaric writes it."""
+    no-break spaces), on stdout, as awslambdaric writes it; one JSON record in JSON log format."""
+    from gust_runtime_logging import is_json, json_timestamp
+
+    if is_json():
+        import json
+        import time
+
+        record = {
+            "timestamp": json_timestamp(time.time()),
+            "level": "ERROR",
+            "message": error_result.get("errorMessage", ""),
+            "errorType": error_result.get("errorType", ""),
+            "errorMessage": error_result.get("errorMessage", ""),
+            "requestId": error_result.get("requestId", ""),
+            "stackTrace": error_result.get("stackTrace") or [],
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False).replace("\n", "\r") + "\n")
+        return
     description = "[ERROR]"
     if error_result.get("errorType"):
         description += " " + error_result["errorType"]

@@ -12,6 +12,7 @@ import { corsHeaders, preflightHeaders } from './cors.js';
 import { eventV1, eventV2 } from './gateway-events.js';
 import { responseV1, responseV2, type HttpResponse } from './gateway-responses.js';
 import { findRoute, type Route } from './route-table.js';
+import { StreamingUrlResponse } from './streaming-url-response.js';
 
 /** The event, with headers and base64, must fit Lambda's 6 MB synchronous payload. */
 const MAX_BODY = 6 * 1024 * 1024 - 64 * 1024;
@@ -107,17 +108,21 @@ export class HttpGateway {
       }
     }
     const route: Route = { id: urlId, method: 'ANY', path: '$default', functionName: config.qualifier === '$LATEST' ? config.functionName : `${config.functionName}:${config.qualifier}`, payloadFormat: '2.0' };
-    return this.invoke(req, res, route, {}, path, rawQuery, body, cors);
+    return this.invoke(req, res, route, {}, path, rawQuery, body, cors, config.invokeMode === 'RESPONSE_STREAM');
   }
 
-  private async invoke(req: IncomingMessage, res: ServerResponse, route: Route, pathParameters: Record<string, string>, path: string, rawQuery: string, body: Buffer, extraHeaders: [string, string][]) {
+  private async invoke(req: IncomingMessage, res: ServerResponse, route: Route, pathParameters: Record<string, string>, path: string, rawQuery: string, body: Buffer, extraHeaders: [string, string][], streaming = false) {
     const g = { req, route, pathParameters, path, rawQuery, body, accountId: this.deps.accountId };
     const event = route.payloadFormat === '1.0' ? eventV1(g) : eventV2(g);
     const [functionName, qualifier] = route.functionName.split(':');
+    // RESPONSE_STREAM: what a streaming handler writes goes out as it is written.
+    const stream = streaming ? new StreamingUrlResponse(res, extraHeaders) : undefined;
     let result;
     try {
-      result = await this.deps.invoker.invoke({ functionName, qualifier, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' } });
+      result = await this.deps.invoker.invoke({ functionName, qualifier, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' }, stream });
+      if (stream?.streamed) return stream.finish(Boolean(result.functionError));
     } catch (err) {
+      if (stream?.streamed) return stream.finish(true);
       if (err instanceof GustError && err.code === 'TooManyRequestsException') return message(res, 429, 'Too Many Requests', extraHeaders);
       if (err instanceof GustError && err.code === 'RequestTooLargeException') return message(res, 413, 'Request Entity Too Large', extraHeaders);
       if (!(err instanceof GustError)) this.deps.logError(err);
