@@ -15,6 +15,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { health } from '../helpers/health.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
@@ -126,13 +127,14 @@ test('an Idempotency-Key on Event invokes queues the event once', async () => {
   const first = await send('order-42');
   assert.equal(await send('order-42'), first, 'the duplicate gets the original request id');
   assert.notEqual(await send('order-43'), first);
+  // Every accepted event has run once the queue is empty; only then is the count final.
+  await until('the queue to drain', async () => ((await health(gust)).queuedAsyncEvents === 0 ? true : undefined));
   const usageUrl = `${gust.url}/gust/usage?function=idem`;
-  const requests = await until('both distinct events to run', async () => {
+  const requests = await until('both distinct events to be metered', async () => {
     const headers = signRequest({ method: 'GET', url: usageUrl, headers: {}, body: '', ...gust.credentials, region: 'us-east-1', service: 'lambda' });
     const report = await (await fetch(usageUrl, { headers })).json();
     return report.total.requests >= 2 ? report.total.requests : undefined;
   });
-  await new Promise((r) => setTimeout(r, 500));
   assert.equal(requests, 2, 'three sends, two keys, two invocations');
 });
 

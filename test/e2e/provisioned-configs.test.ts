@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { health } from '../helpers/health.js';
 import { lambdaClient } from '../helpers/sdk.js';
 
 const running: GustProcess[] = [];
@@ -33,7 +34,7 @@ async function ready(lambda: LambdaClient, qualifier: string) {
   }
 }
 
-const instances = async (gust: GustProcess) => ((await (await fetch(`${gust.url}/gust/health`)).json()) as { instances: Record<string, number> }).instances.twice ?? 0;
+const instances = async (gust: GustProcess) => (await health(gust)).instances.twice ?? 0;
 const coldStarts = (results: { LogResult?: string }[]) => results.filter((r) => /Init Duration/.test(Buffer.from(r.LogResult ?? '', 'base64').toString())).length;
 
 test('a config on a version and one on an alias to it both reach READY; deleting one keeps the other', async () => {

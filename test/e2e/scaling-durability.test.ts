@@ -15,9 +15,9 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { health } from '../helpers/health.js';
 import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
 
 const running: GustProcess[] = [];
@@ -44,9 +44,6 @@ function instancesRunningIn(dataDir: string): number {
   return n;
 }
 
-/** /gust/health's details (instances, queues) need a signed request. */
-const health = async (g: GustProcess) =>
-  (await fetch(`${g.url}/gust/health`, { headers: signRequest({ method: 'GET', url: `${g.url}/gust/health`, ...g.credentials, region: g.region, service: 'lambda' }) })).json() as Promise<{ instances: Record<string, number>; queuedAsyncEvents: number; possibleDuplicateAsyncEvents: number }>;
 
 test('concurrent invocations get their own instances, which stop after the keep-alive', async () => {
   const gust = await start({ args: ['--keep-alive', '1'] });
@@ -70,8 +67,14 @@ test('after an update, no invocation runs the old configuration', async () => {
   const lambda = lambdaClient(gust);
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'cfg', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/x', Code: { ZipFile: await fixtureZip('node-context') }, Environment: { Variables: { GREETING: 'v1' } } }));
   assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'cfg' }))).Payload).env.GREETING, 'v1');
+  assert.equal((await health(gust)).instances.cfg, 1);
   await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'cfg', Environment: { Variables: { GREETING: 'v2' } } }));
+  // The idle instance of the old configuration is retired at once, not left to age out.
+  const deadline = Date.now() + 10_000;
+  while ((await health(gust)).instances.cfg && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await health(gust)).instances.cfg, undefined, 'the old instance was stopped by the update');
   for (let i = 0; i < 3; i++) assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: 'cfg' }))).Payload).env.GREETING, 'v2');
+  assert.equal((await health(gust)).instances.cfg, 1, 'one instance of the new configuration served all three');
 });
 
 test('kill -9 loses no function, setting or queued async event', async () => {

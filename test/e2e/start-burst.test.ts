@@ -7,6 +7,7 @@ import { CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { health } from '../helpers/health.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
 
 const EVENTS = Number(process.env.BURST_EVENTS ?? 300);
@@ -31,7 +32,6 @@ test(`${EVENTS} async events queued at once are all delivered once, with no init
     } while (nextToken);
     return events;
   };
-  const health = async () => (await (await fetch(`${gust.url}/gust/health`)).json()) as { queuedAsyncEvents: number };
 
   const startedAt = Date.now();
   await Promise.all(
@@ -40,7 +40,7 @@ test(`${EVENTS} async events queued at once are all delivered once, with no init
   // Wait for the queue to drain; stop early at the first failed init (which would mean a retry
   // a minute later). The deadline only keeps a broken build from hanging the suite.
   const deadline = Date.now() + 240_000;
-  while ((await health()).queuedAsyncEvents > 0) {
+  while ((await health(gust)).queuedAsyncEvents > 0) {
     const failedInits = await all('"INIT_REPORT"');
     assert.equal(failedInits.length, 0, `an instance failed to initialise: ${failedInits[0]?.message}`);
     assert.ok(Date.now() < deadline, 'the queue did not drain');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,6 +24,19 @@ async function create(name: string, fixture: string, extra: Record<string, unkno
 async function attack(attack: string, args: Record<string, unknown> = {}, fn = 'hostile') {
   const res = await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify({ attack, ...args })) }));
   return { error: res.FunctionError, body: decode(res.Payload) };
+}
+
+/** A URL a function fetches to say it reached a point; `reached` resolves when it does. */
+async function signalPoint() {
+  let reached!: () => void;
+  const done = new Promise<void>((resolve) => (reached = resolve));
+  const server = http.createServer((_req, res) => {
+    res.end('ok');
+    reached();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/reached`;
+  return { url, reached: done, close: () => server.close() };
 }
 
 async function othersStillAnswer() {
@@ -104,13 +118,16 @@ test('the control API refuses it without credentials, even from inside', async (
   assert.equal(result.type, 'MissingAuthenticationTokenException');
 });
 
-test('cannot reach another instance’s Runtime API to take or answer its events', async () => {
+// Bounded: if the Runtime API let a stranger in, the victim's call could hang on the stolen event.
+test('cannot reach another instance’s Runtime API to take or answer its events', { timeout: 60_000 }, async () => {
   await lambda.send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{}') })); // warm, parked on /next
-  const stealing = attack('steal-events');
-  await new Promise((r) => setTimeout(r, 300));
+  const point = await signalPoint();
+  const stealing = attack('steal-events', { signal: point.url });
+  await point.reached; // every probe is parked on another instance's /next (or was refused)
   const victim = await lambda.send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{"name":"mine"}') }));
   assert.equal(decode(victim.Payload).hello, 'mine', 'the victim still gets its own event');
   const result = (await stealing).body;
+  point.close();
   assert.ok(result.probed >= 2, `found the other Runtime APIs (${result.probed})`);
   for (const outcome of result.outcomes) assert.equal(outcome.requestId ?? null, null, `took an event from port ${outcome.port}`);
 });
@@ -157,9 +174,11 @@ test('with a gust:network allow-list a function reaches exactly the listed host:
 
 test('a CPU spin is stopped at its timeout while others keep answering', async () => {
   await create('spinner', 'node-hostile', { Timeout: 2 });
-  const spinning = lambda.send(new InvokeCommand({ FunctionName: 'spinner', Payload: Buffer.from('{"attack":"spin"}') }));
-  await new Promise((r) => setTimeout(r, 300));
+  const point = await signalPoint();
+  const spinning = lambda.send(new InvokeCommand({ FunctionName: 'spinner', Payload: Buffer.from(JSON.stringify({ attack: 'spin', signal: point.url })) }));
+  await point.reached;
   await othersStillAnswer();
+  point.close();
   const res = await spinning;
   assert.equal(decode(res.Payload).errorType, 'Sandbox.Timedout');
 });

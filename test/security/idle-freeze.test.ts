@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, test } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { health } from '../helpers/health.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 import { decode, lambdaClient } from '../helpers/sdk.js';
@@ -88,8 +89,7 @@ test('a frozen instance is killed when its keep-alive expires', async () => {
   const pid = pidWriting(file);
   await until('the idle instance is frozen', () => frozen(pid));
   await until('the frozen instance is gone after its keep-alive', () => gone(pid));
-  const health = (await (await fetch(`${gust.url}/gust/health`)).json()) as { instances: Record<string, number> };
-  assert.equal(health.instances.idler, undefined);
+  assert.equal((await health(gust)).instances.idler, undefined);
 });
 
 test('frozen instances are killed when Gust stops, and when Gust is killed -9', async () => {
