@@ -92,7 +92,7 @@ export class Dispatcher {
 
   private targetOperation(service: TargetService, name: string): Recognition {
     const operation = service.operations.find((op) => op.name === name);
-    return { kind: 'service', service, operation, params: {}, failure: operation ? undefined : service.unknownOperation(name.slice(0, 100)) };
+    return { kind: 'service', service, operation, params: {}, failure: operation?.handle ? undefined : service.unknownOperation(name.slice(0, 100)) };
   }
 
   private restOperation(service: RestService, router: Router, method: string, path: string): Recognition {
