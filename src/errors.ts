@@ -28,6 +28,9 @@ export const ERROR_CATALOGUE = {
   IncompleteSignature: { status: 403, type: 'User', description: 'The SigV4 Authorization header or query string is malformed or incomplete.' },
   AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but may not do this: a function’s own key may only invoke what a resource policy grants it.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
+  NotImplemented: { status: 501, type: 'User', description: 'S3 (REST-XML): a request recognised as S3, which Gust does not serve yet.' },
+  InvalidAction: { status: 400, type: 'User', description: 'Query protocol (Action=…): an action no Gust service implements.' },
+  InternalError: { status: 500, type: 'Service', description: 'S3 and Query protocols: an internal error, as ServiceException is for JSON.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -12,6 +12,7 @@ import { trackRequests } from './api/http-drain.js';
 import { createRequestHandler, MAX_REQUEST_BODY } from './api/http-server.js';
 import { LambdaApi } from './api/lambda/lambda-routes.js';
 import { LogsApi } from './api/logs/logs-api.js';
+import { registeredServices } from './api/services.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
@@ -240,14 +241,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
   const handler = createRequestHandler({
-    lambda,
-    logs: new LogsApi(logs, home),
-    gust,
+    services: registeredServices({ lambda, logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust }),
     gateway,
-    scheduler: new SchedulerApi(schedules),
     auth: authenticator,
     grants: policies,
-    logError: (err) => log(`internal error: ${(err as Error)?.stack ?? err}`),
+    log,
   });
   // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
   // upload), checked every second; the guard adds what node does not bound (see connection-guard.ts).

@@ -49,15 +49,3 @@ export function sendRestJsonError(res: ServerResponse, err: GustError, requestId
   const body = { Type: ERROR_CATALOGUE[err.code].type, Message: err.message, ...err.extra };
   sendJson(res, err.status, body, { 'x-amzn-ErrorType': err.code, 'x-amzn-RequestId': requestId });
 }
-
-/** The awsJson1.1 error CloudWatch Logs clients parse: `__type` and `message` in the body. */
-export function sendAwsJsonError(res: ServerResponse, err: GustError, requestId: string): void {
-  sendJson(res, err.status >= 500 ? 500 : 400, { __type: err.code, message: err.message }, { 'x-amzn-RequestId': requestId });
-}
-
-/** Turns anything thrown into a GustError; unexpected ones become ServiceException and are logged. */
-export function asGustError(err: unknown, logUnexpected: (err: unknown) => void): GustError {
-  if (err instanceof GustError) return err;
-  logUnexpected(err);
-  return new GustError('ServiceException', 'An internal error occurred; nothing was changed. See the Gust server log.');
-}

@@ -1,101 +1,113 @@
-// The one HTTP entry point: checks each request's signature as far as its headers allow, then reads
-// its body within the limit of its operation (a stranger's body is never buffered), verifies the
-// signature in full, and sends the request to the API that owns its path (Lambda REST, CloudWatch Logs JSON,
-// Gust's own /gust/ paths). Every failure becomes the error shape that API's clients parse;
+// The one HTTP entry point. The dispatcher recognises a request's protocol and service from its
+// head; then the request's signature is checked as far as its headers allow, its body is read
+// within the limit of its operation (a stranger's body is never buffered), the signature is
+// verified in full, the key's scope authorised, and the operation's handler runs. One error
+// boundary per request renders every failure in the wire format of the protocol recognised;
 // nothing a client sends can escape as an unhandled exception.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
-import { MAX_SYNC_PAYLOAD } from '../invoke/invoker.js';
-import { authorize, presentsCredentials, SIGNING_SERVICES, type Authenticator, type InvokeGrants } from './authenticator.js';
-import type { GustRoutes } from './gust/gust-routes.js';
-import { asGustError, parseJsonObject, readBody, sendAwsJsonError, sendJson, sendRestJsonError } from './http-io.js';
-import type { LambdaApi } from './lambda/lambda-routes.js';
-import type { LogsApi } from './logs/logs-api.js';
+import { authorize, presentsCredentials, type Authenticator, type InvokeGrants } from './authenticator.js';
+import { Dispatcher, type Recognition } from './dispatcher.js';
+import { readBody } from './http-io.js';
+import { renderError, unexpectedErrorCode } from './protocols/error-renderers.js';
+import type { Protocol, Service } from './service.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
-import type { SchedulerApi } from './scheduler/scheduler-routes.js';
 
-/** Path prefixes of the AWS-compatible and Gust APIs; anything else belongs to the gateway. */
-const API_PREFIX = /^\/((2015-03-31|2016-08-19|2017-03-31|2017-10-31|2019-09-25|2019-09-30|2021-07-20|2021-10-31|2021-11-15|2024-08-31|gust)\/|schedules(\/|$|\?))/;
-
-const LOGS_TARGET = 'Logs_20140328.';
-const MAX_LOGS_BODY = 1024 * 1024;
-/** A 50 MB zip, base64-encoded inside JSON. */
-const MAX_CONTROL_BODY = 70 * 1024 * 1024;
-/** The largest body any operation accepts. */
-export const MAX_REQUEST_BODY = MAX_CONTROL_BODY;
+export { MAX_CONTROL_BODY as MAX_REQUEST_BODY } from './lambda/lambda-service.js';
 
 export interface ApiDeps {
-  lambda: LambdaApi;
-  logs: LogsApi;
-  gust: GustRoutes;
-  /** Every path that is not one of the APIs' is an HTTP route to a function. */
+  /** The registered services (api/services.ts). */
+  services: readonly Service[];
+  /** HTTP routes and function URLs: only the requests the dispatcher hands it. */
   gateway: HttpGateway;
-  scheduler: SchedulerApi;
   auth: Authenticator;
   /** What a function's own key may invoke: the functions' resource policies. */
   grants: InvokeGrants;
-  logError: (err: unknown) => void;
-}
-
-function bodyLimit(path: string, isLogs: boolean): { limit: number; message: string } {
-  if (isLogs) return { limit: MAX_LOGS_BODY, message: 'Request body must be smaller than 1 MB' };
-  if (path.endsWith('invocations')) return { limit: MAX_SYNC_PAYLOAD, message: `Request must be smaller than ${MAX_SYNC_PAYLOAD} bytes for the InvokeFunction operation` };
-  return { limit: MAX_CONTROL_BODY, message: `Request must be smaller than ${MAX_CONTROL_BODY} bytes for this operation` };
+  /** Gust's own log. */
+  log: (line: string) => void;
 }
 
 export function createRequestHandler(deps: ApiDeps) {
+  const dispatcher = new Dispatcher(deps.services, (head, path) => deps.gateway.claims(head.method, path, head.headers));
   return (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
-    const target = req.headers['x-amz-target'];
-    const isLogs = req.method === 'POST' && typeof target === 'string' && target.startsWith(LOGS_TARGET);
+    let protocol: Protocol = 'rest-json';
+    // The error boundary: whatever is thrown becomes an error in the caller's wire format.
     const fail = (err: unknown) => {
-      const error = asGustError(err, deps.logError);
+      let error: GustError;
+      if (err instanceof GustError) error = err;
+      else {
+        deps.log(`internal error (request ${requestId}): ${(err as Error)?.stack ?? err}`);
+        error = new GustError(unexpectedErrorCode(protocol), 'An internal error occurred; nothing was changed. See the Gust server log.');
+      }
       if (res.headersSent) return res.destroy();
-      if (isLogs) sendAwsJsonError(res, error, requestId);
-      else sendRestJsonError(res, error, requestId);
+      renderError(protocol, res, error, requestId);
       // Discard a body the client is still sending (one over the limit, say), so that it reads
       // our answer instead of a broken pipe; the server's request timeout bounds how long.
       if (!req.complete) req.resume();
     };
-    if (!isLogs && !API_PREFIX.test(req.url ?? '/')) {
-      deps.gateway.handle(req, res).catch((err) => {
-        deps.logError(err);
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
-        else res.destroy();
-      });
-      return;
-    }
-    dispatch(deps, req, res, requestId, isLogs ? (target as string).slice(LOGS_TARGET.length) : null).catch(fail);
+    const head = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    dispatcher
+      .recognise(head)
+      .then((recognised) => {
+        protocol = protocolOf(recognised);
+        return handle(deps, recognised, req, res, requestId);
+      })
+      .catch(fail);
   };
 }
 
-async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, requestId: string, logsOperation: string | null) {
+function protocolOf(recognised: Recognition): Protocol {
+  switch (recognised.kind) {
+    case 'service':
+      return recognised.service.protocol;
+    case 's3':
+      return 'rest-xml';
+    case 'query':
+      return 'query';
+    default:
+      return 'rest-json';
+  }
+}
+
+async function handle(deps: ApiDeps, recognised: Recognition, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  switch (recognised.kind) {
+    case 'gateway':
+    case 'not-found':
+      // The gateway answers its own errors as API Gateway does (502, 504, 404), never a thrown one.
+      return deps.gateway.handle(req, res).catch((err) => {
+        deps.log(`internal error (request ${requestId}, HTTP gateway): ${(err as Error)?.stack ?? err}`);
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
+        else res.destroy();
+      });
+    case 's3':
+      throw new GustError('NotImplemented', `Gust does not serve S3 yet: this request was recognised as S3 (${recognised.style === 'virtual-host' ? 'a virtual-host-style bucket address' : 'signed for the s3 service'}), and no S3 service is registered.`);
+    case 'query':
+      throw new GustError('InvalidAction', `Gust serves no Query-protocol service yet; the action ${recognised.action === undefined ? 'in this form' : `'${recognised.action.slice(0, 100)}'`} is not implemented.`);
+    case 'service':
+      return runOperation(deps, recognised, req, res, requestId);
+  }
+}
+
+async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { kind: 'service' }>, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const { service, operation } = recognised;
+  const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-  const isScheduler = path === '/schedules' || path.startsWith('/schedules/');
-  const services = logsOperation !== null ? SIGNING_SERVICES.logs : isScheduler ? SIGNING_SERVICES.scheduler : SIGNING_SERVICES.lambda;
-  const isPublic = deps.gust.isPublic(req.method ?? 'GET', path, presentsCredentials(req));
-  if (!isPublic) deps.auth.precheck(req, services);
-  const { limit, message } = bodyLimit(path, logsOperation !== null);
-  const body = await readBody(req, limit, message);
-  const caller = isPublic ? undefined : deps.auth.verify(req, body, services);
+  const isPublic = service.isPublic?.(method, path, presentsCredentials(req)) ?? false;
+  // Before the body: a stranger, a stale date or another service's signature is refused here.
+  if (!isPublic) deps.auth.precheck(req, service.signingServices);
+  const limit = operation?.bodyLimit ?? service.defaultBodyLimit;
+  const body = await readBody(req, limit.bytes, limit.message);
+  const caller = isPublic ? undefined : deps.auth.verify(req, body, service.signingServices);
   if (caller !== undefined) {
-    const operation = logsOperation ? `logs:${logsOperation}` : `${req.method} ${path.slice(0, 100)}`;
-    authorize(caller, { protocol: logsOperation === null ? 'rest' : 'awsJson', method: req.method ?? 'GET', path, qualifier: query.get('Qualifier') ?? undefined, operation }, deps.grants);
+    const described = service.protocol === 'rest-json' ? `${method} ${path.slice(0, 100)}` : `${service.name}:${operation?.name ?? 'unknown'}`;
+    authorize(caller, { protocol: service.protocol === 'rest-json' ? 'rest' : 'awsJson', method, path, qualifier: query.get('Qualifier') ?? undefined, operation: described }, deps.grants);
   }
-
-  if (logsOperation !== null) {
-    const operation = deps.logs.operations[logsOperation];
-    if (!operation) throw new GustError('UnknownOperationException', `Gust does not implement CloudWatch Logs operation ${logsOperation.slice(0, 100)}.`);
-    return sendJson(res, 200, operation(parseJsonObject(body)), { 'x-amzn-RequestId': requestId, 'Content-Type': 'application/x-amz-json-1.1' });
-  }
-  if (isScheduler) {
-    if (deps.scheduler.handle(res, req.method ?? 'GET', path, query, body, requestId)) return;
-  } else if (path.startsWith('/gust/')) {
-    if (deps.gust.handle(req, res, path, query, body, !isPublic)) return;
-  } else if (await deps.lambda.handle({ req, res, body, query, requestId, caller: caller ?? 'admin' }, path)) return;
-  throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
+  if (recognised.failure) throw recognised.failure;
+  if (!operation?.handle) throw service.unknownOperation(operation?.name ?? `${method} ${path.slice(0, 200)}`);
+  await operation.handle({ req, res, body, path, query, params: recognised.params, requestId, caller: caller ?? 'admin', authenticated: caller !== undefined });
 }

@@ -140,6 +140,8 @@ test('fuzz: no request to any API route produces a 500 or takes the server down'
       'invocations', 'versions', 'aliases', 'policy', 'concurrency', 'provisioned-concurrency', 'event-invoke-config', 'list',
       'url', 'urls', 'account-settings', 'gust', 'keys', 'usage', 'health', 'routes', 'cors', 'dead-letters', 'redrive', 'all',
       'schedules', 'f', '$LATEST', '%24LATEST', '1', '..', '%2e', '%', '%ZZ', '%E0%A4%A', '',
+      // Addresses of operations Gust does not implement, and of other services and protocols.
+      '2018-10-31', '2020-04-22', '2025-12-01', 'layers', 'event-source-mappings', 'schedule-groups', 'tags', 'lambda-url', '?Action=ListQueues',
     ),
     fc.string({ maxLength: 12 }).map(encodeURIComponent),
     fc.string({ unit: 'binary', maxLength: 8 }).map(encodeURIComponent),
@@ -181,7 +183,7 @@ test('fuzz: no request to any API route produces a 500 or takes the server down'
     headers: fc.dictionary(
       fc.constantFrom('x-amz-invocation-type', 'x-amz-log-type', 'x-amz-client-context', 'x-amz-target', 'content-type'),
       fc.oneof(
-        fc.constantFrom('Logs_20140328.DescribeLogGroups', 'Logs_20140328.GetLogEvents', 'Logs_20140328.FilterLogEvents', 'Logs_20140328.DescribeLogStreams', 'Logs_20140328.Nope', 'Logs_20140328.'),
+        fc.constantFrom('Logs_20140328.DescribeLogGroups', 'Logs_20140328.GetLogEvents', 'Logs_20140328.FilterLogEvents', 'Logs_20140328.DescribeLogStreams', 'Logs_20140328.Nope', 'Logs_20140328.', 'Logs_20140328.CreateLogGroup', 'AmazonSQS.ListQueues', 'Logs_20140328', '.'),
         fc.string({ maxLength: 30 }).filter((v) => /^[\x20-\x7e]*$/.test(v)),
       ),
     ),

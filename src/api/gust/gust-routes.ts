@@ -2,7 +2,7 @@
 // GetFunction hands out. None of them changes a Lambda behaviour a client relies on.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { AccessKeys } from '../../control/access-keys.js';
 import type { FunctionRecord } from '../../control/function-record.js';
@@ -14,6 +14,7 @@ import { validateRoute } from '../../triggers/http/route-table.js';
 import { parseCors } from '../../control/function-urls.js';
 import type { Metering } from '../../telemetry/metering.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
+import type { OperationContext } from '../service.js';
 
 const CODE_LINK_SECONDS = 600;
 
@@ -48,103 +49,96 @@ export class GustRoutes {
     return method === 'GET' && ((path === '/gust/health' && !presentsCredentials) || path.startsWith('/gust/code/'));
   }
 
-  /** `authenticated`: the request was signed by a key allowed to call it. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer, authenticated: boolean): boolean {
-    if (path === '/gust/routes' || path.startsWith('/gust/routes/')) return this.httpRoutes(req, res, path, body);
-    if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
-    if (path === '/gust/dead-letters' || path.startsWith('/gust/dead-letters/')) return this.deadLetters(req, res, path, query);
-    if (req.method !== 'GET') return false;
-    if (path === '/gust/health') {
-      // Function names, instance counts and queue sizes are for key holders, not strangers.
-      sendJson(res, 200, authenticated ? { status: 'ok', ...this.deps.status() } : { status: 'ok' });
-      return true;
-    }
-    if (path === '/gust/usage') {
-      sendJson(res, 200, this.usage(query));
-      return true;
-    }
-    const code = /^\/gust\/code\/([0-9a-f]{64})\.zip$/.exec(path);
-    if (code) {
-      this.serveCode(res, code[1], query);
-      return true;
-    }
-    return false;
+  async health(ctx: OperationContext) {
+    // Function names, instance counts and queue sizes are for key holders, not strangers.
+    sendJson(ctx.res, 200, ctx.authenticated ? { status: 'ok', ...(await this.deps.status()) } : { status: 'ok' });
+  }
+
+  async getUsage(ctx: OperationContext) {
+    sendJson(ctx.res, 200, await this.usage(ctx.query));
+  }
+
+  async getCode(ctx: OperationContext) {
+    const code = /^([0-9a-f]{64})\.zip$/.exec(ctx.params.file);
+    if (!code) throw new GustError('ResourceNotFoundException', 'This code link is invalid or has expired; call GetFunction for a new one.');
+    this.serveCode(ctx.res, code[1], ctx.query);
   }
 
   /** Admin key management: list (no secrets), create (the secret is shown once), revoke. */
-  private keys(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  async listKeys(ctx: OperationContext) {
+    const list = (await this.deps.keys.list()).map(({ secretAccessKey: _secret, ...k }) => k);
+    sendJson(ctx.res, 200, { keys: list });
+  }
+
+  async createKey(ctx: OperationContext) {
+    sendJson(ctx.res, 201, await this.deps.keys.create('admin'));
+  }
+
+  async revokeKey(ctx: OperationContext) {
     const { keys } = this.deps;
-    const id = path.slice('/gust/keys/'.length);
-    if (req.method === 'GET' && path === '/gust/keys') {
-      const list = keys.list().map(({ secretAccessKey: _secret, ...k }) => k);
-      sendJson(res, 200, { keys: list });
-    } else if (req.method === 'POST' && path === '/gust/keys') {
-      sendJson(res, 201, keys.create('admin'));
-    } else if (req.method === 'DELETE' && id) {
-      const key = keys.get(id);
-      if (!key) throw new GustError('ResourceNotFoundException', `No active access key ${id.slice(0, 64)}.`);
-      if (key.scope === 'admin' && keys.activeAdminKeys().length === 1) {
-        throw new GustError('ResourceConflictException', 'This is the last active admin key; create another one before revoking it.');
-      }
-      keys.revoke(id);
-      sendJson(res, 200, { revoked: id });
-    } else return false;
-    return true;
+    const id = ctx.params.id;
+    const key = await keys.get(id);
+    if (!key) throw new GustError('ResourceNotFoundException', `No active access key ${id.slice(0, 64)}.`);
+    if (key.scope === 'admin' && (await keys.activeAdminKeys()).length === 1) {
+      throw new GustError('ResourceConflictException', 'This is the last active admin key; create another one before revoking it.');
+    }
+    await keys.revoke(id);
+    sendJson(ctx.res, 200, { revoked: id });
+  }
+
+  /** The CORS configuration of the HTTP routes: read, set, remove. */
+  async cors(ctx: OperationContext) {
+    const { routes } = this.deps;
+    if (ctx.req.method === 'PUT') await routes.setCors(parseCors(parseJsonObject(ctx.body)));
+    else if (ctx.req.method === 'DELETE') await routes.setCors(undefined);
+    sendJson(ctx.res, 200, { Cors: (await routes.cors()) ?? null });
   }
 
   /** HTTP routes: list, add ({method, path, function, payloadFormat}), remove by id. */
-  private httpRoutes(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): boolean {
-    const { routes } = this.deps;
-    if (path === '/gust/routes/cors') {
-      if (req.method === 'PUT') routes.setCors(parseCors(parseJsonObject(body)));
-      else if (req.method === 'DELETE') routes.setCors(undefined);
-      else if (req.method !== 'GET') return false;
-      sendJson(res, 200, { Cors: routes.cors() ?? null });
-      return true;
-    }
-    if (req.method === 'GET' && path === '/gust/routes') {
-      sendJson(res, 200, { routes: routes.all() });
-    } else if (req.method === 'POST' && path === '/gust/routes') {
-      const input = parseJsonObject(body);
-      const method = String(input.method ?? 'ANY').toUpperCase();
-      const routePath = String(input.path ?? '');
-      const functionName = String(input.function ?? '');
-      const payloadFormat = String(input.payloadFormat ?? '2.0');
-      if (payloadFormat !== '1.0' && payloadFormat !== '2.0') throw invalidParameter(`payloadFormat must be 1.0 or 2.0; got '${payloadFormat.slice(0, 10)}'.`);
-      if (!this.deps.functionExists(functionName)) throw new GustError('ResourceNotFoundException', `Function not found: ${functionName.slice(0, 100)}`);
-      const shape = validateRoute(method, routePath);
-      const route = { id: randomUUID().slice(0, 8), method, path: routePath, functionName, payloadFormat: payloadFormat as '1.0' | '2.0' };
-      if (!routes.add(route, shape)) throw new GustError('ResourceConflictException', `A route ${method} ${routePath} (or one matching the same requests) already exists.`);
-      sendJson(res, 201, route);
-    } else if (req.method === 'DELETE' && path.startsWith('/gust/routes/')) {
-      const id = path.slice('/gust/routes/'.length);
-      if (!routes.remove(id)) throw new GustError('ResourceNotFoundException', `No route ${id.slice(0, 40)}.`);
-      sendJson(res, 200, { removed: id });
-    } else return false;
-    return true;
+  async listRoutes(ctx: OperationContext) {
+    sendJson(ctx.res, 200, { routes: await this.deps.routes.all() });
+  }
+
+  async addRoute(ctx: OperationContext) {
+    const input = parseJsonObject(ctx.body);
+    const method = String(input.method ?? 'ANY').toUpperCase();
+    const routePath = String(input.path ?? '');
+    const functionName = String(input.function ?? '');
+    const payloadFormat = String(input.payloadFormat ?? '2.0');
+    if (payloadFormat !== '1.0' && payloadFormat !== '2.0') throw invalidParameter(`payloadFormat must be 1.0 or 2.0; got '${payloadFormat.slice(0, 10)}'.`);
+    if (!(await this.deps.functionExists(functionName))) throw new GustError('ResourceNotFoundException', `Function not found: ${functionName.slice(0, 100)}`);
+    const shape = validateRoute(method, routePath);
+    const route = { id: randomUUID().slice(0, 8), method, path: routePath, functionName, payloadFormat: payloadFormat as '1.0' | '2.0' };
+    if (!(await this.deps.routes.add(route, shape))) throw new GustError('ResourceConflictException', `A route ${method} ${routePath} (or one matching the same requests) already exists.`);
+    sendJson(ctx.res, 201, route);
+  }
+
+  async removeRoute(ctx: OperationContext) {
+    const id = ctx.params.id;
+    if (!(await this.deps.routes.remove(id))) throw new GustError('ResourceNotFoundException', `No route ${id.slice(0, 40)}.`);
+    sendJson(ctx.res, 200, { removed: id });
   }
 
   /** The built-in dead-letter store: list (optionally per function), and re-drive one or all. */
-  private deadLetters(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
-    const { deadLetters } = this.deps;
-    if (req.method === 'GET' && path === '/gust/dead-letters') {
-      const list = deadLetters.list(query.get('function') ?? undefined).map(({ payload, ...d }) => ({ ...d, payload: payload.toString('utf8') }));
-      sendJson(res, 200, { deadLetters: list });
-      return true;
-    }
-    const redrive = /^\/gust\/dead-letters\/(\d+|all)\/redrive$/.exec(path);
-    if (req.method !== 'POST' || !redrive) return false;
-    const targets = redrive[1] === 'all' ? deadLetters.list(query.get('function') ?? undefined) : [deadLetters.get(Number(redrive[1]))];
-    if (targets.some((d) => d === undefined)) throw new GustError('ResourceNotFoundException', `No dead letter ${redrive[1]}.`);
-    for (const d of targets as DeadLetter[]) {
-      this.deps.redrive(d);
-      deadLetters.delete(d.id);
-    }
-    sendJson(res, 200, { redriven: targets.map((d) => d!.id) });
-    return true;
+  async listDeadLetters(ctx: OperationContext) {
+    const list = (await this.deps.deadLetters.list(ctx.query.get('function') ?? undefined)).map(({ payload, ...d }) => ({ ...d, payload: payload.toString('utf8') }));
+    sendJson(ctx.res, 200, { deadLetters: list });
   }
 
-  private usage(query: URLSearchParams) {
+  async redrive(ctx: OperationContext) {
+    const { deadLetters } = this.deps;
+    const which = ctx.params.id;
+    if (which !== 'all' && !/^\d+$/.test(which)) throw new GustError('UnknownOperationException', `No operation matches POST ${ctx.path.slice(0, 200)}`);
+    const targets = which === 'all' ? await deadLetters.list(ctx.query.get('function') ?? undefined) : [await deadLetters.get(Number(which))];
+    if (targets.some((d) => d === undefined)) throw new GustError('ResourceNotFoundException', `No dead letter ${which}.`);
+    for (const d of targets as DeadLetter[]) {
+      await this.deps.redrive(d);
+      await deadLetters.delete(d.id);
+    }
+    sendJson(ctx.res, 200, { redriven: targets.map((d) => d!.id) });
+  }
+
+  private async usage(query: URLSearchParams) {
     const time = (name: string, fallback: number) => {
       const raw = query.get(name);
       if (raw === null) return fallback;
@@ -154,7 +148,7 @@ export class GustRoutes {
     };
     const start = time('start', 0);
     const end = time('end', Date.now() + 1);
-    const functions = this.deps.metering.usage({ functionName: query.get('function') ?? undefined, start, end });
+    const functions = await this.deps.metering.usage({ functionName: query.get('function') ?? undefined, start, end });
     const total = functions.reduce(
       (t, f) => ({ requests: t.requests + f.requests, errors: t.errors + f.errors, gbSeconds: t.gbSeconds + f.gbSeconds, cost: t.cost + f.cost }),
       { requests: 0, errors: 0, gbSeconds: 0, cost: 0 },

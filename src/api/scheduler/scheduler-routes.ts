@@ -1,19 +1,10 @@
 // EventBridge Scheduler's REST API (Create/Get/Update/Delete/ListSchedules) on the wire, so that
 // `aws scheduler` and boto3 work unchanged against Gust.
-import type { ServerResponse } from 'node:http';
 import type { Schedules } from '../../control/schedules.js';
 import type { ScheduleRecord } from '../../storage/schedule-store.js';
 import { GustError } from '../../errors.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
-
-/** A schedule name from the path; bad percent-encoding is the client's error, not ours. */
-function decodeName(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new GustError('ValidationException', `The schedule name '${segment.slice(0, 100)}' is not valid percent-encoding.`);
-  }
-}
+import type { OperationContext } from '../service.js';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -64,42 +55,38 @@ function pageOf(list: ScheduleRecord[], query: URLSearchParams): { page: Schedul
   return { page, nextToken: start + max < list.length && last ? Buffer.from(JSON.stringify([last.groupName, last.name])).toString('base64url') : undefined };
 }
 
+/** One method per Scheduler operation; scheduler-service.ts declares the method and path of each. */
 export class SchedulerApi {
   constructor(private readonly schedules: Schedules) {}
 
-  /** Handles /schedules and /schedules/{Name}; false when nothing matched. */
-  handle(res: ServerResponse, method: string, path: string, query: URLSearchParams, body: Buffer, requestId: string): boolean {
-    const reply = (status: number, value: unknown) => {
-      sendJson(res, status, value, { 'x-amzn-RequestId': requestId });
-      return true;
-    };
-    if (path === '/schedules' || path === '/schedules/') {
-      if (method !== 'GET') return false;
-      const prefix = query.get('NamePrefix') ?? '';
-      const state = query.get('State');
-      const list = this.schedules.list().filter((s) => s.name.startsWith(prefix) && (!state || s.state === state));
-      const { page, nextToken } = pageOf(list, query);
-      return reply(200, {
-        Schedules: page.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.state, Target: { Arn: s.targetArn }, CreationDate: seconds(s.creationDate), LastModificationDate: seconds(s.lastModificationDate) })),
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      });
-    }
-    const m = /^\/schedules\/([^/]+)$/.exec(path);
-    if (!m) return false;
-    const name = decodeName(m[1]);
-    const group = query.get('groupName') ?? 'default';
-    switch (method) {
-      case 'POST':
-        return reply(200, { ScheduleArn: this.schedules.create(name, parseJsonObject(body)).arn });
-      case 'PUT':
-        return reply(200, { ScheduleArn: this.schedules.update(name, parseJsonObject(body)).arn });
-      case 'GET':
-        return reply(200, shape(this.schedules.get(group, name)));
-      case 'DELETE':
-        this.schedules.delete(group, name);
-        return reply(200, {});
-      default:
-        return false;
-    }
+  async listSchedules(ctx: OperationContext) {
+    const prefix = ctx.query.get('NamePrefix') ?? '';
+    const state = ctx.query.get('State');
+    const list = (await this.schedules.list()).filter((s) => s.name.startsWith(prefix) && (!state || s.state === state));
+    const { page, nextToken } = pageOf(list, ctx.query);
+    reply(ctx, {
+      Schedules: page.map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.state, Target: { Arn: s.targetArn }, CreationDate: seconds(s.creationDate), LastModificationDate: seconds(s.lastModificationDate) })),
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    });
+  }
+
+  async createSchedule(ctx: OperationContext) {
+    reply(ctx, { ScheduleArn: (await this.schedules.create(ctx.params.Name, parseJsonObject(ctx.body))).arn });
+  }
+
+  async updateSchedule(ctx: OperationContext) {
+    reply(ctx, { ScheduleArn: (await this.schedules.update(ctx.params.Name, parseJsonObject(ctx.body))).arn });
+  }
+
+  async getSchedule(ctx: OperationContext) {
+    reply(ctx, shape(await this.schedules.get(groupOf(ctx), ctx.params.Name)));
+  }
+
+  async deleteSchedule(ctx: OperationContext) {
+    await this.schedules.delete(groupOf(ctx), ctx.params.Name);
+    reply(ctx, {});
   }
 }
+
+const groupOf = (ctx: OperationContext) => ctx.query.get('groupName') ?? 'default';
+const reply = (ctx: OperationContext, value: unknown) => sendJson(ctx.res, 200, value, { 'x-amzn-RequestId': ctx.requestId });

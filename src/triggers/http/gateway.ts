@@ -2,7 +2,7 @@
 // through invoke() like every trigger, and the function's result becomes the HTTP response.
 // Failures answer as API Gateway answers them: 502 for a function error or a malformed result,
 // 504 for a timeout, 429 when throttled, 413 for a body over the limit, 404 when nothing matches.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../api/http-io.js';
 import { GustError } from '../../errors.js';
 import type { Invoker } from '../../invoke/invoker.js';
@@ -48,6 +48,18 @@ async function readBodyWithin(req: IncomingMessage): Promise<Buffer | null> {
 
 export class HttpGateway {
   constructor(private readonly deps: GatewayDeps) {}
+
+  /**
+   * Whether this request is the gateway's: a function URL that exists, a route that matches
+   * (`$default` matches everything), or a CORS preflight the routes' configuration answers.
+   * The dispatcher hands the gateway only these, after every AWS service had its say.
+   */
+  async claims(method: string, path: string, headers: IncomingHttpHeaders): Promise<boolean> {
+    const functionUrl = URL_PREFIX.exec(path);
+    if (functionUrl) return (await this.deps.urls.byUrlId(functionUrl[1])) !== undefined;
+    if (findRoute(await this.deps.routes.all(), method, path)) return true;
+    return method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && (await this.deps.routes.cors()) !== undefined;
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';

@@ -1,0 +1,36 @@
+// Gust's own paths (/gust/…) as a service module: health, usage, code links, HTTP routes, access
+// keys, dead letters. They answer in REST-JSON, signed like Lambda calls (the gust CLI signs for
+// `lambda`). Registered in api/services.ts.
+import { GustError, invalidParameter } from '../../errors.js';
+import { SIGNING_SERVICES } from '../authenticator.js';
+import type { RestService } from '../service.js';
+import type { GustRoutes } from './gust-routes.js';
+
+export function gustService(routes: GustRoutes): RestService {
+  return {
+    name: 'gust',
+    protocol: 'rest-json',
+    signingServices: SIGNING_SERVICES.lambda,
+    pathPrefixes: ['/gust/'],
+    defaultBodyLimit: { bytes: 1024 * 1024, message: 'Request body must be smaller than 1 MB' },
+    unknownOperation: (what) => new GustError('UnknownOperationException', `No operation matches ${what}`),
+    badEncoding: (path) => invalidParameter(`The path '${path.slice(0, 200)}' is not valid percent-encoding.`),
+    isPublic: (method, path, presentsCredentials) => routes.isPublic(method, path, presentsCredentials),
+    operations: [
+      { name: 'Health', method: 'GET', path: '/gust/health', handle: (c) => routes.health(c) },
+      { name: 'GetUsage', method: 'GET', path: '/gust/usage', handle: (c) => routes.getUsage(c) },
+      { name: 'GetCode', method: 'GET', path: '/gust/code/:file', handle: (c) => routes.getCode(c) },
+      { name: 'ListRoutes', method: 'GET', path: '/gust/routes', handle: (c) => routes.listRoutes(c) },
+      { name: 'AddRoute', method: 'POST', path: '/gust/routes', handle: (c) => routes.addRoute(c) },
+      { name: 'GetCors', method: 'GET', path: '/gust/routes/cors', handle: (c) => routes.cors(c) },
+      { name: 'PutCors', method: 'PUT', path: '/gust/routes/cors', handle: (c) => routes.cors(c) },
+      { name: 'DeleteCors', method: 'DELETE', path: '/gust/routes/cors', handle: (c) => routes.cors(c) },
+      { name: 'RemoveRoute', method: 'DELETE', path: '/gust/routes/:id', handle: (c) => routes.removeRoute(c) },
+      { name: 'ListKeys', method: 'GET', path: '/gust/keys', handle: (c) => routes.listKeys(c) },
+      { name: 'CreateKey', method: 'POST', path: '/gust/keys', handle: (c) => routes.createKey(c) },
+      { name: 'RevokeKey', method: 'DELETE', path: '/gust/keys/:id', handle: (c) => routes.revokeKey(c) },
+      { name: 'ListDeadLetters', method: 'GET', path: '/gust/dead-letters', handle: (c) => routes.listDeadLetters(c) },
+      { name: 'RedriveDeadLetters', method: 'POST', path: '/gust/dead-letters/:id/redrive', handle: (c) => routes.redrive(c) },
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+// The Lambda operations of botocore's service model (lambda/2015-03-31/service-2.json) that Gust
+// does not implement: declared with their method and path so that a client calling one gets
+// Lambda's UnknownOperationException, not the HTTP gateway's 404. A unit test checks this list
+// and the implemented operations together cover the model.
+import type { HttpMethod } from '../service.js';
+
+export const UNIMPLEMENTED_LAMBDA_OPERATIONS: readonly [name: string, method: HttpMethod, path: string][] = [
+  ['AddLayerVersionPermission', 'POST', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy'],
+  ['CheckpointDurableExecution', 'POST', '/2025-12-01/durable-executions/:DurableExecutionArn/checkpoint'],
+  ['CreateCapacityProvider', 'POST', '/2025-11-30/capacity-providers'],
+  ['CreateCodeSigningConfig', 'POST', '/2020-04-22/code-signing-configs'],
+  ['CreateEventSourceMapping', 'POST', '/2015-03-31/event-source-mappings'],
+  ['DeleteCapacityProvider', 'DELETE', '/2025-11-30/capacity-providers/:CapacityProviderName'],
+  ['DeleteCodeSigningConfig', 'DELETE', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn'],
+  ['DeleteEventSourceMapping', 'DELETE', '/2015-03-31/event-source-mappings/:UUID'],
+  ['DeleteFunctionCodeSigningConfig', 'DELETE', '/2020-06-30/functions/:FunctionName/code-signing-config'],
+  ['DeleteLayerVersion', 'DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber'],
+  ['GetCapacityProvider', 'GET', '/2025-11-30/capacity-providers/:CapacityProviderName'],
+  ['GetCodeSigningConfig', 'GET', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn'],
+  ['GetDurableExecution', 'GET', '/2025-12-01/durable-executions/:DurableExecutionArn'],
+  ['GetDurableExecutionHistory', 'GET', '/2025-12-01/durable-executions/:DurableExecutionArn/history'],
+  ['GetDurableExecutionState', 'GET', '/2025-12-01/durable-executions/:DurableExecutionArn/state'],
+  ['GetEventSourceMapping', 'GET', '/2015-03-31/event-source-mappings/:UUID'],
+  ['GetFunctionCodeSigningConfig', 'GET', '/2020-06-30/functions/:FunctionName/code-signing-config'],
+  ['GetFunctionScalingConfig', 'GET', '/2025-11-30/functions/:FunctionName/function-scaling-config'],
+  ['GetLayerVersion', 'GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber'],
+  // ListLayers and GetLayerVersionByArn (?find=LayerVersion) share GET /2018-10-31/layers.
+  ['ListLayers', 'GET', '/2018-10-31/layers'],
+  ['GetLayerVersionByArn', 'GET', '/2018-10-31/layers'],
+  ['GetLayerVersionPolicy', 'GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy'],
+  ['InvokeAsync', 'POST', '/2014-11-13/functions/:FunctionName/invoke-async'],
+  ['ListCapacityProviders', 'GET', '/2025-11-30/capacity-providers'],
+  ['ListCodeSigningConfigs', 'GET', '/2020-04-22/code-signing-configs'],
+  ['ListDurableExecutionsByFunction', 'GET', '/2025-12-01/functions/:FunctionName/durable-executions'],
+  ['ListEventSourceMappings', 'GET', '/2015-03-31/event-source-mappings'],
+  ['ListFunctionVersionsByCapacityProvider', 'GET', '/2025-11-30/capacity-providers/:CapacityProviderName/function-versions'],
+  ['ListFunctionsByCodeSigningConfig', 'GET', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn/functions'],
+  ['ListLayerVersions', 'GET', '/2018-10-31/layers/:LayerName/versions'],
+  ['PublishLayerVersion', 'POST', '/2018-10-31/layers/:LayerName/versions'],
+  ['PutFunctionCodeSigningConfig', 'PUT', '/2020-06-30/functions/:FunctionName/code-signing-config'],
+  ['PutFunctionScalingConfig', 'PUT', '/2025-11-30/functions/:FunctionName/function-scaling-config'],
+  ['RemoveLayerVersionPermission', 'DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy/:StatementId'],
+  ['SendDurableExecutionCallbackFailure', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/fail'],
+  ['SendDurableExecutionCallbackHeartbeat', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/heartbeat'],
+  ['SendDurableExecutionCallbackSuccess', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/succeed'],
+  ['StopDurableExecution', 'POST', '/2025-12-01/durable-executions/:DurableExecutionArn/stop'],
+  ['UpdateCapacityProvider', 'PUT', '/2025-11-30/capacity-providers/:CapacityProviderName'],
+  ['UpdateCodeSigningConfig', 'PUT', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn'],
+  ['UpdateEventSourceMapping', 'PUT', '/2015-03-31/event-source-mappings/:UUID'],
+];

@@ -1,0 +1,27 @@
+// The CloudWatch Logs operations of botocore's service model (logs/2014-03-28) that Gust does not
+// implement (107 of 113): each answers {"__type": "UnknownOperationException"}.
+export const UNIMPLEMENTED_LOGS_OPERATIONS: readonly string[] = [
+  'AssociateKmsKey', 'AssociateSourceToS3TableIntegration', 'CancelExportTask', 'CancelImportTask', 'CreateDelivery',
+  'CreateExportTask', 'CreateImportTask', 'CreateLogAnomalyDetector', 'CreateLogGroup', 'CreateLogStream',
+  'CreateLookupTable', 'CreateScheduledQuery', 'DeleteAccountPolicy', 'DeleteDataProtectionPolicy', 'DeleteDelivery',
+  'DeleteDeliveryDestination', 'DeleteDeliveryDestinationPolicy', 'DeleteDeliverySource', 'DeleteDestination',
+  'DeleteIndexPolicy', 'DeleteIntegration', 'DeleteLogAnomalyDetector', 'DeleteLogGroup', 'DeleteLogStream',
+  'DeleteLookupTable', 'DeleteMetricFilter', 'DeleteQueryDefinition', 'DeleteResourcePolicy', 'DeleteScheduledQuery',
+  'DeleteSubscriptionFilter', 'DeleteTransformer', 'DescribeAccountPolicies', 'DescribeConfigurationTemplates',
+  'DescribeDeliveries', 'DescribeDeliveryDestinations', 'DescribeDeliverySources', 'DescribeDestinations',
+  'DescribeExportTasks', 'DescribeFieldIndexes', 'DescribeImportTaskBatches', 'DescribeImportTasks',
+  'DescribeIndexPolicies', 'DescribeLookupTables', 'DescribeMetricFilters', 'DescribeQueries',
+  'DescribeQueryDefinitions', 'DescribeResourcePolicies', 'DescribeSubscriptionFilters', 'DisassociateKmsKey',
+  'DisassociateSourceFromS3TableIntegration', 'GetDataProtectionPolicy', 'GetDelivery', 'GetDeliveryDestination',
+  'GetDeliveryDestinationPolicy', 'GetDeliverySource', 'GetIntegration', 'GetLogAnomalyDetector', 'GetLogFields',
+  'GetLogGroupFields', 'GetLogObject', 'GetLogRecord', 'GetLookupTable', 'GetQueryResults', 'GetScheduledQuery',
+  'GetScheduledQueryHistory', 'GetTransformer', 'ListAggregateLogGroupSummaries', 'ListAnomalies', 'ListIntegrations',
+  'ListLogAnomalyDetectors', 'ListLogGroups', 'ListLogGroupsForQuery', 'ListScheduledQueries',
+  'ListSourcesForS3TableIntegration', 'ListTagsForResource', 'ListTagsLogGroup', 'PutAccountPolicy',
+  'PutBearerTokenAuthentication', 'PutDataProtectionPolicy', 'PutDeliveryDestination', 'PutDeliveryDestinationPolicy',
+  'PutDeliverySource', 'PutDestination', 'PutDestinationPolicy', 'PutIndexPolicy', 'PutIntegration', 'PutLogEvents',
+  'PutLogGroupDeletionProtection', 'PutMetricFilter', 'PutQueryDefinition', 'PutResourcePolicy',
+  'PutSubscriptionFilter', 'PutTransformer', 'StartLiveTail', 'StartQuery', 'StopQuery', 'TagLogGroup', 'TagResource',
+  'TestMetricFilter', 'TestTransformer', 'UntagLogGroup', 'UntagResource', 'UpdateAnomaly',
+  'UpdateDeliveryConfiguration', 'UpdateLogAnomalyDetector', 'UpdateLookupTable', 'UpdateScheduledQuery',
+];
