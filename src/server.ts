@@ -76,7 +76,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let endpoint = '';
 
   // Storage.
-  const dbs = openDatabases(config.dataDir);
+  const dbs = await openDatabases(config.dataDir);
   const keys = new AccessKeys(dbs.metadata);
   const accessKey = keys.ensureDefault();
   writeCredentialFiles(config.dataDir, accessKey, config.region);
@@ -307,7 +307,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       fs.rmSync(socketDir, { recursive: true, force: true });
       logs.flush();
       metering.flush();
-      dbs.close();
+      await dbs.close();
       log('Gust stopped');
     },
   };
