@@ -99,8 +99,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
+    driver,
     prepare: async (fn) => ({
-      driver,
       logs,
       region: config.region,
       socketDir,

@@ -7,30 +7,8 @@ import { ScheduleStore, type ScheduleRecord } from '../../src/storage/schedule-s
 import { Schedules } from '../../src/control/schedules.js';
 import { GustError } from '../../src/errors.js';
 import { computeFirstRun, computeNextRun, RETRY_AFTER_FAILURE_MS, Scheduler, type Clock } from '../../src/triggers/schedule/scheduler.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { tempDataDir } from '../helpers/gust-process.js';
-
-class FakeClock implements Clock {
-  private timers: { at: number; fn: () => void; active: boolean }[] = [];
-  constructor(public time: number) {}
-  now = () => this.time;
-  setTimeout(fn: () => void, ms: number) {
-    const timer = { at: this.time + ms, fn, active: true };
-    this.timers.push(timer);
-    return { clear: () => (timer.active = false) };
-  }
-  /** Moves time forward, running timers in order as they come due. */
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const next = this.timers.filter((t) => t.active && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      next.active = false;
-      this.time = Math.max(this.time, next.at);
-      next.fn();
-    }
-    this.time = end;
-  }
-}
 
 const T0 = Date.parse('2026-03-01T00:00:30Z');
 
