@@ -14,6 +14,8 @@ import { LambdaApi } from './api/lambda/lambda-routes.js';
 import { LogsApi } from './api/logs/logs-api.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { SqlAccessKeyStore } from './storage/access-key-store.js';
+import { SqlProvisionedConfigStore } from './storage/provisioned-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
@@ -77,8 +79,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
 
   // Storage.
   const dbs = await openDatabases(config.dataDir);
-  const keys = new AccessKeys(dbs.metadata);
-  const accessKey = keys.ensureDefault();
+  const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
+  const accessKey = await keys.ensureDefault();
   writeCredentialFiles(config.dataDir, accessKey, config.region);
   const functionStore = new FunctionStore(dbs.metadata);
   const functionExists = (name: string) => functionStore.get(name, LATEST) !== undefined;
@@ -105,7 +107,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       region: config.region,
       socketDir,
       // Tags belong to the function: every version's instances start with its current gust: tags.
-      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
+      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
     }),
   });
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
@@ -123,7 +125,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     aliases,
     pool,
     arnOf,
-    onAliasMoved: (name, alias, from, to) => provisioned.aliasMoved(name, alias, from, to),
+    onAliasMoved: (name, alias, from, to) => void provisioned.aliasMoved(name, alias, from, to).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)),
   });
   const invoker = new Invoker({
     resolveFunction: (name, qualifier) => versions.resolve(name, qualifier),
@@ -181,14 +183,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     arnOf,
     deadLetterArn: deadLetterArn(home),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
-    onCreated: (name) => keys.forFunction(name),
+    onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
     onDeleted: (name) => {
-      keys.revokeFunctionKeys(name);
+      void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.unreserve(name);
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
       aliases.delete(name);
-      provisioned.forget(name);
+      void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));
       policies.forget(name);
     },
   });
@@ -215,7 +217,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
-  const provisioned = new ProvisionedConcurrency(dbs.metadata, versions, pool, concurrency);
+  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency);
   const lambda = new LambdaApi({
     functions,
     versions,
@@ -274,7 +276,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   worker.start();
   scheduler.start();
   logRetention.start();
-  provisioned.restoreAll();
+  await provisioned.restoreAll();
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');

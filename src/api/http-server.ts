@@ -95,7 +95,7 @@ async function dispatch(deps: ApiDeps, req: IncomingMessage, res: ServerResponse
   if (isScheduler) {
     if (deps.scheduler.handle(res, req.method ?? 'GET', path, query, body, requestId)) return;
   } else if (path.startsWith('/gust/')) {
-    if (deps.gust.handle(req, res, path, query, body, !isPublic)) return;
+    if (await deps.gust.handle(req, res, path, query, body, !isPublic)) return;
   } else if (await deps.lambda.handle({ req, res, body, query, requestId, caller: caller ?? 'admin' }, path)) return;
   throw new GustError('UnknownOperationException', `No operation matches ${req.method} ${path.slice(0, 200)}`);
 }

@@ -49,7 +49,7 @@ export class GustRoutes {
   }
 
   /** `authenticated`: the request was signed by a key allowed to call it. */
-  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer, authenticated: boolean): boolean {
+  handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, body: Buffer, authenticated: boolean): boolean | Promise<boolean> {
     if (path === '/gust/routes' || path.startsWith('/gust/routes/')) return this.httpRoutes(req, res, path, body);
     if (path === '/gust/keys' || path.startsWith('/gust/keys/')) return this.keys(req, res, path);
     if (path === '/gust/dead-letters' || path.startsWith('/gust/dead-letters/')) return this.deadLetters(req, res, path, query);
@@ -72,21 +72,21 @@ export class GustRoutes {
   }
 
   /** Admin key management: list (no secrets), create (the secret is shown once), revoke. */
-  private keys(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  private async keys(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const { keys } = this.deps;
     const id = path.slice('/gust/keys/'.length);
     if (req.method === 'GET' && path === '/gust/keys') {
-      const list = keys.list().map(({ secretAccessKey: _secret, ...k }) => k);
+      const list = (await keys.list()).map(({ secretAccessKey: _secret, ...k }) => k);
       sendJson(res, 200, { keys: list });
     } else if (req.method === 'POST' && path === '/gust/keys') {
-      sendJson(res, 201, keys.create('admin'));
+      sendJson(res, 201, await keys.create('admin'));
     } else if (req.method === 'DELETE' && id) {
       const key = keys.get(id);
       if (!key) throw new GustError('ResourceNotFoundException', `No active access key ${id.slice(0, 64)}.`);
       if (key.scope === 'admin' && keys.activeAdminKeys().length === 1) {
         throw new GustError('ResourceConflictException', 'This is the last active admin key; create another one before revoking it.');
       }
-      keys.revoke(id);
+      await keys.revoke(id);
       sendJson(res, 200, { revoked: id });
     } else return false;
     return true;

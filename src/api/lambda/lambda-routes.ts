@@ -311,19 +311,19 @@ export class LambdaApi {
   }
 
   /** Put, Get, Delete and ListProvisionedConcurrencyConfigs (2019-09-30). */
-  private provisionedRoute(ctx: Ctx, method: string, ref: FunctionRef) {
+  private async provisionedRoute(ctx: Ctx, method: string, ref: FunctionRef) {
     const { provisioned } = this.deps;
     this.deps.functions.get(ref.name);
     if (method === 'GET' && ctx.query.get('List') === 'ALL') {
-      return this.reply(ctx, 200, { ProvisionedConcurrencyConfigs: provisioned.list(ref.name, (n, q) => this.deps.arnOf(n, q)) });
+      return this.reply(ctx, 200, { ProvisionedConcurrencyConfigs: await provisioned.list(ref.name, (n, q) => this.deps.arnOf(n, q)) });
     }
     switch (method) {
       case 'PUT':
-        return this.reply(ctx, 202, provisioned.put(ref.name, ref.qualifier, this.jsonBody(ctx).ProvisionedConcurrentExecutions));
+        return this.reply(ctx, 202, await provisioned.put(ref.name, ref.qualifier, this.jsonBody(ctx).ProvisionedConcurrentExecutions));
       case 'GET':
-        return this.reply(ctx, 200, provisioned.get(ref.name, ref.qualifier));
+        return this.reply(ctx, 200, await provisioned.get(ref.name, ref.qualifier));
       case 'DELETE':
-        provisioned.delete(ref.name, ref.qualifier);
+        await provisioned.delete(ref.name, ref.qualifier);
         return this.reply(ctx, 204, undefined);
       default:
         return false;
