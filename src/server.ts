@@ -15,6 +15,8 @@ import { LogsApi } from './api/logs/logs-api.js';
 import { registeredServices } from './api/services.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { SqlAccessKeyStore } from './storage/access-key-store.js';
+import { SqlProvisionedConfigStore } from './storage/provisioned-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
 import { functionArn, parseFunctionName } from './control/function-names.js';
 import { LATEST } from './control/function-record.js';
@@ -77,9 +79,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let endpoint = '';
 
   // Storage.
-  const dbs = openDatabases(config.dataDir);
-  const keys = new AccessKeys(dbs.metadata);
-  const accessKey = keys.ensureDefault();
+  const dbs = await openDatabases(config.dataDir);
+  const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
+  const accessKey = await keys.ensureDefault();
   writeCredentialFiles(config.dataDir, accessKey, config.region);
   const functionStore = new FunctionStore(dbs.metadata);
   const functionExists = (name: string) => functionStore.get(name, LATEST) !== undefined;
@@ -100,13 +102,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
+    driver,
     prepare: async (fn) => ({
-      driver,
       logs,
       region: config.region,
       socketDir,
       // Tags belong to the function: every version's instances start with its current gust: tags.
-      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: keys.forFunction(fn.name) }),
+      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
     }),
   });
   const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
@@ -124,7 +126,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     aliases,
     pool,
     arnOf,
-    onAliasMoved: (name, alias, from, to) => provisioned.aliasMoved(name, alias, from, to),
+    onAliasMoved: (name, alias, from, to) => void provisioned.aliasMoved(name, alias, from, to).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)),
   });
   const invoker = new Invoker({
     resolveFunction: (name, qualifier) => versions.resolve(name, qualifier),
@@ -182,14 +184,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     arnOf,
     deadLetterArn: deadLetterArn(home),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
-    onCreated: (name) => keys.forFunction(name),
+    onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
     onDeleted: (name) => {
-      keys.revokeFunctionKeys(name);
+      void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.unreserve(name);
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
       aliases.delete(name);
-      provisioned.forget(name);
+      void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));
       policies.forget(name);
     },
   });
@@ -216,7 +218,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
-  const provisioned = new ProvisionedConcurrency(dbs.metadata, versions, pool, concurrency);
+  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency);
   const lambda = new LambdaApi({
     functions,
     versions,
@@ -272,7 +274,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   worker.start();
   scheduler.start();
   logRetention.start();
-  provisioned.restoreAll();
+  await provisioned.restoreAll();
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
@@ -305,7 +307,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       fs.rmSync(socketDir, { recursive: true, force: true });
       logs.flush();
       metering.flush();
-      dbs.close();
+      await dbs.close();
       log('Gust stopped');
     },
   };

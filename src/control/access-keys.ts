@@ -4,28 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../storage/database.js';
+import type { AccessKey, AccessKeyStore, KeyScope, StoredAccessKey } from '../storage/access-key-store.js';
+import { InMemoryActiveKeys, type ActiveKeys } from '../storage/active-keys.js';
 
-export type KeyScope = 'admin' | `function:${string}`;
+export type { AccessKey, KeyScope } from '../storage/access-key-store.js';
 
 /** The function whose own key has this scope; undefined for an admin key. */
 export function functionOfScope(scope: KeyScope): string | undefined {
   return scope.startsWith('function:') ? scope.slice('function:'.length) : undefined;
-}
-
-export interface AccessKey {
-  accessKeyId: string;
-  secretAccessKey: string;
-  scope: KeyScope;
-  createdAt: number;
-}
-
-interface Row {
-  access_key_id: string;
-  secret: string;
-  scope: KeyScope;
-  created_at: number;
-  revoked_at: number | null;
 }
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -34,36 +20,38 @@ function newAccessKeyId(prefix: string): string {
   return prefix + Array.from(randomBytes(16), (b) => KEY_ALPHABET[b % 32]).join('');
 }
 
-const toKey = (r: Row): AccessKey & { revoked: boolean } => ({
-  accessKeyId: r.access_key_id,
-  secretAccessKey: r.secret,
-  scope: r.scope,
-  createdAt: r.created_at,
-  revoked: r.revoked_at !== null,
-});
-
 export class AccessKeys {
-  /** Active keys by id, kept in memory: every API request looks one up. */
-  private readonly active = new Map<string, AccessKey>();
+  /** A function's key being created: a second caller waits for it instead of making another. */
+  private readonly creating = new Map<string, Promise<AccessKey>>();
 
-  constructor(private readonly db: Db) {
-    for (const key of this.list()) if (!key.revoked) this.active.set(key.accessKeyId, key);
+  private constructor(
+    private readonly store: AccessKeyStore,
+    /** Active keys by id, kept close: every API request looks one up. */
+    private readonly active: ActiveKeys,
+  ) {}
+
+  static async load(store: AccessKeyStore, active: ActiveKeys = new InMemoryActiveKeys()): Promise<AccessKeys> {
+    for (const key of await store.list()) {
+      const { revoked, ...k } = key;
+      if (!revoked) active.add(k);
+    }
+    return new AccessKeys(store, active);
   }
 
-  create(scope: KeyScope = 'admin'): AccessKey {
+  async create(scope: KeyScope = 'admin'): Promise<AccessKey> {
     const key: AccessKey = {
       accessKeyId: newAccessKeyId(scope === 'admin' ? 'GKIA' : 'GKIF'),
       secretAccessKey: randomBytes(30).toString('base64'),
       scope,
       createdAt: Date.now(),
     };
-    this.db.prepare('INSERT INTO access_keys (access_key_id, secret, scope, created_at) VALUES (?, ?, ?, ?)').run(key.accessKeyId, key.secretAccessKey, scope, key.createdAt);
-    this.active.set(key.accessKeyId, key);
+    await this.store.add(key);
+    this.active.add(key);
     return key;
   }
 
-  list(): (AccessKey & { revoked: boolean })[] {
-    return this.db.prepare<[], Row>('SELECT * FROM access_keys ORDER BY created_at').all().map(toKey);
+  list(): Promise<StoredAccessKey[]> {
+    return this.store.list();
   }
 
   /** An active key, for signature checks. */
@@ -71,29 +59,34 @@ export class AccessKeys {
     return this.active.get(accessKeyId);
   }
 
-  revoke(accessKeyId: string): boolean {
-    this.active.delete(accessKeyId);
-    return this.db.prepare('UPDATE access_keys SET revoked_at = ? WHERE access_key_id = ? AND revoked_at IS NULL').run(Date.now(), accessKeyId).changes > 0;
+  async revoke(accessKeyId: string): Promise<boolean> {
+    this.active.remove(accessKeyId);
+    return this.store.revoke(accessKeyId, Date.now());
   }
 
   activeAdminKeys(): AccessKey[] {
-    return [...this.active.values()].filter((k) => k.scope === 'admin');
+    return this.active.all().filter((k) => k.scope === 'admin');
   }
 
   /** The key Gust hands to its own tools: the oldest active admin key, created on first start. */
-  ensureDefault(): AccessKey {
+  async ensureDefault(): Promise<AccessKey> {
     return this.activeAdminKeys().sort((a, b) => a.createdAt - b.createdAt)[0] ?? this.create();
   }
 
   /** The credentials a function's instances run with, created on first use. */
-  forFunction(name: string): AccessKey {
+  async forFunction(name: string): Promise<AccessKey> {
     const scope: KeyScope = `function:${name}`;
-    for (const key of this.active.values()) if (key.scope === scope) return key;
-    return this.create(scope);
+    for (const key of this.active.all()) if (key.scope === scope) return key;
+    let pending = this.creating.get(scope);
+    if (!pending) {
+      pending = this.create(scope).finally(() => this.creating.delete(scope));
+      this.creating.set(scope, pending);
+    }
+    return pending;
   }
 
-  revokeFunctionKeys(name: string): void {
-    for (const key of [...this.active.values()]) if (key.scope === `function:${name}`) this.revoke(key.accessKeyId);
+  async revokeFunctionKeys(name: string): Promise<void> {
+    for (const key of this.active.all()) if (key.scope === `function:${name}`) await this.revoke(key.accessKeyId);
   }
 }
 

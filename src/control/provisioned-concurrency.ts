@@ -5,20 +5,13 @@
 import { GustError, invalidParameter } from '../errors.js';
 import type { Concurrency } from '../invoke/concurrency.js';
 import type { Pool } from '../invoke/pool.js';
-import type { Db } from '../storage/database.js';
+import type { ProvisionedConfigRecord, ProvisionedConfigStore } from '../storage/provisioned-config-store.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
 import type { Versions } from './versions.js';
 
-interface Row {
-  function_name: string;
-  qualifier: string;
-  requested: number;
-  last_modified: string;
-}
-
 export class ProvisionedConcurrency {
   constructor(
-    private readonly db: Db,
+    private readonly store: ProvisionedConfigStore,
     private readonly versions: Versions,
     private readonly pool: Pool,
     private readonly concurrency: Concurrency,
@@ -30,11 +23,11 @@ export class ProvisionedConcurrency {
     return this.versions.describe(name, qualifier);
   }
 
-  put(name: string, qualifier: string | undefined, requested: unknown) {
+  async put(name: string, qualifier: string | undefined, requested: unknown) {
     const fn = this.target(name, qualifier);
     if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) throw invalidParameter('ProvisionedConcurrentExecutions must be a whole number of 1 or more.');
     const reserved = this.concurrency.reserved(name);
-    const others = this.rows(name).filter((r) => r.qualifier !== qualifier).reduce((sum, r) => sum + r.requested, 0);
+    const others = (await this.store.list(name)).filter((r) => r.qualifier !== qualifier).reduce((sum, r) => sum + r.requested, 0);
     if (reserved !== undefined ? others + requested > reserved : others + requested > this.concurrency.unreservedLimit - this.concurrency.minimumUnreserved) {
       throw invalidParameter(
         reserved !== undefined
@@ -42,32 +35,32 @@ export class ProvisionedConcurrency {
           : `Requested Provisioned Concurrency would leave the account's UnreservedConcurrentExecution below its minimum of ${this.concurrency.minimumUnreserved}.`,
       );
     }
-    this.db.prepare('INSERT OR REPLACE INTO provisioned_concurrency (function_name, qualifier, requested, last_modified) VALUES (?, ?, ?, ?)').run(name, qualifier, requested, lambdaTimestamp());
+    await this.store.put({ functionName: name, qualifier: qualifier!, requested, lastModified: lambdaTimestamp() });
     this.pool.setProvisioned(fn, qualifier!, requested);
     return this.get(name, qualifier);
   }
 
-  get(name: string, qualifier: string | undefined) {
-    const row = this.row(name, qualifier);
+  async get(name: string, qualifier: string | undefined) {
+    const row = await this.row(name, qualifier);
     return this.status(row, this.target(name, qualifier));
   }
 
-  delete(name: string, qualifier: string | undefined): void {
+  async delete(name: string, qualifier: string | undefined): Promise<void> {
     const fn = this.target(name, qualifier);
-    this.row(name, qualifier);
-    this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').run(name, qualifier);
+    await this.row(name, qualifier);
+    await this.store.delete(name, qualifier!);
     this.pool.setProvisioned(fn, qualifier!, 0);
   }
 
-  list(name: string, arnOf: (name: string, qualifier: string) => string) {
-    return this.rows(name).map((row) => ({ FunctionArn: arnOf(name, row.qualifier), ...this.status(row, this.versions.describe(name, row.qualifier)) }));
+  async list(name: string, arnOf: (name: string, qualifier: string) => string) {
+    return (await this.store.list(name)).map((row) => ({ FunctionArn: arnOf(name, row.qualifier), ...this.status(row, this.versions.describe(name, row.qualifier)) }));
   }
 
   /** After a restart: initialise every configured instance again. */
-  restoreAll(): void {
-    for (const row of this.db.prepare<[], Row>('SELECT * FROM provisioned_concurrency').all()) {
+  async restoreAll(): Promise<void> {
+    for (const row of await this.store.all()) {
       try {
-        this.pool.setProvisioned(this.versions.describe(row.function_name, row.qualifier), row.qualifier, row.requested);
+        this.pool.setProvisioned(this.versions.describe(row.functionName, row.qualifier), row.qualifier, row.requested);
       } catch {
         /* the version or alias is gone: nothing to keep warm */
       }
@@ -75,29 +68,25 @@ export class ProvisionedConcurrency {
   }
 
   /** An alias with provisioned instances moved: keep its new version warm instead of the old. */
-  aliasMoved(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): void {
-    const row = this.db.prepare<[string, string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').get(name, alias);
+  async aliasMoved(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): Promise<void> {
+    const row = await this.store.get(name, alias);
     if (!row) return;
     this.pool.setProvisioned(from, alias, 0);
     this.pool.setProvisioned(to, alias, row.requested);
   }
 
-  forget(name: string): void {
-    this.db.prepare('DELETE FROM provisioned_concurrency WHERE function_name = ?').run(name);
+  forget(name: string): Promise<void> {
+    return this.store.deleteFunction(name);
   }
 
-  private rows(name: string): Row[] {
-    return this.db.prepare<[string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? ORDER BY qualifier').all(name);
-  }
-
-  private row(name: string, qualifier: string | undefined): Row {
-    const row = this.db.prepare<[string, string], Row>('SELECT * FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?').get(name, qualifier ?? LATEST);
+  private async row(name: string, qualifier: string | undefined): Promise<ProvisionedConfigRecord> {
+    const row = await this.store.get(name, qualifier ?? LATEST);
     if (!row) throw new GustError('ProvisionedConcurrencyConfigNotFoundException', `No Provisioned Concurrency Config found for this function`);
     return row;
   }
 
   /** Each configuration counts only its own instances: a version's and an alias's add up. */
-  private status(row: Row, fn: FunctionRecord) {
+  private status(row: ProvisionedConfigRecord, fn: FunctionRecord) {
     const { available, failed } = this.pool.provisionedStatus(fn, row.qualifier);
     return {
       RequestedProvisionedConcurrentExecutions: row.requested,
@@ -105,7 +94,7 @@ export class ProvisionedConcurrency {
       AllocatedProvisionedConcurrentExecutions: Math.min(available, row.requested),
       Status: failed ? 'FAILED' : available >= row.requested ? 'READY' : 'IN_PROGRESS',
       ...(failed ? { StatusReason: 'An instance failed to initialise; see the function’s log.' } : {}),
-      LastModified: row.last_modified,
+      LastModified: row.lastModified,
     };
   }
 }

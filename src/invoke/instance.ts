@@ -49,6 +49,8 @@ export interface InstanceDeps {
   socketDir: string;
   /** The command and environment for the function's runtime, without AWS_LAMBDA_RUNTIME_API. */
   launch: Launch;
+  /** The pool's clock, which idle times are measured on (keep-alive); Date.now by default. */
+  now?: () => number;
 }
 
 interface Current {
@@ -70,7 +72,7 @@ const errorDoc = (errorType: string, errorMessage: string) => Buffer.from(JSON.s
 export class Instance {
   readonly id = randomBytes(16).toString('hex');
   private readonly machine = new StateMachine();
-  idleSince = Date.now();
+  idleSince: number;
   /** Set when the function changed: the instance is stopped as soon as nobody waits for it. */
   retired = false;
   /** The provisioned-concurrency configuration that keeps it warm (never stopped for being idle). */
@@ -111,6 +113,7 @@ export class Instance {
     private readonly deps: InstanceDeps,
     private readonly warmedAhead = false,
   ) {
+    this.idleSince = (deps.now ?? Date.now)();
     this.group = logGroupOf(fn);
     this.platform = platformLog(fn, deps.region);
     this.stream = logStreamName(fn.version, this.id);
@@ -288,7 +291,7 @@ export class Instance {
     if (this.returnTimer) clearTimeout(this.returnTimer);
     this.returnTimer = null;
     this.machine.to('parked');
-    this.idleSince = Date.now();
+    this.idleSince = (this.deps.now ?? Date.now)();
     this.onParked();
     if (this.machine.state === 'parked' && this.sandbox!.freeze()) this.machine.to('frozen');
   }

@@ -6,15 +6,24 @@
 // has no start of its own. Idle instances stop after the keep-alive; provisioned ones are kept
 // warm per configuration. (How many may run at once is decided before, in concurrency.ts.)
 import os from 'node:os';
+import { realClock, type Clock } from '../clock.js';
+import type { SandboxDriver } from '../sandbox/driver.js';
 import type { FunctionRecord } from '../control/function-record.js';
 import { Instance, type InstanceDeps } from './instance.js';
 import type { Invocation, InvocationOutcome } from './invocation.js';
 import { StartGate, type ReleaseSlot } from './start-gate.js';
 
+/** What the pool's owner builds for an instance of a function; the pool adds driver and clock. */
+export type PreparedInstance = Omit<InstanceDeps, 'driver' | 'now'>;
+
 export interface PoolOptions {
   keepAliveMs: number;
+  /** Starts, limits and stops the instances' sandboxes: the only way the pool reaches one. */
+  driver: SandboxDriver;
+  /** Idle times, keep-alive expiry and the sweeps run on it; the real clock by default. */
+  clock?: Clock;
   /** Builds what an instance of this function needs to start (command, environment, code). */
-  prepare(fn: FunctionRecord): Promise<InstanceDeps>;
+  prepare(fn: FunctionRecord): Promise<PreparedInstance>;
   /** How many instances may be starting at once; by default one per CPU the process may use. */
   maxConcurrentStarts?: number;
   /** See RETURNING_PATIENCE_MS; injectable so tests need not race a timer. */
@@ -67,18 +76,21 @@ interface VersionGroup {
 export class Pool {
   private readonly groups = new Map<string, VersionGroup>();
   private readonly gate: StartGate;
-  private readonly sweeper: NodeJS.Timeout;
+  private sweeper: { clear(): void };
+  private readonly clock: Clock;
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
+    this.clock = options.clock ?? realClock;
     // Two at least: even one core overlaps one start's waiting with another's work.
     this.gate = new StartGate(options.maxConcurrentStarts ?? Math.max(2, os.availableParallelism()));
     const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
-    this.sweeper = setInterval(() => {
+    const sweep = () => {
       this.stopIdle();
       for (const group of this.groups.values()) this.maintainProvisioned(group);
-    }, every);
-    this.sweeper.unref();
+      if (!this.closed) this.sweeper = this.clock.setTimeout(sweep, every);
+    };
+    this.sweeper = this.clock.setTimeout(sweep, every);
   }
 
   run(fn: FunctionRecord, invocation: Invocation): Promise<InvocationOutcome> {
@@ -126,7 +138,7 @@ export class Pool {
       if (extra-- <= 0) break;
       // Back to an ordinary instance, which ages out from now.
       instance.provisionedFor = null;
-      instance.idleSince = Date.now();
+      instance.idleSince = this.clock.now();
     }
     this.maintainProvisioned(group);
     this.tidy(group);
@@ -191,7 +203,7 @@ export class Pool {
     }
     let instance: Instance | undefined;
     try {
-      instance = new Instance(group.fn, await this.options.prepare(group.fn), provisioned !== null);
+      instance = new Instance(group.fn, { ...(await this.options.prepare(group.fn)), driver: this.options.driver, now: () => this.clock.now() }, provisioned !== null);
       this.adopt(group, instance);
       if (provisioned) instance.provisionedFor = provisioned.name;
       if (waiter) waiter.start = instance;
@@ -312,7 +324,7 @@ export class Pool {
 
   shutdown(): void {
     this.closed = true;
-    clearInterval(this.sweeper);
+    this.sweeper.clear();
     for (const group of this.groups.values()) {
       for (const waiter of group.waiters.splice(0)) {
         if (waiter.timer) clearTimeout(waiter.timer);
@@ -353,7 +365,7 @@ export class Pool {
   }
 
   private stopIdle() {
-    const cutoff = Date.now() - this.options.keepAliveMs;
+    const cutoff = this.clock.now() - this.options.keepAliveMs;
     for (const group of this.groups.values()) {
       for (const instance of group.instances) {
         if (instance.available && instance.provisionedFor === null && instance.idleSince <= cutoff) instance.stop();

@@ -15,8 +15,8 @@ import { tempDataDir } from '../helpers/gust-process.js';
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const fn = { name: 'f', version: '$LATEST' } as FunctionRecord;
 
-function setup(execute: Invoker['execute']) {
-  const store = new AsyncEventStore(openDatabases(tempDataDir()).metadata);
+async function setup(execute: Invoker['execute']) {
+  const store = new AsyncEventStore((await openDatabases(tempDataDir())).metadata);
   const clock = { time: T0 };
   const logged: string[] = [];
   const worker = new AsyncWorker({
@@ -40,7 +40,7 @@ test('each throttle doubles the wait before the next try, up to 5 minutes', asyn
   const throttled = async (): Promise<never> => {
     throw new GustError('TooManyRequestsException', 'Rate exceeded');
   };
-  const { store, clock, worker } = setup(throttled);
+  const { store, clock, worker } = await setup(throttled);
   const waits: number[] = [];
   for (let i = 0; i < 12; i++) {
     clock.time = store.nextDueAt()!;
@@ -55,7 +55,7 @@ test('each throttle doubles the wait before the next try, up to 5 minutes', asyn
   assert.equal(event.throttles, 12);
 });
 
-test('the jitter spreads a wait between half and all of it', () => {
+test('the jitter spreads a wait between half and all of it', async () => {
   assert.equal(throttleBackoffMs(3, () => 0), 4000);
   assert.equal(throttleBackoffMs(3, () => 1), 8000);
 });
@@ -65,7 +65,7 @@ test('a failure inside Gust is logged, not an unhandled rejection, and the worke
   const onRejection = (reason: unknown) => rejections.push(reason);
   process.on('unhandledRejection', onRejection);
   let calls = 0;
-  const { store, clock, logged, worker } = setup(async () => {
+  const { store, clock, logged, worker } = await setup(async () => {
     calls++;
     return { kind: 'success', payload: Buffer.from('{}'), durationMs: 1, billedMs: 1, cold: false, maxMemoryUsedMb: 1, logText: '' };
   });

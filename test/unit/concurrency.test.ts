@@ -5,7 +5,7 @@ import { openDatabases } from '../../src/storage/database.js';
 import { ReservationStore } from '../../src/storage/reservation-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 
-const make = (limit: number) => new Concurrency(limit, new ReservationStore(openDatabases(tempDataDir()).metadata));
+const make = async (limit: number) => new Concurrency(limit, new ReservationStore((await openDatabases(tempDataDir())).metadata));
 const reason = (fn: () => unknown) => {
   try {
     fn();
@@ -15,8 +15,8 @@ const reason = (fn: () => unknown) => {
   }
 };
 
-test('unreserved functions share what reservations leave of the account limit', () => {
-  const c = make(10);
+test('unreserved functions share what reservations leave of the account limit', async () => {
+  const c = await make(10);
   c.reserve('reserved', 4);
   const releases = Array.from({ length: 6 }, () => c.acquire('a'));
   assert.equal(reason(() => c.acquire('b')), 'ConcurrentInvocationLimitExceeded');
@@ -26,8 +26,8 @@ test('unreserved functions share what reservations leave of the account limit', 
   assert.equal(reason(() => c.acquire('b')), 'ok', 'released once, even if called twice');
 });
 
-test('a reservation caps its function, and 0 stops it', () => {
-  const c = make(100);
+test('a reservation caps its function, and 0 stops it', async () => {
+  const c = await make(100);
   c.reserve('f', 2);
   c.acquire('f');
   c.acquire('f');
@@ -36,8 +36,8 @@ test('a reservation caps its function, and 0 stops it', () => {
   assert.equal(reason(() => c.acquire('g')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
 });
 
-test('reservations keep the unreserved minimum (a tenth of the limit)', () => {
-  const c = make(1000);
+test('reservations keep the unreserved minimum (a tenth of the limit)', async () => {
+  const c = await make(1000);
   c.reserve('a', 800);
   assert.throws(() => c.reserve('b', 101), /minimum value of \[100\]/);
   c.reserve('b', 100);

@@ -9,7 +9,7 @@ import { openDatabases } from '../../src/storage/database.js';
 import { Metering } from '../../src/telemetry/metering.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 
-test('an older data directory is upgraded in place', () => {
+test('an older data directory is upgraded in place', async () => {
   const dir = tempDataDir();
   const oldTelemetry = new Database(path.join(dir, 'telemetry.db'));
   oldTelemetry.exec(`CREATE TABLE invocations (request_id TEXT PRIMARY KEY, function_name TEXT NOT NULL, version TEXT NOT NULL, started_at INTEGER NOT NULL,
@@ -24,7 +24,7 @@ test('an older data directory is upgraded in place', () => {
     INSERT INTO async_events (request_id, function_name, qualifier, payload, due_at, created_at) VALUES ('e-old', 'f', '$LATEST', X'7B7D', 0, 0);`);
   oldMetadata.close();
 
-  const dbs = openDatabases(dir);
+  const dbs = await openDatabases(dir);
   const event = new AsyncEventStore(dbs.metadata).claim(1, 1000);
   assert.equal(event?.requestId, 'e-old');
   assert.equal(event?.throttles, 0);
@@ -35,9 +35,9 @@ test('an older data directory is upgraded in place', () => {
   metering.record({ ...attempt, startedAt: 3000 });
   const [usage] = metering.usage({ start: 0, end: 10_000 });
   assert.equal(usage.requests, 3, 'the old row and both attempts of the new request');
-  dbs.close();
+  await dbs.close();
   // Opening it again changes nothing more.
-  const again = openDatabases(dir);
+  const again = await openDatabases(dir);
   assert.equal(new Metering(again.telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }).usage({ start: 0, end: 10_000 })[0].requests, 3);
-  again.close();
+  await again.close();
 });

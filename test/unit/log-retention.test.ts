@@ -39,8 +39,8 @@ class FakeClock implements SweepClock {
   pending = () => this.timers.filter((t) => t.active);
 }
 
-function setup(maxGroupBytes = Infinity) {
-  const dbs = openDatabases(tempDataDir());
+async function setup(maxGroupBytes = Infinity) {
+  const dbs = await openDatabases(tempDataDir());
   let overCap = 0;
   const store = new LogStore(dbs.telemetry, { maxGroupBytes, onOverCap: () => overCap++ });
   const clock = new FakeClock(T0);
@@ -53,7 +53,7 @@ const bytesOf = (messages: string[]) => messages.reduce((n, m) => n + Buffer.byt
 const group = (store: LogStore, name = GROUP) => store.groups(name, '', 10).find((g) => g.name === name);
 
 test('retention deletes events older than the policy, keeps the rest, and drops streams left empty', async (t) => {
-  const { dbs, store, clock, retention } = setup();
+  const { dbs, store, clock, retention } = await setup();
   t.after(() => dbs.close());
   for (let i = 0; i < 5; i++) store.append(GROUP, 'old-stream', T0 + i, `old ${i}\n`);
   for (let i = 0; i < 3; i++) store.append(GROUP, 'mixed', T0 + i, `old mixed ${i}\n`);
@@ -85,7 +85,7 @@ test('retention deletes events older than the policy, keeps the rest, and drops 
 });
 
 test('the sweep runs on the clock: at start, then every interval', async (t) => {
-  const { dbs, store, clock, retention } = setup();
+  const { dbs, store, clock, retention } = await setup();
   t.after(() => {
     retention.stop();
     dbs.close();
@@ -110,7 +110,7 @@ test('the sweep runs on the clock: at start, then every interval', async (t) => 
 });
 
 test('a big delete runs in bounded steps', async (t) => {
-  const { dbs, store, clock, retention } = setup();
+  const { dbs, store, clock, retention } = await setup();
   t.after(() => dbs.close());
   for (let i = 0; i < 5000; i++) store.append(GROUP, `s${i % 7}`, T0, `line ${i}\n`);
   store.flush();
@@ -129,7 +129,7 @@ test('a big delete runs in bounded steps', async (t) => {
 });
 
 test('stop() ends a sweep between steps, so the database can close under it', async () => {
-  const { dbs, store, clock, retention } = setup(100);
+  const { dbs, store, clock, retention } = await setup(100);
   for (let i = 0; i < 3000; i++) store.append(GROUP, 's', T0, `line ${i}\n`);
   store.append('/aws/lambda/g2', 's', T0, 'old\n');
   store.flush();
@@ -142,9 +142,9 @@ test('stop() ends a sweep between steps, so the database can close under it', as
   assert.deepEqual(await sweeping, { expired: 0, trimmed: 0 });
 });
 
-test('a group over the cap keeps its newest events, within the cap, at every read', (t) => {
+test('a group over the cap keeps its newest events, within the cap, at every read', async (t) => {
   const cap = 10_000;
-  const { dbs, store, overCapCalls } = setup(cap);
+  const { dbs, store, overCapCalls } = await setup(cap);
   t.after(() => dbs.close());
   const line = (i: number) => `${String(i).padStart(4, '0')} ${'x'.repeat(994)}\n`; // 1,000 bytes
   for (let i = 0; i < 35; i++) {
@@ -169,7 +169,7 @@ test('a group over the cap keeps its newest events, within the cap, at every rea
 
 test('a flood larger than one step is finished by the sweeper', async (t) => {
   const cap = 1000;
-  const { dbs, store, retention, overCapCalls } = setup(cap);
+  const { dbs, store, retention, overCapCalls } = await setup(cap);
   t.after(() => dbs.close());
   for (let i = 0; i < 6000; i++) store.append(GROUP, 's', T0 + i, `${String(i).padStart(9, '0')}\n`); // 10 bytes each
   store.flush();
@@ -185,7 +185,7 @@ test('a flood larger than one step is finished by the sweeper', async (t) => {
 });
 
 test('deleted pages go back to the file system', async (t) => {
-  const { dbs, store, clock, retention } = setup();
+  const { dbs, store, clock, retention } = await setup();
   t.after(() => dbs.close());
   const big = 'y'.repeat(4000);
   for (let i = 0; i < 2000; i++) store.append(GROUP, 's', T0, big); // ~8 MB
@@ -201,7 +201,7 @@ test('deleted pages go back to the file system', async (t) => {
   assert.deepEqual(events(store).map((e) => e.message), ['recent\n']);
 });
 
-test('an older telemetry.db gains log groups and incremental vacuum when opened', (t) => {
+test('an older telemetry.db gains log groups and incremental vacuum when opened', async (t) => {
   const dir = tempDataDir();
   const old = new Database(path.join(dir, 'telemetry.db'));
   old.pragma('journal_mode = WAL');
@@ -212,10 +212,10 @@ test('an older telemetry.db gains log groups and incremental vacuum when opened'
   old.close();
   let dbs: Databases | undefined;
   t.after(() => {
-    dbs?.close();
+    void dbs?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  dbs = openDatabases(dir);
+  dbs = await openDatabases(dir);
   assert.equal(dbs.telemetry.pragma('auto_vacuum', { simple: true }), 2);
   const store = new LogStore(dbs.telemetry);
   assert.deepEqual(store.groups('', '', 10), [{ name: '/aws/lambda/a', createdAt: 50, storedBytes: 15, retentionInDays: null }]);

@@ -21,8 +21,8 @@ function poolWith(driver: FakeDriver, options: Partial<PoolOptions> = {}) {
   const pool = new Pool({
     keepAliveMs: 60_000,
     returningPatienceMs: 60_000,
+    driver,
     prepare: async () => ({
-      driver,
       logs: { append: () => {} },
       region: 'us-east-1',
       socketDir: '/tmp',

@@ -7,30 +7,8 @@ import { ScheduleStore, type ScheduleRecord } from '../../src/storage/schedule-s
 import { Schedules } from '../../src/control/schedules.js';
 import { GustError } from '../../src/errors.js';
 import { computeFirstRun, computeNextRun, RETRY_AFTER_FAILURE_MS, Scheduler, type Clock } from '../../src/triggers/schedule/scheduler.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { tempDataDir } from '../helpers/gust-process.js';
-
-class FakeClock implements Clock {
-  private timers: { at: number; fn: () => void; active: boolean }[] = [];
-  constructor(public time: number) {}
-  now = () => this.time;
-  setTimeout(fn: () => void, ms: number) {
-    const timer = { at: this.time + ms, fn, active: true };
-    this.timers.push(timer);
-    return { clear: () => (timer.active = false) };
-  }
-  /** Moves time forward, running timers in order as they come due. */
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const next = this.timers.filter((t) => t.active && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      next.active = false;
-      this.time = Math.max(this.time, next.at);
-      next.fn();
-    }
-    this.time = end;
-  }
-}
 
 const T0 = Date.parse('2026-03-01T00:00:30Z');
 
@@ -53,16 +31,16 @@ function schedule(store: ScheduleStore, expression: string, extra: Partial<Sched
   store.put(record, computeFirstRun(record, now));
 }
 
-function setup(clock: FakeClock, dataDir = tempDataDir()) {
-  const store = new ScheduleStore(openDatabases(dataDir).metadata);
+async function setup(clock: FakeClock, dataDir = tempDataDir()) {
+  const store = new ScheduleStore((await openDatabases(dataDir)).metadata);
   const fired: { name: string; at: number; firedAt: number }[] = [];
   const scheduler = new Scheduler({ store, clock, log: () => {}, afterFire: () => {}, fire: (s, at) => fired.push({ name: s.name, at, firedAt: clock.now() }) });
   return { store, fired, scheduler, dataDir };
 }
 
-test('a rate(1 minute) schedule fires 100 times, on time and once each', () => {
+test('a rate(1 minute) schedule fires 100 times, on time and once each', async () => {
   const clock = new FakeClock(T0);
-  const { store, fired, scheduler } = setup(clock);
+  const { store, fired, scheduler } = await setup(clock);
   schedule(store, 'rate(1 minute)');
   scheduler.start();
   clock.advance(100 * 60_000 + 1);
@@ -71,9 +49,9 @@ test('a rate(1 minute) schedule fires 100 times, on time and once each', () => {
   assert.ok(fired.every((f, i) => f.at === T0 + (i + 1) * 60_000 && f.firedAt === f.at), 'no lateness on fake time');
 });
 
-test('after downtime a missed run fires once (not once per missed run), or is skipped', () => {
+test('after downtime a missed run fires once (not once per missed run), or is skipped', async () => {
   const clock = new FakeClock(T0);
-  const first = setup(clock);
+  const first = await setup(clock);
   schedule(first.store, 'rate(1 minute)', { name: 'catch-up', missedRuns: 'fire' });
   schedule(first.store, 'rate(1 minute)', { name: 'skipper', missedRuns: 'skip' });
   first.scheduler.start();
@@ -82,16 +60,16 @@ test('after downtime a missed run fires once (not once per missed run), or is sk
   first.scheduler.stop();
 
   clock.time += 10 * 60_000; // Gust is down for ten minutes
-  const second = setup(clock, first.dataDir);
+  const second = await setup(clock, first.dataDir);
   second.scheduler.start();
   assert.deepEqual(second.fired.map((f) => f.name), ['catch-up'], 'one catch-up run, nothing for the skipper');
   clock.advance(60_000);
   assert.deepEqual(second.fired.map((f) => f.name).sort(), ['catch-up', 'catch-up', 'skipper'], 'then both run on schedule again');
 });
 
-test('a run is never fired twice, even by two schedulers over the same store', () => {
+test('a run is never fired twice, even by two schedulers over the same store', async () => {
   const clock = new FakeClock(T0);
-  const a = setup(clock);
+  const a = await setup(clock);
   const b = new Scheduler({ store: a.store, clock, log: () => {}, afterFire: () => {}, fire: (s, at) => a.fired.push({ name: s.name, at, firedAt: clock.now() }) });
   schedule(a.store, 'rate(5 minutes)');
   a.scheduler.start();
@@ -100,9 +78,9 @@ test('a run is never fired twice, even by two schedulers over the same store', (
   assert.equal(a.fired.length, 1);
 });
 
-test('a one-time at() schedule fires once and deletes itself when asked', () => {
+test('a one-time at() schedule fires once and deletes itself when asked', async () => {
   const clock = new FakeClock(T0);
-  const { store, fired, scheduler } = setup(clock);
+  const { store, fired, scheduler } = await setup(clock);
   schedule(store, 'at(2026-03-01T00:02:00)', { actionAfterCompletion: 'DELETE' });
   scheduler.start();
   clock.advance(10 * 60_000);
@@ -111,18 +89,18 @@ test('a one-time at() schedule fires once and deletes itself when asked', () => 
   assert.equal(store.get('default', 's'), undefined);
 });
 
-test('a disabled schedule does not fire', () => {
+test('a disabled schedule does not fire', async () => {
   const clock = new FakeClock(T0);
-  const { store, fired, scheduler } = setup(clock);
+  const { store, fired, scheduler } = await setup(clock);
   schedule(store, 'rate(1 minute)', { state: 'DISABLED' });
   scheduler.start();
   clock.advance(5 * 60_000);
   assert.equal(fired.length, 0);
 });
 
-test('a cron limited to a year far ahead fires then, not never', () => {
+test('a cron limited to a year far ahead fires then, not never', async () => {
   const clock = new FakeClock(T0);
-  const { store, fired, scheduler } = setup(clock);
+  const { store, fired, scheduler } = await setup(clock);
   schedule(store, 'cron(0 * * * ? 2030)');
   assert.equal(store.get('default', 's')?.nextRunAt, Date.parse('2030-01-01T00:00:00Z'));
   scheduler.start();
@@ -130,9 +108,9 @@ test('a cron limited to a year far ahead fires then, not never', () => {
   assert.deepEqual(fired.map((f) => new Date(f.at).toISOString()), ['2030-01-01T00:00:00.000Z', '2030-01-01T01:00:00.000Z', '2030-01-01T02:00:00.000Z']);
 });
 
-test('a one-time at() already in the past runs once, at once, as on EventBridge Scheduler', () => {
+test('a one-time at() already in the past runs once, at once, as on EventBridge Scheduler', async () => {
   const clock = new FakeClock(T0);
-  const { store, fired, scheduler } = setup(clock);
+  const { store, fired, scheduler } = await setup(clock);
   scheduler.start();
   schedule(store, 'at(2026-02-01T00:00:00)', { actionAfterCompletion: 'DELETE' });
   scheduler.refresh();
@@ -143,14 +121,14 @@ test('a one-time at() already in the past runs once, at once, as on EventBridge 
   assert.equal(fired.length, 1);
 });
 
-test('StartDate and EndDate do not apply to a one-time schedule', () => {
+test('StartDate and EndDate do not apply to a one-time schedule', async () => {
   const record = { expression: 'at(2026-03-02T00:00:00)', timezone: 'UTC', state: 'ENABLED', startDate: T0 + 7 * 86_400_000, endDate: T0 + 60_000, creationDate: T0 } as ScheduleRecord;
   assert.equal(computeNextRun(record, T0), Date.parse('2026-03-02T00:00:00Z'));
 });
 
-test('a failing run neither stops the scheduler nor the other schedules; it is tried again a minute later', () => {
+test('a failing run neither stops the scheduler nor the other schedules; it is tried again a minute later', async () => {
   const clock = new FakeClock(T0);
-  const store = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+  const store = new ScheduleStore((await openDatabases(tempDataDir())).metadata);
   const fired: string[] = [];
   const logged: string[] = [];
   let failuresLeft = 3;
@@ -178,8 +156,8 @@ test('a failing run neither stops the scheduler nor the other schedules; it is t
   assert.ok(brokenNext > clock.now() && brokenNext <= clock.now() + RETRY_AFTER_FAILURE_MS, 'and tried again later, not in a tight loop');
 });
 
-test('a recurring schedule with no run left is refused as EventBridge Scheduler refuses it', () => {
-  const store = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+test('a recurring schedule with no run left is refused as EventBridge Scheduler refuses it', async () => {
+  const store = new ScheduleStore((await openDatabases(tempDataDir())).metadata);
   const schedules = new Schedules(store, { region: 'us-east-1', accountId: '000000000000' }, () => true, () => {});
   const body = (ScheduleExpression: string, extra: Record<string, unknown> = {}) => ({
     ScheduleExpression,
@@ -203,9 +181,9 @@ test('a recurring schedule with no run left is refused as EventBridge Scheduler 
   assert.equal(store.get('default', 'past')?.nextRunAt, Date.parse('2020-01-01T00:00:00Z'), 'accepted, due at once');
 });
 
-test('when the store itself fails, the scheduler waits a minute and carries on', () => {
+test('when the store itself fails, the scheduler waits a minute and carries on', async () => {
   const clock = new FakeClock(T0);
-  const real = new ScheduleStore(openDatabases(tempDataDir()).metadata);
+  const real = new ScheduleStore((await openDatabases(tempDataDir())).metadata);
   let failingReads = 2;
   const store = Object.create(real) as ScheduleStore;
   store.due = (now) => {

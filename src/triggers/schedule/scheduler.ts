@@ -5,19 +5,8 @@
 import type { ScheduleRecord, ScheduleStore } from '../../storage/schedule-store.js';
 import { nextRun, parseScheduleExpression } from './schedule-expression.js';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { clear(): void };
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.min(ms, 2 ** 31 - 1));
-    t.unref();
-    return { clear: () => clearTimeout(t) };
-  },
-};
+export { realClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 
 export interface SchedulerDeps {
   store: ScheduleStore;

@@ -1,0 +1,44 @@
+// The metadata.db tables as Kysely sees them: the one place their column types are written down
+// for queries (the migrations in migrations/metadata/ are what creates them).
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+export interface MetadataTables {
+  function_versions: { name: string; version: string; config: string };
+  reserved_concurrency: { function_name: string; reserved: number };
+  event_invoke_configs: { function_name: string; qualifier: string; config: string };
+  dead_letters: {
+    id: Generated<number>;
+    function_name: string;
+    qualifier: string;
+    request_id: string;
+    condition: string;
+    record: string;
+    payload: Buffer;
+    created_at: number;
+  };
+  idempotency_keys: { function_name: string; idempotency_key: string; request_id: string; created_at: number };
+  http_routes: { id: string; method: string; path: string; route_shape: string; function_name: string; payload_format: string; created_at: number };
+  function_urls: { url_id: string; function_name: string; qualifier: string; config: string };
+  gateway_settings: { key: string; value: string };
+  schedules: { group_name: string; name: string; config: string; next_run_at: number | null };
+  aliases: { function_name: string; name: string; config: string };
+  provisioned_concurrency: { function_name: string; qualifier: string; requested: number; last_modified: string };
+  async_events: {
+    id: Generated<number>;
+    request_id: string;
+    function_name: string;
+    qualifier: string;
+    payload: Buffer;
+    attempts: Generated<number>;
+    throttles: Generated<number>;
+    due_at: number;
+    lease_until: Generated<number>;
+    created_at: number;
+  };
+  function_policies: { function_name: string; qualifier: string; revision_id: string; statements: string };
+  access_keys: { access_key_id: string; secret: string; scope: Generated<string>; created_at: number; revoked_at: number | null };
+  schema_migrations: { version: number; name: string; applied_at: number };
+}
+
+/** metadata.db, or a transaction on it: stores take either, so they can join a unit of work. */
+export type MetadataDb = Kysely<MetadataTables> | Transaction<MetadataTables>;

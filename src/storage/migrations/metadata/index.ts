@@ -1,0 +1,7 @@
+// The metadata.db migrations, in order. A new one is a new numbered file, appended here.
+import type { Migration } from '../migration.js';
+import { initial } from './0001_initial.js';
+import { asyncEventThrottles } from './0002_async_event_throttles.js';
+import { functionPolicies } from './0003_function_policies.js';
+
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies];

@@ -1,0 +1,20 @@
+// The store contracts run against the SQLite backend: each store over a freshly migrated
+// metadata.db. A PostgreSQL backend gets a sibling of this file with its own factory.
+import { after } from 'node:test';
+import { SqlAccessKeyStore } from '../../src/storage/access-key-store.js';
+import { openDatabases, type Databases } from '../../src/storage/database.js';
+import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
+import { tempDataDir } from '../helpers/gust-process.js';
+import { accessKeyStoreContract } from './access-key-store.contract.js';
+import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
+
+const opened: Databases[] = [];
+after(() => Promise.all(opened.map((d) => d.close())));
+const metadata = async () => {
+  const dbs = await openDatabases(tempDataDir());
+  opened.push(dbs);
+  return dbs.metadataSql;
+};
+
+provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigStore(await metadata()));
+accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
