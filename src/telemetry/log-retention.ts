@@ -2,12 +2,9 @@
 // their group's retention policy and whatever a group holds over the size cap, then gives freed
 // pages back to the file system. Every part runs in bounded steps with a turn of the event loop
 // between them, so a big delete never stalls invocations or API calls.
+import type { Clock } from '../clock.js';
 import type { LogStore } from './log-store.js';
 
-export interface SweepClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { clear(): void };
-}
 
 export interface SweepReport {
   /** Events deleted because they were older than their group's retention. */
@@ -31,7 +28,7 @@ export class LogRetention {
   constructor(
     private readonly deps: {
       store: LogStore;
-      clock: SweepClock;
+      clock: Clock;
       intervalMs?: number;
       log?: (line: string) => void;
     },

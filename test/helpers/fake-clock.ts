@@ -10,6 +10,8 @@ export class FakeClock implements Clock {
     this.timers.push(timer);
     return { clear: () => (timer.active = false) };
   }
+  /** Timers not yet run or cleared. */
+  pending = () => this.timers.filter((t) => t.active);
   /** Moves time forward, running timers in order as they come due. */
   advance(ms: number) {
     const end = this.time + ms;

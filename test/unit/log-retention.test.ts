@@ -8,36 +8,14 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
 import { LogStore } from '../../src/telemetry/log-store.js';
-import { LogRetention, RETENTION_SWEEP_INTERVAL_MS, type SweepClock } from '../../src/telemetry/log-retention.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { LogRetention, RETENTION_SWEEP_INTERVAL_MS } from '../../src/telemetry/log-retention.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const GROUP = '/aws/lambda/f';
 
-class FakeClock implements SweepClock {
-  timers: { at: number; fn: () => void; active: boolean }[] = [];
-  constructor(public time: number) {}
-  now = () => this.time;
-  setTimeout(fn: () => void, ms: number) {
-    const timer = { at: this.time + ms, fn, active: true };
-    this.timers.push(timer);
-    return { clear: () => (timer.active = false) };
-  }
-  /** Moves time forward, running timers in order as they come due. */
-  advance(ms: number) {
-    const end = this.time + ms;
-    for (;;) {
-      const next = this.timers.filter((t) => t.active && t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      next.active = false;
-      this.time = Math.max(this.time, next.at);
-      next.fn();
-    }
-    this.time = end;
-  }
-  pending = () => this.timers.filter((t) => t.active);
-}
 
 async function setup(maxGroupBytes = Infinity) {
   const dbs = await openDatabases(tempDataDir());
