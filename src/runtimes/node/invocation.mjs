@@ -34,6 +34,18 @@ export function parseJsonHeader(value, name) {
   }
 }
 
+/** The context's per-invocation fields, in the order of Lambda's context object. */
+export function invocationData(headers, id, deadline) {
+  return {
+    clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
+    identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
+    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+    awsRequestId: id,
+    tenantId: headers['lambda-runtime-aws-tenant-id'],
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+}
+
 /** Resolves once what was written to stdout/stderr has left the process (null: nothing waits). */
 export function outputFlushed() {
   const pending = [process.stdout, process.stderr].filter((s) => s.writableLength > 0);
@@ -124,12 +136,7 @@ export function invoke(api, handler, isAsync, headers, body) {
         fail,
         done: once(done),
         ...environmentalData,
-        clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
-        identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
-        invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-        awsRequestId: id,
-        tenantId: headers['lambda-runtime-aws-tenant-id'],
-        getRemainingTimeInMillis: () => deadline - Date.now(),
+        ...invocationData(headers, id, deadline),
       };
       const result = handler(JSON.parse(body), context, callback);
       if (result && typeof result.then === 'function') result.then(succeed, fail).catch(fail);

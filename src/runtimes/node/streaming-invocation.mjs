@@ -4,7 +4,7 @@
 // response with the error in trailers.
 import { logError, setRequestId } from './logging.mjs';
 import { toRapidResponse } from './errors.mjs';
-import { environmentalData, outputFlushed, parseJsonHeader } from './invocation.mjs';
+import { environmentalData, invocationData, outputFlushed } from './invocation.mjs';
 
 const env = process.env;
 
@@ -30,12 +30,7 @@ export async function invokeStreaming(api, handler, headers, body) {
       waitForEmptyEventLoop = value;
     },
     ...environmentalData,
-    clientContext: parseJsonHeader(headers['lambda-runtime-client-context'], 'ClientContext'),
-    identity: parseJsonHeader(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
-    invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
-    awsRequestId: id,
-    tenantId: headers['lambda-runtime-aws-tenant-id'],
-    getRemainingTimeInMillis: () => deadline - Date.now(),
+    ...invocationData(headers, id, deadline),
   };
   try {
     const result = handler(JSON.parse(body), stream, context);
