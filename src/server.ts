@@ -33,10 +33,10 @@ import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch } from './invoke/runtime-launch.js';
 import { ProcessDriver } from './sandbox/process-driver.js';
-import { AsyncEventStore } from './storage/async-event-store.js';
+import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
-import { DeadLetterStore } from './storage/dead-letter-store.js';
+import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
@@ -92,9 +92,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
-  const asyncEvents = new AsyncEventStore(dbs.metadata);
+  const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
-  const deadLetters = new DeadLetterStore(dbs.metadata);
+  const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
   const functionUrlStore = new FunctionUrlStore(dbs.metadata);
   const routes = new RouteStore(dbs.metadata);
   const scheduleStore = new ScheduleStore(dbs.metadata);
@@ -204,17 +204,17 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     deadLetters,
     routes,
     functionExists,
-    redrive: (d) => {
-      asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
+    redrive: async (d) => {
+      await asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
       worker?.wake();
     },
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
-    status: () => ({
+    status: async () => ({
       concurrentExecutions: concurrency.running,
       instances: pool.instanceCounts(),
-      queuedAsyncEvents: asyncEvents.count(),
+      queuedAsyncEvents: await asyncEvents.count(),
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
@@ -271,7 +271,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
-  worker.start();
+  await worker.start();
   scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();

@@ -121,11 +121,11 @@ export class Invoker {
       // The qualifier as named (an alias stays an alias): the worker resolves it when it delivers.
       const event = { requestId, functionName: fn.name, qualifier: req.qualifier ?? LATEST, payload };
       if (req.idempotencyKey === undefined) {
-        this.deps.asyncEvents.enqueue(event);
+        await this.deps.asyncEvents.enqueue(event);
         this.deps.onEventQueued();
         return { status: 202, requestId, executedVersion: fn.version };
       }
-      const queued = this.deps.asyncEvents.enqueueOnce(event, callerScopedKey(req.caller, req.idempotencyKey), this.deps.idempotencyWindowMs);
+      const queued = await this.deps.asyncEvents.enqueueOnce(event, callerScopedKey(req.caller, req.idempotencyKey), this.deps.idempotencyWindowMs);
       if (!queued.duplicate) this.deps.onEventQueued();
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }

@@ -2,10 +2,14 @@
 // metadata.db. A PostgreSQL backend gets a sibling of this file with its own factory.
 import { after } from 'node:test';
 import { SqlAccessKeyStore } from '../../src/storage/access-key-store.js';
+import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
+import { SqlDeadLetterStore } from '../../src/storage/dead-letter-store.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
+import { asyncEventStoreContract } from './async-event-store.contract.js';
+import { deadLetterStoreContract } from './dead-letter-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 
 const opened: Databases[] = [];
@@ -18,3 +22,5 @@ const metadata = async () => {
 
 provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigStore(await metadata()));
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
+asyncEventStoreContract('SQLite', async () => new SqlAsyncEventStore(await metadata()));
+deadLetterStoreContract('SQLite', async () => new SqlDeadLetterStore(await metadata()));

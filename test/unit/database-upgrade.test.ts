@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { AsyncEventStore } from '../../src/storage/async-event-store.js';
+import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases } from '../../src/storage/database.js';
 import { Metering } from '../../src/telemetry/metering.js';
 import { tempDataDir } from '../helpers/gust-process.js';
@@ -25,7 +25,7 @@ test('an older data directory is upgraded in place', async () => {
   oldMetadata.close();
 
   const dbs = await openDatabases(dir);
-  const event = new AsyncEventStore(dbs.metadata).claim(1, 1000);
+  const event = await new SqlAsyncEventStore(dbs.metadataSql).claim(1, 1000);
   assert.equal(event?.requestId, 'e-old');
   assert.equal(event?.throttles, 0);
 
