@@ -43,7 +43,7 @@ import { FunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
 import { ReservationStore } from './storage/reservation-store.js';
 import { RouteStore } from './storage/route-store.js';
-import { ScheduleStore } from './storage/schedule-store.js';
+import { SqlScheduleStore, sqlScheduleFiringTransaction } from './storage/schedule-store.js';
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
 import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
@@ -97,7 +97,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
   const functionUrlStore = new FunctionUrlStore(dbs.metadata);
   const routes = new RouteStore(dbs.metadata);
-  const scheduleStore = new ScheduleStore(dbs.metadata);
+  const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
@@ -153,9 +153,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // Schedules fire through the durable async queue, like any Event invocation.
   const scheduler = new Scheduler({
     store: scheduleStore,
+    transaction: sqlScheduleFiringTransaction(dbs.metadataSql),
     clock: realClock,
     log,
-    fire: (schedule, scheduledAt) => {
+    fire: async (schedule, scheduledAt, queue) => {
       const target = parseFunctionName(schedule.targetArn, home);
       const event = {
         version: '0',
@@ -169,7 +170,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
         detail: {},
       };
       const payload = Buffer.from(schedule.input ?? JSON.stringify(event));
-      asyncEvents.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
+      await queue.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
     },
     afterFire: () => worker?.wake(),
   });
@@ -272,7 +273,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
   await worker.start();
-  scheduler.start();
+  await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
 

@@ -6,11 +6,13 @@ import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
 import { SqlDeadLetterStore } from '../../src/storage/dead-letter-store.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
+import { SqlScheduleStore, sqlScheduleFiringTransaction } from '../../src/storage/schedule-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
 import { asyncEventStoreContract } from './async-event-store.contract.js';
 import { deadLetterStoreContract } from './dead-letter-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
+import { scheduleStoreContract } from './schedule-store.contract.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -24,3 +26,7 @@ provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigSto
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
 asyncEventStoreContract('SQLite', async () => new SqlAsyncEventStore(await metadata()));
 deadLetterStoreContract('SQLite', async () => new SqlDeadLetterStore(await metadata()));
+scheduleStoreContract('SQLite', async () => {
+  const db = await metadata();
+  return { store: new SqlScheduleStore(db), transaction: sqlScheduleFiringTransaction(db), queued: () => new SqlAsyncEventStore(db).count() };
+});
