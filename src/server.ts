@@ -213,7 +213,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
     status: async () => ({
-      concurrentExecutions: concurrency.running,
+      concurrentExecutions: await concurrency.running(),
       instances: pool.instanceCounts(),
       queuedAsyncEvents: await asyncEvents.count(),
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,

@@ -144,7 +144,7 @@ export class Invoker {
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
   async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink): Promise<InvocationOutcome> {
-    const release = this.deps.concurrency.acquire(fn.name);
+    const release = await this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
     try {
