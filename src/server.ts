@@ -306,8 +306,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
-      logs.flush();
-      metering.flush();
+      await logs.flush();
+      await metering.flush();
       await dbs.close();
       log('Gust stopped');
     },

@@ -33,11 +33,11 @@ test('an older data directory is upgraded in place', async () => {
   const attempt = { requestId: 'r-new', functionName: 'f', version: '$LATEST', startedAt: 2000, durationMs: 3, billedMs: 3, memoryMb: 128, maxMemoryUsedMb: 40, cold: false, outcome: 'error' };
   metering.record(attempt);
   metering.record({ ...attempt, startedAt: 3000 });
-  const [usage] = metering.usage({ start: 0, end: 10_000 });
+  const [usage] = await metering.usage({ start: 0, end: 10_000 });
   assert.equal(usage.requests, 3, 'the old row and both attempts of the new request');
   await dbs.close();
   // Opening it again changes nothing more.
   const again = await openDatabases(dir);
-  assert.equal(new Metering(again.telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }).usage({ start: 0, end: 10_000 })[0].requests, 3);
+  assert.equal((await new Metering(again.telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }).usage({ start: 0, end: 10_000 }))[0].requests, 3);
   await again.close();
 });
