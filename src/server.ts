@@ -33,17 +33,17 @@ import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch } from './invoke/runtime-launch.js';
 import { ProcessDriver } from './sandbox/process-driver.js';
-import { AsyncEventStore } from './storage/async-event-store.js';
+import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
-import { DeadLetterStore } from './storage/dead-letter-store.js';
+import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
 import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
 import { ReservationStore } from './storage/reservation-store.js';
 import { RouteStore } from './storage/route-store.js';
-import { ScheduleStore } from './storage/schedule-store.js';
+import { SqlScheduleStore, sqlScheduleFiringTransaction } from './storage/schedule-store.js';
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
 import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
@@ -92,12 +92,12 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
-  const asyncEvents = new AsyncEventStore(dbs.metadata);
+  const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
-  const deadLetters = new DeadLetterStore(dbs.metadata);
+  const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
   const functionUrlStore = new FunctionUrlStore(dbs.metadata);
   const routes = new RouteStore(dbs.metadata);
-  const scheduleStore = new ScheduleStore(dbs.metadata);
+  const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
@@ -153,9 +153,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // Schedules fire through the durable async queue, like any Event invocation.
   const scheduler = new Scheduler({
     store: scheduleStore,
+    transaction: sqlScheduleFiringTransaction(dbs.metadataSql),
     clock: realClock,
     log,
-    fire: (schedule, scheduledAt) => {
+    fire: async (schedule, scheduledAt, queue) => {
       const target = parseFunctionName(schedule.targetArn, home);
       const event = {
         version: '0',
@@ -169,7 +170,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
         detail: {},
       };
       const payload = Buffer.from(schedule.input ?? JSON.stringify(event));
-      asyncEvents.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
+      await queue.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
     },
     afterFire: () => worker?.wake(),
   });
@@ -204,17 +205,17 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     deadLetters,
     routes,
     functionExists,
-    redrive: (d) => {
-      asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
+    redrive: async (d) => {
+      await asyncEvents.enqueue({ requestId: randomUUID(), functionName: d.functionName, qualifier: d.qualifier, payload: d.payload });
       worker?.wake();
     },
     code,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
-    status: () => ({
-      concurrentExecutions: concurrency.running,
+    status: async () => ({
+      concurrentExecutions: await concurrency.running(),
       instances: pool.instanceCounts(),
-      queuedAsyncEvents: asyncEvents.count(),
+      queuedAsyncEvents: await asyncEvents.count(),
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
@@ -271,8 +272,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
-  worker.start();
-  scheduler.start();
+  await worker.start();
+  await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
 
@@ -305,8 +306,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
-      logs.flush();
-      metering.flush();
+      await logs.flush();
+      await metering.flush();
       await dbs.close();
       log('Gust stopped');
     },

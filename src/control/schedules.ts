@@ -46,16 +46,17 @@ export class Schedules {
   constructor(
     private readonly store: ScheduleStore,
     private readonly home: Home,
-    private readonly functionExists: (name: string) => boolean,
-    private readonly changed: () => void,
+    private readonly functionExists: (name: string) => boolean | Promise<boolean>,
+    /** Called after every change, so the scheduler re-reads the earliest run. */
+    private readonly changed: () => void | Promise<void>,
   ) {}
 
   arnOf(group: string, name: string) {
     return `arn:aws:scheduler:${this.home.region}:${this.home.accountId}:schedule/${group}/${name}`;
   }
 
-  get(group: string, name: string) {
-    const s = this.store.get(group, name);
+  async get(group: string, name: string) {
+    const s = await this.store.get(group, name);
     if (!s) throw new GustError('ResourceNotFoundException', `Schedule ${name} does not exist.`);
     return s;
   }
@@ -64,29 +65,29 @@ export class Schedules {
     return this.store.list();
   }
 
-  create(name: string, body: Record<string, unknown>): ScheduleRecord {
+  async create(name: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
     const group = this.group(body.GroupName);
     if (!NAME.test(name)) throw invalid(`Name must be 1 to 64 letters, digits, '-', '_' or '.'; got '${name.slice(0, 80)}'.`);
-    if (this.store.get(group, name)) throw new GustError('ConflictException', `Schedule ${name} already exists.`);
+    if (await this.store.get(group, name)) throw new GustError('ConflictException', `Schedule ${name} already exists.`);
     return this.save(name, group, body, Date.now());
   }
 
-  update(name: string, body: Record<string, unknown>): ScheduleRecord {
-    const current = this.get(this.group(body.GroupName), name);
+  async update(name: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
+    const current = await this.get(this.group(body.GroupName), name);
     return this.save(name, current.groupName, body, current.creationDate);
   }
 
-  delete(group: string, name: string): void {
-    if (!this.store.delete(group, name)) throw new GustError('ResourceNotFoundException', `Schedule ${name} does not exist.`);
-    this.changed();
+  async delete(group: string, name: string): Promise<void> {
+    if (!(await this.store.delete(group, name))) throw new GustError('ResourceNotFoundException', `Schedule ${name} does not exist.`);
+    await this.changed();
   }
 
   /** enable/disable for `gust schedule`: changes only the state. */
-  setState(group: string, name: string, state: 'ENABLED' | 'DISABLED'): ScheduleRecord {
-    const current = this.get(group, name);
+  async setState(group: string, name: string, state: 'ENABLED' | 'DISABLED'): Promise<ScheduleRecord> {
+    const { nextRunAt: _, ...current } = await this.get(group, name);
     const record = { ...current, state, lastModificationDate: Date.now() };
-    this.store.put(record, computeNextRun(record, Date.now()));
-    this.changed();
+    await this.store.put(record, computeNextRun(record, Date.now()));
+    await this.changed();
     return record;
   }
 
@@ -96,7 +97,7 @@ export class Schedules {
   }
 
   /** Update replaces the whole definition, as UpdateSchedule does. */
-  private save(name: string, group: string, body: Record<string, unknown>, creationDate: number): ScheduleRecord {
+  private async save(name: string, group: string, body: Record<string, unknown>, creationDate: number): Promise<ScheduleRecord> {
     const expression = body.ScheduleExpression;
     if (typeof expression !== 'string') throw invalid('ScheduleExpression is required.');
     const timezone = body.ScheduleExpressionTimezone === undefined ? 'UTC' : String(body.ScheduleExpressionTimezone);
@@ -122,7 +123,7 @@ export class Schedules {
     if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string') throw invalid('Target.Arn and Target.RoleArn are required.');
     if (!target.Arn.startsWith('arn:aws:lambda:')) throw invalid('Gust schedules target Lambda functions: Target.Arn must be a function ARN.');
     const fn = parseFunctionName(target.Arn, this.home);
-    if (!this.functionExists(fn.name)) throw invalid(`The target function ${target.Arn} does not exist.`);
+    if (!(await this.functionExists(fn.name))) throw invalid(`The target function ${target.Arn} does not exist.`);
     if (target.Input !== undefined && typeof target.Input !== 'string') throw invalid('Target.Input must be a string.');
     refuseDeliverySettings(target);
     const state = body.State === undefined ? 'ENABLED' : body.State;
@@ -153,8 +154,8 @@ export class Schedules {
       creationDate,
       lastModificationDate: Date.now(),
     };
-    this.store.put(record, computeFirstRun(record, now));
-    this.changed();
+    await this.store.put(record, computeFirstRun(record, now));
+    await this.changed();
     return record;
   }
 }

@@ -57,6 +57,9 @@ export class AsyncWorker {
   private running = 0;
   private readonly deliveries = new Set<Promise<void>>();
   private wakeTimer: NodeJS.Timeout | null = null;
+  /** The claim pass running now, if any. */
+  private pass: Promise<void> | null = null;
+  private wakeAgain = false;
   private stopped = false;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -68,8 +71,9 @@ export class AsyncWorker {
     this.random = deps.random ?? Math.random;
   }
 
-  start(): void {
-    this.possibleDuplicates = this.deps.store.releaseAllLeases();
+  /** Voids the leases a previous process held, then starts claiming. */
+  async start(): Promise<void> {
+    this.possibleDuplicates = await this.deps.store.releaseAllLeases();
     if (this.possibleDuplicates > 0) {
       this.deps.log(`Async events: ${this.possibleDuplicates} were running when Gust stopped; they run again (at-least-once: possible duplicates)`);
     }
@@ -84,19 +88,38 @@ export class AsyncWorker {
     return this.idle();
   }
 
-  /** Resolves once no delivery is running (those started meanwhile included). */
+  /** Resolves once no claim pass and no delivery is running (those started meanwhile included). */
   async idle(): Promise<void> {
-    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
+    while (this.pass || this.deliveries.size > 0) await Promise.all([this.pass, ...this.deliveries]);
   }
 
-  /** Claims as many due events as there is room for, then sleeps until the next one is due. */
+  /**
+   * Claims as many due events as there is room for, then sleeps until the next one is due. One
+   * pass at a time: a wake during a pass makes it go round once more (claims are async, and two
+   * passes side by side would claim past maxParallel).
+   */
   wake = (): void => {
     if (this.stopped) return;
+    if (this.pass) {
+      this.wakeAgain = true;
+      return;
+    }
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = null;
+    this.pass = this.claimPasses().finally(() => (this.pass = null));
+  };
+
+  private async claimPasses(): Promise<void> {
+    do {
+      this.wakeAgain = false;
+      await this.claimPass();
+    } while (this.wakeAgain && !this.stopped);
+  }
+
+  private async claimPass(): Promise<void> {
     try {
-      while (this.running < this.deps.maxParallel) {
-        const event = this.deps.store.claim(this.now(), LEASE_MS);
+      while (this.running < this.deps.maxParallel && !this.stopped) {
+        const event = await this.deps.store.claim(this.now(), LEASE_MS);
         if (!event) break;
         this.running++;
         const delivery: Promise<void> = this.deliver(event)
@@ -110,16 +133,17 @@ export class AsyncWorker {
           });
         this.deliveries.add(delivery);
       }
-      const due = this.deps.store.nextDueAt();
+      const due = await this.deps.store.nextDueAt();
       if (due !== null && this.running < this.deps.maxParallel) this.sleep(Math.max(10, Math.min(due - this.now(), 60_000)));
     } catch (err) {
       this.deps.log(`Async events: could not read the queue: ${(err as Error)?.message ?? err}; trying again in a second`);
       this.sleep(QUEUE_RETRY_MS);
     }
-  };
+  }
 
   private sleep(ms: number) {
     if (this.stopped) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(this.wake, ms);
     this.wakeTimer.unref();
   }
@@ -131,13 +155,13 @@ export class AsyncWorker {
       fn = invoker.resolve(event.functionName, event.qualifier);
     } catch {
       this.deps.log(`async event ${event.requestId} dropped: function ${event.functionName}:${event.qualifier} no longer exists`);
-      return store.complete(event.id);
+      return await store.complete(event.id);
     }
-    const config = configs.get(fn.name, event.qualifier);
+    const config = await configs.get(fn.name, event.qualifier);
     const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
     if (this.now() - event.createdAt > maxAgeMs) {
-      this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'EventAgeExceeded');
+      await this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'EventAgeExceeded');
       return this.finish(event, 'EventAgeExceeded', config?.onFailure);
     }
 
@@ -147,15 +171,15 @@ export class AsyncWorker {
     } catch {
       // Throttled or failed to start: not the function's doing, so it does not count as an
       // attempt; try again with a backoff that grows with each throttle, until the event is too old.
-      return store.retryAt(event.id, this.now() + throttleBackoffMs(event.throttles, this.random), false);
+      return await store.retryAt(event.id, this.now() + throttleBackoffMs(event.throttles, this.random), false);
     }
     if (outcome.kind === 'success') return this.finish(event, 'Success', config?.onSuccess, outcome, fn.version);
     // attempts counts this run: the first retry comes after one delay, the second after two.
     if (event.attempts > maxRetries) {
-      this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'RetriesExhausted', outcome);
+      await this.toDeadLetterQueue(event, fn.deadLetterTargetArn, 'RetriesExhausted', outcome);
       return this.finish(event, 'RetriesExhausted', config?.onFailure, outcome, fn.version);
     }
-    store.retryAt(event.id, this.now() + this.deps.retryDelayMs * event.attempts);
+    await store.retryAt(event.id, this.now() + this.deps.retryDelayMs * event.attempts);
   }
 
   /**
@@ -163,7 +187,7 @@ export class AsyncWorker {
    * a dead-letter message (RequestID, ErrorCode, ErrorMessage). Only Gust's built-in store is
    * accepted as a target, so that is where it goes.
    */
-  private toDeadLetterQueue(event: AsyncEvent, target: string | undefined, condition: Condition, outcome?: InvocationOutcome) {
+  private async toDeadLetterQueue(event: AsyncEvent, target: string | undefined, condition: Condition, outcome?: InvocationOutcome) {
     if (target !== deadLetterArn(this.deps.home)) return;
     const error = outcome ? parseOrText(outcome.payload) : undefined;
     const record = {
@@ -175,11 +199,11 @@ export class AsyncWorker {
         ErrorMessage: typeof error === 'object' && error !== null ? String((error as { errorMessage?: unknown }).errorMessage ?? '') : `Event ${condition === 'EventAgeExceeded' ? 'too old' : 'failed'}`,
       },
     };
-    this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
+    await this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
   }
 
   /** Sends Lambda's destination record where it was asked for, then forgets the event. */
-  private finish(event: AsyncEvent, condition: Condition, destination: string | undefined, outcome?: InvocationOutcome, executedVersion = event.qualifier) {
+  private async finish(event: AsyncEvent, condition: Condition, destination: string | undefined, outcome?: InvocationOutcome, executedVersion = event.qualifier) {
     if (destination) {
       const record = {
         version: '1.0',
@@ -198,20 +222,20 @@ export class AsyncWorker {
             }
           : {}),
       };
-      this.send(destination, event, condition, record);
+      await this.send(destination, event, condition, record);
     } else if (condition !== 'Success') {
       this.deps.log(`async event ${event.requestId} for ${event.functionName} discarded: ${condition} and no OnFailure destination`);
     }
-    this.deps.store.complete(event.id);
+    await this.deps.store.complete(event.id);
   }
 
-  private send(destination: string, event: AsyncEvent, condition: Condition, record: object) {
+  private async send(destination: string, event: AsyncEvent, condition: Condition, record: object) {
     const payload = Buffer.from(JSON.stringify(record));
     if (destination === deadLetterArn(this.deps.home)) {
-      this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
+      await this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
       return;
     }
     const target = parseFunctionName(destination, this.deps.home);
-    this.deps.store.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
+    await this.deps.store.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
   }
 }

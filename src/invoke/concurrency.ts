@@ -4,15 +4,14 @@
 // and Lambda's Reason, instead of queueing without bound.
 import { GustError, invalidParameter } from '../errors.js';
 import type { ReservationStore } from '../storage/reservation-store.js';
+import { InMemoryConcurrencyCounters, type ConcurrencyCounters } from './concurrency-counters.js';
 
 export class Concurrency {
-  private readonly runningByFunction = new Map<string, number>();
-  private unreservedRunning = 0;
-  private runningTotal = 0;
-
   constructor(
     readonly accountLimit: number,
     private readonly reservations: ReservationStore,
+    /** The running counts: in this process's memory unless a cluster shares them. */
+    private readonly counters: ConcurrencyCounters = new InMemoryConcurrencyCounters(),
   ) {}
 
   /** Reservations may not take the unreserved pool below this (100 of Lambda's default 1,000). */
@@ -24,8 +23,9 @@ export class Concurrency {
     return this.accountLimit - this.reservations.total();
   }
 
-  get running(): number {
-    return this.runningTotal;
+  /** Invocations running now. */
+  running(): Promise<number> {
+    return this.counters.running();
   }
 
   reserved(name: string): number | undefined {
@@ -51,29 +51,17 @@ export class Concurrency {
   }
 
   /** Counts an invocation in, or throws TooManyRequestsException; returns its release. */
-  acquire(name: string): () => void {
+  async acquire(name: string): Promise<() => void> {
     const reserved = this.reservations.get(name);
-    const running = this.runningByFunction.get(name) ?? 0;
-    if (reserved !== undefined) {
-      if (running >= reserved) {
-        throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
-      }
-    } else if (this.unreservedRunning >= this.unreservedLimit) {
-      throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ConcurrentInvocationLimitExceeded' });
-    }
-    const countedUnreserved = reserved === undefined;
-    this.runningByFunction.set(name, running + 1);
-    this.runningTotal++;
-    if (countedUnreserved) this.unreservedRunning++;
+    const result = await this.counters.tryAcquire(name, { reserved, unreservedLimit: this.unreservedLimit });
+    if (result !== 'admitted') throw new GustError('TooManyRequestsException', 'Rate Exceeded.', { Reason: result });
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const now = (this.runningByFunction.get(name) ?? 1) - 1;
-      if (now === 0) this.runningByFunction.delete(name);
-      else this.runningByFunction.set(name, now);
-      this.runningTotal--;
-      if (countedUnreserved) this.unreservedRunning--;
+      // The counters are in memory here; a shared one that fails to count out must not fail the
+      // invocation that already ran (its count then expires with the node, as the cluster sees fit).
+      void this.counters.release(name, reserved !== undefined).catch(() => {});
     };
   }
 }

@@ -121,11 +121,11 @@ export class Invoker {
       // The qualifier as named (an alias stays an alias): the worker resolves it when it delivers.
       const event = { requestId, functionName: fn.name, qualifier: req.qualifier ?? LATEST, payload };
       if (req.idempotencyKey === undefined) {
-        this.deps.asyncEvents.enqueue(event);
+        await this.deps.asyncEvents.enqueue(event);
         this.deps.onEventQueued();
         return { status: 202, requestId, executedVersion: fn.version };
       }
-      const queued = this.deps.asyncEvents.enqueueOnce(event, callerScopedKey(req.caller, req.idempotencyKey), this.deps.idempotencyWindowMs);
+      const queued = await this.deps.asyncEvents.enqueueOnce(event, callerScopedKey(req.caller, req.idempotencyKey), this.deps.idempotencyWindowMs);
       if (!queued.duplicate) this.deps.onEventQueued();
       return { status: 202, requestId: queued.requestId, executedVersion: fn.version };
     }
@@ -144,7 +144,7 @@ export class Invoker {
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
   async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink): Promise<InvocationOutcome> {
-    const release = this.deps.concurrency.acquire(fn.name);
+    const release = await this.deps.concurrency.acquire(fn.name);
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
     try {

@@ -1,6 +1,10 @@
-// The durable queue of asynchronous (Event) invocations in metadata.db. An event is committed
-// before the client gets its 202, leased while it runs, and deleted only once it is done.
-import type { Db } from './database.js';
+// The durable queue of asynchronous (Event) invocations, as an async interface with its SQLite
+// implementation over Kysely. An event is committed before the client gets its 202, leased while
+// it runs, and deleted only once it is done. Idempotency keys live here too: check and insert are
+// one transaction with the enqueue.
+import { sql } from 'kysely';
+import type { MetadataDb } from './metadata-tables.js';
+import { withinTransaction } from './within-transaction.js';
 
 export interface AsyncEvent {
   id: number;
@@ -15,62 +19,74 @@ export interface AsyncEvent {
   createdAt: number;
 }
 
-interface Row {
-  id: number;
-  request_id: string;
-  function_name: string;
+/** What a caller queues: the store adds the id, the counters and the times. */
+export interface NewAsyncEvent {
+  requestId: string;
+  functionName: string;
   qualifier: string;
   payload: Buffer;
-  attempts: number;
-  throttles: number;
-  created_at: number;
 }
 
-export class AsyncEventStore {
-  private readonly insertStmt;
-  private readonly claimStmt;
-  private readonly deleteStmt;
-  private readonly retryStmt;
-  private readonly nextDueStmt;
-  private readonly countStmt;
-
-  constructor(private readonly db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO async_events (request_id, function_name, qualifier, payload, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.claimStmt = db.prepare<[{ now: number; lease: number }], Row>(`
-      UPDATE async_events SET lease_until = @now + @lease, attempts = attempts + 1
-      WHERE id = (SELECT id FROM async_events WHERE due_at <= @now AND lease_until <= @now ORDER BY due_at, id LIMIT 1)
-      RETURNING id, request_id, function_name, qualifier, payload, attempts, throttles, created_at`);
-    this.deleteStmt = db.prepare('DELETE FROM async_events WHERE id = ?');
-    this.retryStmt = db.prepare('UPDATE async_events SET due_at = ?, lease_until = 0, attempts = attempts - ?, throttles = throttles + ? WHERE id = ?');
-    this.nextDueStmt = db.prepare<[], { due: number | null }>('SELECT min(max(due_at, lease_until)) AS due FROM async_events');
-    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM async_events');
-  }
-
-  enqueue(e: { requestId: string; functionName: string; qualifier: string; payload: Buffer }, now = Date.now()): void {
-    this.insertStmt.run(e.requestId, e.functionName, e.qualifier, e.payload, now, now);
-  }
-
+export interface AsyncEventStore {
+  enqueue(e: NewAsyncEvent, now?: number): Promise<void>;
   /**
    * Queues an event unless one with the same idempotency key was queued for the function within
    * `windowMs`; returns the request id that stands for it (the earlier one for a duplicate).
-   * Check and insert are one transaction, so two racing requests cannot both get through.
+   * Two racing calls cannot both get through.
    */
-  enqueueOnce(e: { requestId: string; functionName: string; qualifier: string; payload: Buffer }, key: string, windowMs: number, now = Date.now()): { requestId: string; duplicate: boolean } {
-    return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(now - windowMs);
-      const seen = this.db
-        .prepare<[string, string], { request_id: string }>('SELECT request_id FROM idempotency_keys WHERE function_name = ? AND idempotency_key = ?')
-        .get(e.functionName, key);
-      if (seen) return { requestId: seen.request_id, duplicate: true };
-      this.db.prepare('INSERT INTO idempotency_keys (function_name, idempotency_key, request_id, created_at) VALUES (?, ?, ?, ?)').run(e.functionName, key, e.requestId, now);
-      this.enqueue(e, now);
-      return { requestId: e.requestId, duplicate: false };
-    })();
+  enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now?: number): Promise<{ requestId: string; duplicate: boolean }>;
+  /** Takes the due event queued first and leases it for `leaseMs`; undefined when none is due. */
+  claim(now: number, leaseMs: number): Promise<AsyncEvent | undefined>;
+  /** Forgets a delivered (or abandoned) event. */
+  complete(id: number): Promise<void>;
+  /**
+   * Puts an event back, due at `dueAt`; a throttled one (`ran` false) does not count as an
+   * attempt, but counts as a throttle, so that its backoff grows.
+   */
+  retryAt(id: number, dueAt: number, ran?: boolean): Promise<void>;
+  /**
+   * After a restart no event is running: every lease held by the previous process is void.
+   * Returns how many events were running then; they run again, so each may be a duplicate.
+   */
+  releaseAllLeases(): Promise<number>;
+  /** When the next event becomes claimable (due and not leased); null when the queue is empty. */
+  nextDueAt(): Promise<number | null>;
+  count(): Promise<number>;
+}
+
+export class SqlAsyncEventStore implements AsyncEventStore {
+  constructor(private readonly db: MetadataDb) {}
+
+  async enqueue(e: NewAsyncEvent, now = Date.now()) {
+    await this.db
+      .insertInto('async_events')
+      .values({ request_id: e.requestId, function_name: e.functionName, qualifier: e.qualifier, payload: e.payload, due_at: now, created_at: now })
+      .execute();
   }
 
-  /** Takes the next due event and leases it for `leaseMs`; undefined when none is due. */
-  claim(now: number, leaseMs: number): AsyncEvent | undefined {
-    const row = this.claimStmt.get({ now, lease: leaseMs });
+  enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now = Date.now()) {
+    return withinTransaction(this.db, async (tx) => {
+      await tx.deleteFrom('idempotency_keys').where('created_at', '<', now - windowMs).execute();
+      const seen = await tx.selectFrom('idempotency_keys').select('request_id').where('function_name', '=', e.functionName).where('idempotency_key', '=', key).executeTakeFirst();
+      if (seen) return { requestId: seen.request_id, duplicate: true };
+      await tx.insertInto('idempotency_keys').values({ function_name: e.functionName, idempotency_key: key, request_id: e.requestId, created_at: now }).execute();
+      await new SqlAsyncEventStore(tx).enqueue(e, now);
+      return { requestId: e.requestId, duplicate: false };
+    });
+  }
+
+  async claim(now: number, leaseMs: number) {
+    // ORDER BY (due_at, id) is the async_events_due index: the claim reads one index entry, not
+    // the queue (20k claims: ≈1.5 s this way, ≈15 s with an order the index does not give).
+    // PostgreSQL would add FOR UPDATE SKIP LOCKED to the inner select.
+    const row = await this.db
+      .updateTable('async_events')
+      .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', (eb) =>
+        eb.selectFrom('async_events').select('id').where('due_at', '<=', now).where('lease_until', '<=', now).orderBy('due_at').orderBy('id').limit(1),
+      )
+      .returning(['id', 'request_id', 'function_name', 'qualifier', 'payload', 'attempts', 'throttles', 'created_at'])
+      .executeTakeFirst();
     if (!row) return undefined;
     return {
       id: row.id,
@@ -84,31 +100,35 @@ export class AsyncEventStore {
     };
   }
 
-  complete(id: number): void {
-    this.deleteStmt.run(id);
+  async complete(id: number) {
+    await this.db.deleteFrom('async_events').where('id', '=', id).execute();
   }
 
-  /**
-   * Puts an event back; a throttled one (`ran` false) does not count as an attempt, but counts
-   * as a throttle, so that its backoff grows.
-   */
-  retryAt(id: number, dueAt: number, ran = true): void {
-    this.retryStmt.run(dueAt, ran ? 0 : 1, ran ? 0 : 1, id);
+  async retryAt(id: number, dueAt: number, ran = true) {
+    const throttled = ran ? 0 : 1;
+    await this.db
+      .updateTable('async_events')
+      .set((eb) => ({ due_at: dueAt, lease_until: 0, attempts: eb('attempts', '-', throttled), throttles: eb('throttles', '+', throttled) }))
+      .where('id', '=', id)
+      .execute();
   }
 
-  /**
-   * After a restart no event is running: every lease held by the previous process is void.
-   * Returns how many events were running then; they run again, so each may be a duplicate.
-   */
-  releaseAllLeases(): number {
-    return this.db.prepare('UPDATE async_events SET lease_until = 0 WHERE lease_until > 0').run().changes;
+  async releaseAllLeases() {
+    const result = await this.db.updateTable('async_events').set({ lease_until: 0 }).where('lease_until', '>', 0).executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
-  nextDueAt(): number | null {
-    return this.nextDueStmt.get()!.due;
+  async nextDueAt() {
+    // CASE rather than SQLite's two-argument max(): PostgreSQL spells that GREATEST.
+    const row = await this.db
+      .selectFrom('async_events')
+      .select(sql<number | null>`min(CASE WHEN due_at > lease_until THEN due_at ELSE lease_until END)`.as('due'))
+      .executeTakeFirst();
+    return row?.due ?? null;
   }
 
-  count(): number {
-    return this.countStmt.get()!.n;
+  async count() {
+    const row = await this.db.selectFrom('async_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 }

@@ -10,6 +10,7 @@ import type { MetadataTables } from './metadata-tables.js';
 import { migrate } from './migrations/migration.js';
 import { metadataMigrations } from './migrations/metadata/index.js';
 import { telemetryMigrations } from './migrations/telemetry/index.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type Db = Database.Database;
 
@@ -42,7 +43,7 @@ export async function openDatabases(dataDir: string): Promise<Databases> {
   fs.chmodSync(dataDir, 0o700);
   const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL');
   const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', { incrementalVacuum: true });
-  const metadataSql = new Kysely<MetadataTables>({ dialect: new SqliteDialect({ database: metadata }) });
+  const metadataSql = new Kysely<MetadataTables>({ dialect: new SqliteDialect({ database: withStatementCache(metadata) }) });
   const telemetrySql = new Kysely<any>({ dialect: new SqliteDialect({ database: telemetry }) });
   try {
     await migrate(metadataSql, metadataMigrations);

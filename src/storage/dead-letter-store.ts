@@ -1,6 +1,7 @@
 // Gust's built-in dead-letter store: async events that failed for good, with Lambda's
-// destination record, kept until they are re-driven or deleted.
-import type { Db } from './database.js';
+// destination record, kept until they are re-driven or deleted. An async interface with its
+// SQLite implementation over Kysely.
+import type { MetadataDb } from './metadata-tables.js';
 
 export interface DeadLetter {
   id: number;
@@ -11,6 +12,17 @@ export interface DeadLetter {
   record: unknown;
   payload: Buffer;
   createdAt: number;
+}
+
+/** The most dead letters one list returns. */
+export const DEAD_LETTER_LIST_LIMIT = 1000;
+
+export interface DeadLetterStore {
+  add(d: Omit<DeadLetter, 'id' | 'createdAt'>, now?: number): Promise<void>;
+  /** The oldest first, of one function or of all; at most DEAD_LETTER_LIST_LIMIT. */
+  list(functionName?: string): Promise<DeadLetter[]>;
+  get(id: number): Promise<DeadLetter | undefined>;
+  delete(id: number): Promise<void>;
 }
 
 interface Row {
@@ -35,28 +47,28 @@ const toDeadLetter = (r: Row): DeadLetter => ({
   createdAt: r.created_at,
 });
 
-export class DeadLetterStore {
-  constructor(private readonly db: Db) {}
+export class SqlDeadLetterStore implements DeadLetterStore {
+  constructor(private readonly db: MetadataDb) {}
 
-  add(d: Omit<DeadLetter, 'id' | 'createdAt'>): void {
-    this.db
-      .prepare('INSERT INTO dead_letters (function_name, qualifier, request_id, condition, record, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.functionName, d.qualifier, d.requestId, d.condition, JSON.stringify(d.record), d.payload, Date.now());
+  async add(d: Omit<DeadLetter, 'id' | 'createdAt'>, now = Date.now()) {
+    await this.db
+      .insertInto('dead_letters')
+      .values({ function_name: d.functionName, qualifier: d.qualifier, request_id: d.requestId, condition: d.condition, record: JSON.stringify(d.record), payload: d.payload, created_at: now })
+      .execute();
   }
 
-  list(functionName?: string): DeadLetter[] {
-    return this.db
-      .prepare<[string | null, string | null], Row>('SELECT * FROM dead_letters WHERE (? IS NULL OR function_name = ?) ORDER BY id LIMIT 1000')
-      .all(functionName ?? null, functionName ?? null)
-      .map(toDeadLetter);
+  async list(functionName?: string) {
+    let query = this.db.selectFrom('dead_letters').selectAll().orderBy('id').limit(DEAD_LETTER_LIST_LIMIT);
+    if (functionName !== undefined) query = query.where('function_name', '=', functionName);
+    return (await query.execute()).map(toDeadLetter);
   }
 
-  get(id: number): DeadLetter | undefined {
-    const row = this.db.prepare<[number], Row>('SELECT * FROM dead_letters WHERE id = ?').get(id);
-    return row ? toDeadLetter(row) : undefined;
+  async get(id: number) {
+    const row = await this.db.selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDeadLetter(row);
   }
 
-  delete(id: number): void {
-    this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(id);
+  async delete(id: number) {
+    await this.db.deleteFrom('dead_letters').where('id', '=', id).execute();
   }
 }

@@ -86,19 +86,19 @@ export class LogRetention {
     const { store } = this.deps;
     const report: SweepReport = { expired: 0, trimmed: 0 };
     if (this.stopped) return report;
-    store.flush();
+    await store.flush();
     const now = this.deps.clock.now();
-    for (const { group, days } of store.retentionPolicies()) {
+    for (const { group, days } of await store.retentionPolicies()) {
       await this.inSteps(() => {
         const step = store.deletion.deleteOlderThan(group, now - days * DAY_MS);
         report.expired += step.rows;
         return step.more;
       });
     }
-    for (const { group } of this.stopped ? [] : store.groupsOverCap()) {
-      await this.inSteps(() => {
+    for (const { group } of this.stopped ? [] : await store.groupsOverCap()) {
+      await this.inSteps(async () => {
         // The excess is read again at each step: writes may have come in between.
-        const step = store.deletion.deleteOldestBytes(group, store.groupExcess(group));
+        const step = store.deletion.deleteOldestBytes(group, await store.groupExcess(group));
         report.trimmed += step.rows;
         return step.more;
       });
@@ -108,10 +108,10 @@ export class LogRetention {
   }
 
   /** Runs `step` until it reports no more, yielding to the event loop before each; stops with the sweeper. */
-  private async inSteps(step: () => boolean): Promise<void> {
+  private async inSteps(step: () => boolean | Promise<boolean>): Promise<void> {
     for (;;) {
       await nextTurn();
-      if (this.stopped || !step()) return;
+      if (this.stopped || !(await step())) return;
     }
   }
 }

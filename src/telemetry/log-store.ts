@@ -1,6 +1,9 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
 // Lines are written in batches (see batch-writer.ts); every query flushes first. A group's total
 // size is capped: a write that takes it over the cap drops its oldest events in the same batch.
+// Telemetry's own store (prepared statements on telemetry.db, not storage/): appends are
+// synchronous and batched, as the hot path needs; flush and every read return promises, so that a
+// backend that is not embedded can stand behind the same methods.
 import type { Db } from '../storage/database.js';
 import type { LogSink } from '../invoke/instance.js';
 import { BatchWriter } from './batch-writer.js';
@@ -115,12 +118,13 @@ export class LogStore implements LogSink {
     this.batches.add({ group, stream, timestamp, message });
   }
 
-  flush(): void {
+  /** Writes what is buffered; reads see every line appended before. */
+  async flush(): Promise<void> {
     this.batches.flush();
   }
 
   /** `pattern`: DescribeLogGroups' logGroupNamePattern, a case-insensitive substring ('' matches all). */
-  groups(prefix: string, afterName: string, limit: number, pattern = ''): LogGroupInfo[] {
+  async groups(prefix: string, afterName: string, limit: number, pattern = ''): Promise<LogGroupInfo[]> {
     return this.db
       .prepare<[{ prefix: string; after: string; limit: number; pattern: string }], LogGroupInfo>(
         `SELECT group_name AS name, created_at AS createdAt, stored_bytes AS storedBytes, retention_days AS retentionInDays FROM log_groups
@@ -129,36 +133,36 @@ export class LogStore implements LogSink {
       .all({ prefix, after: afterName, limit, pattern });
   }
 
-  groupExists(group: string): boolean {
+  async groupExists(group: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM log_groups WHERE group_name = ?').get(group) !== undefined;
   }
 
   /** Sets (days) or removes (null) a group's retention; false if the group does not exist. */
-  setRetention(group: string, days: number | null): boolean {
+  async setRetention(group: string, days: number | null): Promise<boolean> {
     return this.db.prepare('UPDATE log_groups SET retention_days = ? WHERE group_name = ?').run(days, group).changes === 1;
   }
 
   /** Groups that keep their events for a limited time. */
-  retentionPolicies(): { group: string; days: number }[] {
+  async retentionPolicies(): Promise<{ group: string; days: number }[]> {
     return this.db.prepare<[], { group: string; days: number }>('SELECT group_name AS "group", retention_days AS days FROM log_groups WHERE retention_days IS NOT NULL').all();
   }
 
   /** Bytes `group` holds over the cap (0 when within it). */
-  groupExcess(group: string): number {
+  async groupExcess(group: string): Promise<number> {
     if (!Number.isFinite(this.options.maxGroupBytes)) return 0;
     const row = this.db.prepare<[string], { stored_bytes: number }>('SELECT stored_bytes FROM log_groups WHERE group_name = ?').get(group);
     return Math.max(0, (row?.stored_bytes ?? 0) - this.options.maxGroupBytes);
   }
 
   /** Groups holding more than the cap, with how much too much. */
-  groupsOverCap(): { group: string; excess: number }[] {
+  async groupsOverCap(): Promise<{ group: string; excess: number }[]> {
     if (!Number.isFinite(this.options.maxGroupBytes)) return [];
     return this.db
       .prepare<[{ cap: number }], { group: string; excess: number }>('SELECT group_name AS "group", stored_bytes - @cap AS excess FROM log_groups WHERE stored_bytes > @cap')
       .all({ cap: this.options.maxGroupBytes });
   }
 
-  streams(group: string, opts: { prefix: string; byLastEvent: boolean; descending: boolean; offset: number; limit: number }): LogStreamInfo[] {
+  async streams(group: string, opts: { prefix: string; byLastEvent: boolean; descending: boolean; offset: number; limit: number }): Promise<LogStreamInfo[]> {
     const order = `${opts.byLastEvent ? 'coalesce(last_event_at, 0)' : 'stream_name'} ${opts.descending ? 'DESC' : 'ASC'}, stream_name`;
     return this.db
       .prepare<[{ group: string; prefix: string; limit: number; offset: number }], LogStreamInfo>(
@@ -169,12 +173,12 @@ export class LogStore implements LogSink {
       .all({ group, prefix: opts.prefix, limit: opts.limit, offset: opts.offset });
   }
 
-  streamExists(group: string, stream: string): boolean {
+  async streamExists(group: string, stream: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM log_streams WHERE group_name = ? AND stream_name = ?').get(group, stream) !== undefined;
   }
 
   /** Events of one stream with ids in (afterId, beforeId), oldest first; `fromEnd` takes the newest. */
-  streamEvents(group: string, stream: string, q: { afterId: number; beforeId: number; start: number; end: number; limit: number; fromEnd: boolean }): LogEvent[] {
+  async streamEvents(group: string, stream: string, q: { afterId: number; beforeId: number; start: number; end: number; limit: number; fromEnd: boolean }): Promise<LogEvent[]> {
     const rows = this.db
       .prepare<unknown[], EventRow>(
         `SELECT id, stream_name, timestamp, ingested_at, message FROM log_events
@@ -187,7 +191,7 @@ export class LogStore implements LogSink {
   }
 
   /** Events of a group in id order after `afterId`, in time range, from the given streams. */
-  groupEvents(group: string, q: { afterId: number; start: number; end: number; streams?: string[]; streamPrefix?: string; limit: number }): LogEvent[] {
+  async groupEvents(group: string, q: { afterId: number; start: number; end: number; streams?: string[]; streamPrefix?: string; limit: number }): Promise<LogEvent[]> {
     const params: unknown[] = [group, q.afterId, q.start, q.end];
     let where = 'group_name = ? AND id > ? AND timestamp >= ? AND timestamp < ?';
     if (q.streams) {

@@ -1,6 +1,8 @@
 // Metering: one row per attempt with what it cost (an async event retried twice is billed three
 // times, as on Lambda), and usage reports priced like Lambda (GB-seconds of billed duration ×
-// memory, plus a price per million requests).
+// memory, plus a price per million requests). Telemetry's own store (prepared statements on
+// telemetry.db, not storage/): records are buffered synchronously and written in batches, as the
+// hot path needs; flush and the usage report return promises.
 import type { Db } from '../storage/database.js';
 import { BatchWriter } from './batch-writer.js';
 
@@ -57,7 +59,8 @@ export class Metering {
     this.batches.add(r);
   }
 
-  flush(): void {
+  /** Writes what is buffered. */
+  async flush(): Promise<void> {
     this.batches.flush();
   }
 
@@ -79,8 +82,8 @@ export class Metering {
   }
 
   /** Usage per function between two times (ms since the epoch, end exclusive). */
-  usage(opts: { functionName?: string; start: number; end: number }): FunctionUsage[] {
-    this.flush();
+  async usage(opts: { functionName?: string; start: number; end: number }): Promise<FunctionUsage[]> {
+    await this.flush();
     const rows = this.db
       .prepare<unknown[], { functionName: string; requests: number; errors: number; coldStarts: number; durationMs: number; billedMs: number; gbSeconds: number }>(
         `SELECT function_name AS functionName, count(*) AS requests, sum(outcome != 'success') AS errors, sum(cold) AS coldStarts,

@@ -24,4 +24,21 @@ export class FakeClock implements Clock {
     }
     this.time = end;
   }
+
+  /**
+   * Like advance, for parts whose timers start async work (the scheduler): a timer callback that
+   * returns a promise is waited for before the next timer is looked at, so the timers it sets
+   * count too.
+   */
+  async advanceAsync(ms: number) {
+    const end = this.time + ms;
+    for (;;) {
+      const next = this.timers.filter((t) => t.active && t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!next) break;
+      next.active = false;
+      this.time = Math.max(this.time, next.at);
+      await (next.fn() as unknown);
+    }
+    this.time = end;
+  }
 }

@@ -6,7 +6,7 @@ import type { FunctionRecord } from '../../src/control/function-record.js';
 import { GustError } from '../../src/errors.js';
 import { AsyncWorker, throttleBackoffMs } from '../../src/invoke/async-worker.js';
 import type { Invoker } from '../../src/invoke/invoker.js';
-import { AsyncEventStore } from '../../src/storage/async-event-store.js';
+import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases } from '../../src/storage/database.js';
 import type { DeadLetterStore } from '../../src/storage/dead-letter-store.js';
 import type { EventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
@@ -16,7 +16,7 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const fn = { name: 'f', version: '$LATEST' } as FunctionRecord;
 
 async function setup(execute: Invoker['execute']) {
-  const store = new AsyncEventStore((await openDatabases(tempDataDir())).metadata);
+  const store = new SqlAsyncEventStore((await openDatabases(tempDataDir())).metadataSql);
   const clock = { time: T0 };
   const logged: string[] = [];
   const worker = new AsyncWorker({
@@ -32,7 +32,7 @@ async function setup(execute: Invoker['execute']) {
     now: () => clock.time,
     random: () => 1, // the whole backoff, no jitter: the figures below are exact
   });
-  store.enqueue({ requestId: 'r1', functionName: 'f', qualifier: '$LATEST', payload: Buffer.from('{}') }, T0);
+  await store.enqueue({ requestId: 'r1', functionName: 'f', qualifier: '$LATEST', payload: Buffer.from('{}') }, T0);
   return { store, clock, logged, worker };
 }
 
@@ -43,14 +43,14 @@ test('each throttle doubles the wait before the next try, up to 5 minutes', asyn
   const { store, clock, worker } = await setup(throttled);
   const waits: number[] = [];
   for (let i = 0; i < 12; i++) {
-    clock.time = store.nextDueAt()!;
+    clock.time = (await store.nextDueAt())!;
     worker.wake();
     await worker.idle();
-    waits.push(store.nextDueAt()! - clock.time);
+    waits.push((await store.nextDueAt())! - clock.time);
   }
   await worker.stop();
   assert.deepEqual(waits, [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000, 300000]);
-  const [event] = [store.claim(clock.time + 1e9, 1000)!];
+  const event = (await store.claim(clock.time + 1e9, 1000))!;
   assert.equal(event.attempts, 1, 'throttles are not attempts: the function never ran');
   assert.equal(event.throttles, 12);
 });
@@ -72,9 +72,9 @@ test('a failure inside Gust is logged, not an unhandled rejection, and the worke
   // The store fails when the delivered event is completed (a full disk, say).
   const complete = store.complete.bind(store);
   let failures = 1;
-  store.complete = (id) => {
+  store.complete = async (id) => {
     if (failures-- > 0) throw new Error('SQLITE_FULL');
-    complete(id);
+    await complete(id);
   };
   worker.wake();
   await worker.idle();
@@ -82,11 +82,11 @@ test('a failure inside Gust is logged, not an unhandled rejection, and the worke
   assert.deepEqual(rejections, []);
   assert.ok(logged.some((l) => l.includes('SQLITE_FULL')), logged.join('\n'));
   // The event stays leased, then runs again once the lease ends, and completes.
-  clock.time = store.nextDueAt()!;
+  clock.time = (await store.nextDueAt())!;
   worker.wake();
   await worker.idle();
   assert.equal(calls, 2);
-  assert.equal(store.count(), 0);
+  assert.equal(await store.count(), 0);
   await worker.stop();
   process.off('unhandledRejection', onRejection);
 });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Concurrency } from '../../src/invoke/concurrency.js';
+import { InMemoryConcurrencyCounters } from '../../src/invoke/concurrency-counters.js';
 import { openDatabases } from '../../src/storage/database.js';
 import { ReservationStore } from '../../src/storage/reservation-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 
 const make = async (limit: number) => new Concurrency(limit, new ReservationStore((await openDatabases(tempDataDir())).metadata));
-const reason = (fn: () => unknown) => {
+const reason = async (fn: () => Promise<unknown>) => {
   try {
-    fn();
+    await fn();
     return 'ok';
   } catch (err) {
     return (err as { extra: { Reason: string } }).extra.Reason;
@@ -18,22 +19,22 @@ const reason = (fn: () => unknown) => {
 test('unreserved functions share what reservations leave of the account limit', async () => {
   const c = await make(10);
   c.reserve('reserved', 4);
-  const releases = Array.from({ length: 6 }, () => c.acquire('a'));
-  assert.equal(reason(() => c.acquire('b')), 'ConcurrentInvocationLimitExceeded');
-  assert.equal(reason(() => c.acquire('reserved')), 'ok', 'reserved capacity stays available');
+  const releases = await Promise.all(Array.from({ length: 6 }, () => c.acquire('a')));
+  assert.equal(await reason(() => c.acquire('b')), 'ConcurrentInvocationLimitExceeded');
+  assert.equal(await reason(() => c.acquire('reserved')), 'ok', 'reserved capacity stays available');
   releases[0]();
   releases[0]();
-  assert.equal(reason(() => c.acquire('b')), 'ok', 'released once, even if called twice');
+  assert.equal(await reason(() => c.acquire('b')), 'ok', 'released once, even if called twice');
 });
 
 test('a reservation caps its function, and 0 stops it', async () => {
   const c = await make(100);
   c.reserve('f', 2);
-  c.acquire('f');
-  c.acquire('f');
-  assert.equal(reason(() => c.acquire('f')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+  await c.acquire('f');
+  await c.acquire('f');
+  assert.equal(await reason(() => c.acquire('f')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
   c.reserve('g', 0);
-  assert.equal(reason(() => c.acquire('g')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+  assert.equal(await reason(() => c.acquire('g')), 'ReservedFunctionConcurrentInvocationLimitExceeded');
 });
 
 test('reservations keep the unreserved minimum (a tenth of the limit)', async () => {
@@ -45,4 +46,19 @@ test('reservations keep the unreserved minimum (a tenth of the limit)', async ()
   assert.equal(c.unreservedLimit, 200);
   assert.throws(() => c.reserve('c', -1), /whole number/);
   assert.throws(() => c.reserve('c', 1.5), /whole number/);
+});
+
+test('the running counts sit behind an injected ConcurrencyCounters: a shared one sees other nodes', async () => {
+  // Two Gust nodes over one set of counters, as a cluster would share them: the account limit
+  // holds across both, and what one node releases the other can use.
+  const shared = new InMemoryConcurrencyCounters();
+  const dbs = await openDatabases(tempDataDir());
+  const nodeA = new Concurrency(10, new ReservationStore(dbs.metadata), shared);
+  const nodeB = new Concurrency(10, new ReservationStore(dbs.metadata), shared);
+  const releases = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? nodeA : nodeB).acquire('f')));
+  assert.equal(await reason(() => nodeA.acquire('g')), 'ConcurrentInvocationLimitExceeded');
+  assert.equal(await nodeB.running(), 10);
+  releases[0]();
+  assert.equal(await reason(() => nodeA.acquire('g')), 'ok');
+  assert.equal(await nodeA.running(), 10);
 });

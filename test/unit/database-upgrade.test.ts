@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { AsyncEventStore } from '../../src/storage/async-event-store.js';
+import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases } from '../../src/storage/database.js';
 import { Metering } from '../../src/telemetry/metering.js';
 import { tempDataDir } from '../helpers/gust-process.js';
@@ -25,7 +25,7 @@ test('an older data directory is upgraded in place', async () => {
   oldMetadata.close();
 
   const dbs = await openDatabases(dir);
-  const event = new AsyncEventStore(dbs.metadata).claim(1, 1000);
+  const event = await new SqlAsyncEventStore(dbs.metadataSql).claim(1, 1000);
   assert.equal(event?.requestId, 'e-old');
   assert.equal(event?.throttles, 0);
 
@@ -33,11 +33,11 @@ test('an older data directory is upgraded in place', async () => {
   const attempt = { requestId: 'r-new', functionName: 'f', version: '$LATEST', startedAt: 2000, durationMs: 3, billedMs: 3, memoryMb: 128, maxMemoryUsedMb: 40, cold: false, outcome: 'error' };
   metering.record(attempt);
   metering.record({ ...attempt, startedAt: 3000 });
-  const [usage] = metering.usage({ start: 0, end: 10_000 });
+  const [usage] = await metering.usage({ start: 0, end: 10_000 });
   assert.equal(usage.requests, 3, 'the old row and both attempts of the new request');
   await dbs.close();
   // Opening it again changes nothing more.
   const again = await openDatabases(dir);
-  assert.equal(new Metering(again.telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }).usage({ start: 0, end: 10_000 })[0].requests, 3);
+  assert.equal((await new Metering(again.telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }).usage({ start: 0, end: 10_000 }))[0].requests, 3);
   await again.close();
 });

@@ -28,7 +28,7 @@ async function setup(maxGroupBytes = Infinity) {
 
 const events = (store: LogStore, group = GROUP) => store.groupEvents(group, { afterId: 0, start: 0, end: Number.MAX_SAFE_INTEGER, limit: 1_000_000 });
 const bytesOf = (messages: string[]) => messages.reduce((n, m) => n + Buffer.byteLength(m), 0);
-const group = (store: LogStore, name = GROUP) => store.groups(name, '', 10).find((g) => g.name === name);
+const group = async (store: LogStore, name = GROUP) => (await store.groups(name, '', 10)).find((g) => g.name === name);
 
 test('retention deletes events older than the policy, keeps the rest, and drops streams left empty', async (t) => {
   const { dbs, store, clock, retention } = await setup();
@@ -37,29 +37,29 @@ test('retention deletes events older than the policy, keeps the rest, and drops 
   for (let i = 0; i < 3; i++) store.append(GROUP, 'mixed', T0 + i, `old mixed ${i}\n`);
   for (let i = 0; i < 4; i++) store.append(GROUP, 'mixed', T0 + 6 * DAY + i, `new é ${i}\n`);
   store.append('/aws/lambda/other', 's', T0, 'no policy here\n');
-  store.flush();
-  assert.equal(store.setRetention(GROUP, 7), true);
-  assert.equal(store.setRetention('/aws/lambda/none', 7), false);
+  await store.flush();
+  assert.equal(await store.setRetention(GROUP, 7), true);
+  assert.equal(await store.setRetention('/aws/lambda/none', 7), false);
 
   clock.time = T0 + 8 * DAY; // the first 8 events are 8 days old, the other 4 two days old
   const report = await retention.sweep();
   assert.equal(report.expired, 8);
-  const left = events(store).map((e) => e.message);
+  const left = (await events(store)).map((e) => e.message);
   assert.deepEqual(left, ['new é 0\n', 'new é 1\n', 'new é 2\n', 'new é 3\n']);
-  assert.equal(group(store)!.storedBytes, bytesOf(left), 'storedBytes counts what is left, in UTF-8 bytes');
-  assert.equal(group(store)!.retentionInDays, 7);
-  assert.equal(store.streamExists(GROUP, 'old-stream'), false, 'a stream left empty is removed');
-  const mixed = store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 10 });
+  assert.equal((await group(store))!.storedBytes, bytesOf(left), 'storedBytes counts what is left, in UTF-8 bytes');
+  assert.equal((await group(store))!.retentionInDays, 7);
+  assert.equal(await store.streamExists(GROUP, 'old-stream'), false, 'a stream left empty is removed');
+  const mixed = (await store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 10 }));
   assert.deepEqual(mixed.map((s) => [s.streamName, s.firstEventAt, s.storedBytes]), [['mixed', T0 + 6 * DAY, bytesOf(left)]]);
-  assert.equal(events(store, '/aws/lambda/other').length, 1, 'a group without a policy keeps everything');
+  assert.equal((await events(store, '/aws/lambda/other')).length, 1, 'a group without a policy keeps everything');
 
   clock.time = T0 + 30 * DAY;
   await retention.sweep();
-  assert.equal(events(store).length, 0);
-  assert.equal(store.groupExists(GROUP), true, 'the group and its policy outlive its events');
-  assert.equal(group(store)!.storedBytes, 0);
-  assert.equal(store.setRetention(GROUP, null), true);
-  assert.equal(group(store)!.retentionInDays, null);
+  assert.equal((await events(store)).length, 0);
+  assert.equal(await store.groupExists(GROUP), true, 'the group and its policy outlive its events');
+  assert.equal((await group(store))!.storedBytes, 0);
+  assert.equal(await store.setRetention(GROUP, null), true);
+  assert.equal((await group(store))!.retentionInDays, null);
 });
 
 test('the sweep runs on the clock: at start, then every interval', async (t) => {
@@ -70,19 +70,19 @@ test('the sweep runs on the clock: at start, then every interval', async (t) => 
   });
   store.append(GROUP, 's', T0, 'day 0\n');
   store.append(GROUP, 's', T0 + DAY, 'day 1\n');
-  store.flush();
-  store.setRetention(GROUP, 1);
+  await store.flush();
+  await store.setRetention(GROUP, 1);
   retention.start();
   clock.advance(0);
   await retention.sweep(); // joins the pass the timer started
-  assert.equal(events(store).length, 2, 'nothing is a day old yet');
+  assert.equal((await events(store)).length, 2, 'nothing is a day old yet');
   assert.equal(clock.pending().length, 1, 'the next sweep is armed');
   assert.equal(clock.pending()[0].at, T0 + RETENTION_SWEEP_INTERVAL_MS);
 
   clock.time = T0 + DAY + 1000;
   clock.advance(RETENTION_SWEEP_INTERVAL_MS);
   await retention.sweep();
-  assert.deepEqual(events(store).map((e) => e.message), ['day 1\n']);
+  assert.deepEqual((await events(store)).map((e) => e.message), ['day 1\n']);
   retention.stop();
   assert.equal(clock.pending().length, 0, 'stop() leaves no timer behind');
 });
@@ -91,28 +91,28 @@ test('a big delete runs in bounded steps', async (t) => {
   const { dbs, store, clock, retention } = await setup();
   t.after(() => dbs.close());
   for (let i = 0; i < 5000; i++) store.append(GROUP, `s${i % 7}`, T0, `line ${i}\n`);
-  store.flush();
+  await store.flush();
   const step = store.deletion.deleteOlderThan(GROUP, T0 + 1, { maxRows: 100, maxReadBytes: Infinity });
   assert.deepEqual([step.rows, step.more], [100, true]);
   const byBytes = store.deletion.deleteOlderThan(GROUP, T0 + 1, { maxRows: Infinity, maxReadBytes: 1000 });
   assert.ok(byBytes.rows > 0 && byBytes.rows < 200 && byBytes.more, `a step stops at its read budget (${byBytes.rows} rows)`);
-  assert.equal(group(store)!.storedBytes, bytesOf(events(store).map((e) => e.message)));
+  assert.equal((await group(store))!.storedBytes, bytesOf((await events(store)).map((e) => e.message)));
 
-  store.setRetention(GROUP, 1);
+  await store.setRetention(GROUP, 1);
   clock.time = T0 + 2 * DAY;
   const report = await retention.sweep(); // more than one default step (500 rows)
   assert.equal(report.expired, 5000 - 100 - byBytes.rows);
-  assert.equal(events(store).length, 0);
-  assert.equal(store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 }).length, 0);
+  assert.equal((await events(store)).length, 0);
+  assert.equal((await store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 })).length, 0);
 });
 
 test('stop() ends a sweep between steps, so the database can close under it', async () => {
   const { dbs, store, clock, retention } = await setup(100);
   for (let i = 0; i < 3000; i++) store.append(GROUP, 's', T0, `line ${i}\n`);
   store.append('/aws/lambda/g2', 's', T0, 'old\n');
-  store.flush();
-  store.setRetention(GROUP, 1);
-  store.setRetention('/aws/lambda/g2', 1);
+  await store.flush();
+  await store.setRetention(GROUP, 1);
+  await store.setRetention('/aws/lambda/g2', 1);
   clock.time = T0 + 2 * DAY;
   const sweeping = retention.sweep();
   retention.stop();
@@ -127,21 +127,21 @@ test('a group over the cap keeps its newest events, within the cap, at every rea
   const line = (i: number) => `${String(i).padStart(4, '0')} ${'x'.repeat(994)}\n`; // 1,000 bytes
   for (let i = 0; i < 35; i++) {
     store.append(GROUP, `stream-${Math.floor(i / 10)}`, T0 + i, line(i));
-    if (i % 3 === 2) store.flush();
-    const total = group(store)?.storedBytes ?? 0;
+    if (i % 3 === 2) await store.flush();
+    const total = (await group(store))?.storedBytes ?? 0;
     assert.ok(total <= cap, `after line ${i}: ${total} bytes stored`);
   }
   store.append('/aws/lambda/small', 's', T0, 'kept\n');
-  store.flush();
-  const left = events(store).map((e) => e.message);
+  await store.flush();
+  const left = (await events(store)).map((e) => e.message);
   assert.deepEqual(left, [25, 26, 27, 28, 29, 30, 31, 32, 33, 34].map(line), 'the newest events, as many as fit');
-  assert.equal(group(store)!.storedBytes, bytesOf(left));
+  assert.equal((await group(store))!.storedBytes, bytesOf(left));
   assert.deepEqual(
-    store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 }).map((s) => s.streamName),
+    (await store.streams(GROUP, { prefix: '', byLastEvent: false, descending: false, offset: 0, limit: 50 })).map((s) => s.streamName),
     ['stream-2', 'stream-3'],
     'streams left empty are removed',
   );
-  assert.equal(events(store, '/aws/lambda/small').length, 1, 'other groups are not touched');
+  assert.equal((await events(store, '/aws/lambda/small')).length, 1, 'other groups are not touched');
   assert.equal(overCapCalls(), 0, 'each write was trimmed in its own batch');
 });
 
@@ -150,14 +150,14 @@ test('a flood larger than one step is finished by the sweeper', async (t) => {
   const { dbs, store, retention, overCapCalls } = await setup(cap);
   t.after(() => dbs.close());
   for (let i = 0; i < 6000; i++) store.append(GROUP, 's', T0 + i, `${String(i).padStart(9, '0')}\n`); // 10 bytes each
-  store.flush();
+  await store.flush();
   assert.equal(overCapCalls(), 1, 'the write asked for a sweep');
-  assert.ok(group(store)!.storedBytes > cap, 'one bounded step was not enough');
+  assert.ok((await group(store))!.storedBytes > cap, 'one bounded step was not enough');
   const report = await retention.sweep();
   assert.ok(report.trimmed > 0);
-  const left = events(store).map((e) => e.message);
-  assert.equal(group(store)!.storedBytes, bytesOf(left));
-  assert.ok(group(store)!.storedBytes <= cap);
+  const left = (await events(store)).map((e) => e.message);
+  assert.equal((await group(store))!.storedBytes, bytesOf(left));
+  assert.ok((await group(store))!.storedBytes <= cap);
   assert.equal(left.length, 100);
   assert.equal(left.at(-1), '000005999\n');
 });
@@ -168,15 +168,15 @@ test('deleted pages go back to the file system', async (t) => {
   const big = 'y'.repeat(4000);
   for (let i = 0; i < 2000; i++) store.append(GROUP, 's', T0, big); // ~8 MB
   store.append(GROUP, 's', T0 + 10 * DAY, 'recent\n');
-  store.flush();
+  await store.flush();
   const pages = () => dbs.telemetry.pragma('page_count', { simple: true }) as number;
   const before = pages();
-  store.setRetention(GROUP, 3);
+  await store.setRetention(GROUP, 3);
   clock.time = T0 + 11 * DAY;
   await retention.sweep();
   assert.ok(pages() < before / 4, `page count ${before} → ${pages()}`);
   assert.ok((dbs.telemetry.pragma('freelist_count', { simple: true }) as number) <= 256);
-  assert.deepEqual(events(store).map((e) => e.message), ['recent\n']);
+  assert.deepEqual((await events(store)).map((e) => e.message), ['recent\n']);
 });
 
 test('an older telemetry.db gains log groups and incremental vacuum when opened', async (t) => {
@@ -196,5 +196,5 @@ test('an older telemetry.db gains log groups and incremental vacuum when opened'
   dbs = await openDatabases(dir);
   assert.equal(dbs.telemetry.pragma('auto_vacuum', { simple: true }), 2);
   const store = new LogStore(dbs.telemetry);
-  assert.deepEqual(store.groups('', '', 10), [{ name: '/aws/lambda/a', createdAt: 50, storedBytes: 15, retentionInDays: null }]);
+  assert.deepEqual(await store.groups('', '', 10), [{ name: '/aws/lambda/a', createdAt: 50, storedBytes: 15, retentionInDays: null }]);
 });

@@ -25,12 +25,12 @@ export interface GustRoutesDeps {
   routes: RouteStore;
   functionExists(name: string): boolean;
   /** Queues a dead letter's original event again for its function. */
-  redrive(deadLetter: DeadLetter): void;
+  redrive(deadLetter: DeadLetter): Promise<void>;
   code: CodeStore;
   /** Secret for signing code download links. */
   linkSecret: string;
   endpoint: () => string;
-  status: () => Record<string, unknown>;
+  status: () => Promise<Record<string, unknown>>;
 }
 
 export class GustRoutes {

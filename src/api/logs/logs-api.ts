@@ -66,8 +66,8 @@ export class LogsApi {
     return `arn:aws:logs:${this.home.region}:${this.home.accountId}:log-group:${group}`;
   }
 
-  private describeLogGroups(p: Params) {
-    this.store.flush();
+  private async describeLogGroups(p: Params) {
+    await this.store.flush();
     const prefix = str(p, 'logGroupNamePrefix') ?? '';
     const pattern = str(p, 'logGroupNamePattern') ?? '';
     if (prefix && pattern) throw invalid('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
@@ -76,7 +76,7 @@ export class LogsApi {
     }
     const limit = int(p, 'limit', 50, 1, 50);
     const after = decodeToken(str(p, 'nextToken')) ?? '';
-    const groups = this.store.groups(prefix, after, limit + 1, pattern);
+    const groups = await this.store.groups(prefix, after, limit + 1, pattern);
     const page = groups.slice(0, limit);
     return {
       logGroups: page.map((g) => ({
@@ -94,33 +94,33 @@ export class LogsApi {
   }
 
   /** Validates the input before looking the group up, as CloudWatch Logs does. */
-  private putRetentionPolicy(p: Params) {
+  private async putRetentionPolicy(p: Params) {
     const group = str(p, 'logGroupName', true)!;
     const days = retentionDays(p);
-    this.store.flush();
-    if (!this.store.setRetention(group, days)) throw noGroup();
+    await this.store.flush();
+    if (!(await this.store.setRetention(group, days))) throw noGroup();
     return {};
   }
 
-  private deleteRetentionPolicy(p: Params) {
+  private async deleteRetentionPolicy(p: Params) {
     const group = str(p, 'logGroupName', true)!;
-    this.store.flush();
-    if (!this.store.setRetention(group, null)) throw noGroup();
+    await this.store.flush();
+    if (!(await this.store.setRetention(group, null))) throw noGroup();
     return {};
   }
 
-  private describeLogStreams(p: Params) {
-    this.store.flush();
+  private async describeLogStreams(p: Params) {
+    await this.store.flush();
     const group = str(p, 'logGroupName', true)!;
     const orderBy = str(p, 'orderBy') ?? 'LogStreamName';
     if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') throw invalid('orderBy must be LogStreamName or LastEventTime');
     const prefix = str(p, 'logStreamNamePrefix') ?? '';
     if (prefix && orderBy === 'LastEventTime') throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
-    if (!this.store.groupExists(group)) throw noGroup();
+    if (!(await this.store.groupExists(group))) throw noGroup();
     const limit = int(p, 'limit', 50, 1, 50);
     const offset = Number(decodeToken(str(p, 'nextToken')) ?? 0);
     if (!Number.isInteger(offset) || offset < 0) throw invalid('The specified nextToken is not valid.');
-    const streams = this.store.streams(group, { prefix, byLastEvent: orderBy === 'LastEventTime', descending: p.descending === true, offset, limit: limit + 1 });
+    const streams = await this.store.streams(group, { prefix, byLastEvent: orderBy === 'LastEventTime', descending: p.descending === true, offset, limit: limit + 1 });
     const page = streams.slice(0, limit);
     return {
       logStreams: page.map((s) => ({
@@ -137,13 +137,13 @@ export class LogsApi {
   }
 
   /** Tokens are f/<id> (events after id) and b/<id> (events before id); repeated when exhausted. */
-  private getLogEvents(p: Params) {
-    this.store.flush();
+  private async getLogEvents(p: Params) {
+    await this.store.flush();
     const group = str(p, 'logGroupName') ?? str(p, 'logGroupIdentifier');
     if (!group) throw invalid("1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");
     const stream = str(p, 'logStreamName', true)!;
-    if (!this.store.groupExists(group)) throw noGroup();
-    if (!this.store.streamExists(group, stream)) throw new GustError('ResourceNotFoundException', 'The specified log stream does not exist.');
+    if (!(await this.store.groupExists(group))) throw noGroup();
+    if (!(await this.store.streamExists(group, stream))) throw new GustError('ResourceNotFoundException', 'The specified log stream does not exist.');
     const limit = int(p, 'limit', 10000, 1, 10000);
     const start = int(p, 'startTime', 0, 0, Number.MAX_SAFE_INTEGER);
     const end = int(p, 'endTime', Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
@@ -158,8 +158,8 @@ export class LogsApi {
     }
     const events =
       direction === 'f'
-        ? this.store.streamEvents(group, stream, { afterId: position, beforeId: Number.MAX_SAFE_INTEGER, start, end, limit, fromEnd: false })
-        : this.store.streamEvents(group, stream, { afterId: 0, beforeId: position, start, end, limit, fromEnd: true });
+        ? await this.store.streamEvents(group, stream, { afterId: position, beforeId: Number.MAX_SAFE_INTEGER, start, end, limit, fromEnd: false })
+        : await this.store.streamEvents(group, stream, { afterId: 0, beforeId: position, start, end, limit, fromEnd: true });
     const first = events[0]?.id;
     const last = events.at(-1)?.id;
     return {
@@ -169,11 +169,11 @@ export class LogsApi {
     };
   }
 
-  private filterLogEvents(p: Params) {
-    this.store.flush();
+  private async filterLogEvents(p: Params) {
+    await this.store.flush();
     const group = str(p, 'logGroupName') ?? str(p, 'logGroupIdentifier');
     if (!group) throw invalid("1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");
-    if (!this.store.groupExists(group)) throw noGroup();
+    if (!(await this.store.groupExists(group))) throw noGroup();
     const streams = p.logStreamNames;
     if (streams !== undefined && (!Array.isArray(streams) || streams.some((s) => typeof s !== 'string') || streams.length === 0 || streams.length > 100)) {
       throw invalid('logStreamNames must be a list of 1 to 100 stream names');
@@ -194,7 +194,7 @@ export class LogsApi {
     let scanned = 0;
     let exhausted = false;
     while (matched.length < limit && scanned < scanBudget) {
-      const batch = this.store.groupEvents(group, { afterId, start, end, streams: streams as string[] | undefined, streamPrefix, limit: 1000 });
+      const batch = await this.store.groupEvents(group, { afterId, start, end, streams: streams as string[] | undefined, streamPrefix, limit: 1000 });
       for (const e of batch) {
         afterId = e.id;
         if (matchesFilterPattern(pattern, e.message)) {

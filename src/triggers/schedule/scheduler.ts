@@ -2,7 +2,8 @@
 // async invocation in the same transaction that moves the schedule on, so a run fires once even
 // if Gust crashes. After downtime a missed run fires once or is skipped, as the schedule says.
 // Time comes from an injected clock so that tests run on fake time.
-import type { ScheduleRecord, ScheduleStore } from '../../storage/schedule-store.js';
+import type { AsyncEventStore } from '../../storage/async-event-store.js';
+import type { ScheduleFiringTransaction, ScheduleRecord, ScheduleStore } from '../../storage/schedule-store.js';
 import { nextRun, parseScheduleExpression } from './schedule-expression.js';
 
 export { realClock, type Clock } from '../../clock.js';
@@ -10,8 +11,10 @@ import type { Clock } from '../../clock.js';
 
 export interface SchedulerDeps {
   store: ScheduleStore;
-  /** Queues the run durably; called inside the store's transaction. */
-  fire(schedule: ScheduleRecord, scheduledAt: number): void;
+  /** One unit of work over the schedules and the async queue: a run fires in one of these. */
+  transaction: ScheduleFiringTransaction;
+  /** Queues the run durably on `queue`, the async queue inside the firing's transaction. */
+  fire(schedule: ScheduleRecord, scheduledAt: number, queue: AsyncEventStore): void | Promise<void>;
   /** Called after a transaction that fired, e.g. to wake the async worker. */
   afterFire(): void;
   clock: Clock;
@@ -53,23 +56,25 @@ const describe = (err: unknown) => (err instanceof Error ? err.message : String(
 export class Scheduler {
   private timer: { clear(): void } | null = null;
   private stopped = false;
+  /** Counts arm() calls: a read of the earliest run that another arm() overtook is dropped. */
+  private armed = 0;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
   /** Catches up on runs missed while Gust was down, then waits for the next one. */
-  start(): void {
+  async start(): Promise<void> {
     const now = this.deps.clock.now();
     let failed = false;
     try {
-      for (const s of this.deps.store.due(now)) {
-        if (s.missedRuns === 'fire') failed = !this.tryFire(s, now) || failed;
-        else failed = !this.trySkip(s, now) || failed;
+      for (const s of await this.deps.store.due(now)) {
+        if (s.missedRuns === 'fire') failed = !(await this.tryFire(s, now)) || failed;
+        else failed = !(await this.trySkip(s, now)) || failed;
       }
     } catch (err) {
       failed = true;
       this.deps.log(`Scheduler: could not read the schedules due: ${describe(err)}; trying again in a minute`);
     }
-    this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
+    await this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
   }
 
   stop(): void {
@@ -77,48 +82,52 @@ export class Scheduler {
     this.timer?.clear();
   }
 
-  /** Re-reads the earliest run; call after any schedule changed. */
-  refresh(): void {
-    if (!this.stopped) this.arm();
+  /** Re-reads the earliest run; call after any schedule changed. Resolves once the timer is set. */
+  async refresh(): Promise<void> {
+    if (!this.stopped) await this.arm();
   }
 
   /** Waits for the earliest run, but at least `minDelayMs`, so a run that keeps failing cannot spin. */
-  private arm(minDelayMs = 0) {
-    this.timer?.clear();
-    this.timer = null;
+  private async arm(minDelayMs = 0): Promise<void> {
+    const call = ++this.armed;
     if (this.stopped) return;
     let earliest: number | null;
     try {
-      earliest = this.deps.store.earliest();
+      earliest = await this.deps.store.earliest();
     } catch (err) {
       this.deps.log(`Scheduler: could not read the next run: ${describe(err)}; trying again in a minute`);
       earliest = this.deps.clock.now() + RETRY_AFTER_FAILURE_MS;
     }
+    // A later arm() read the store after this one did (a schedule changed meanwhile): it decides.
+    if (call !== this.armed || this.stopped) return;
+    this.timer?.clear();
+    this.timer = null;
     if (earliest === null) return;
+    // The timer's callback returns the tick's promise: a fake clock can wait for it.
     this.timer = this.deps.clock.setTimeout(() => this.tick(), Math.max(minDelayMs, earliest - this.deps.clock.now(), 0));
   }
 
   /** One schedule that fails (a broken record, a full disk) neither stops the others nor the scheduler. */
-  private tick() {
+  private async tick(): Promise<void> {
     if (this.stopped) return;
     const now = this.deps.clock.now();
     let failed = false;
     try {
-      for (const s of this.deps.store.due(now)) failed = !this.tryFire(s, now) || failed;
+      for (const s of await this.deps.store.due(now)) failed = !(await this.tryFire(s, now)) || failed;
     } catch (err) {
       failed = true;
       this.deps.log(`Scheduler: could not read the schedules due: ${describe(err)}; trying again in a minute`);
     }
-    this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
+    await this.arm(failed ? RETRY_AFTER_FAILURE_MS : 0);
   }
 
   /**
    * Fires one due run; on failure logs it and puts the run off by a minute. False only when even
    * that failed (the store itself fails), so that the scheduler waits before it tries again.
    */
-  private tryFire(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+  private async tryFire(s: ScheduleRecord & { nextRunAt: number }, now: number): Promise<boolean> {
     try {
-      this.fireOne(s, s.nextRunAt, now);
+      await this.fireOne(s, s.nextRunAt, now);
       return true;
     } catch (err) {
       this.deps.log(`Schedule ${s.groupName}/${s.name}: the run due at ${new Date(s.nextRunAt).toISOString()} failed: ${describe(err)}; trying again in a minute`);
@@ -126,10 +135,10 @@ export class Scheduler {
     }
   }
 
-  private trySkip(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+  private async trySkip(s: ScheduleRecord & { nextRunAt: number }, now: number): Promise<boolean> {
     try {
       this.deps.log(`Schedule ${s.groupName}/${s.name}: skipped the run missed at ${new Date(s.nextRunAt).toISOString()}`);
-      this.deps.store.advance(s.groupName, s.name, s.nextRunAt, computeNextRun(s, now));
+      await this.deps.store.advance(s.groupName, s.name, s.nextRunAt, computeNextRun(s, now));
       return true;
     } catch (err) {
       this.deps.log(`Schedule ${s.groupName}/${s.name}: could not move on: ${describe(err)}; trying again in a minute`);
@@ -137,21 +146,21 @@ export class Scheduler {
     }
   }
 
-  private postpone(s: ScheduleRecord & { nextRunAt: number }, now: number): boolean {
+  private async postpone(s: ScheduleRecord & { nextRunAt: number }, now: number): Promise<boolean> {
     try {
-      this.deps.store.advance(s.groupName, s.name, s.nextRunAt, now + RETRY_AFTER_FAILURE_MS);
+      await this.deps.store.advance(s.groupName, s.name, s.nextRunAt, now + RETRY_AFTER_FAILURE_MS);
       return true;
     } catch {
       return false;
     }
   }
 
-  private fireOne(s: ScheduleRecord & { nextRunAt: number }, scheduledAt: number, now: number) {
+  private async fireOne(s: ScheduleRecord & { nextRunAt: number }, scheduledAt: number, now: number) {
     const next = computeNextRun(s, Math.max(now, scheduledAt));
-    const fired = this.deps.store.transaction(() => {
-      if (!this.deps.store.advance(s.groupName, s.name, s.nextRunAt, next)) return false;
-      this.deps.fire(s, scheduledAt);
-      if (next === null && s.actionAfterCompletion === 'DELETE') this.deps.store.delete(s.groupName, s.name);
+    const fired = await this.deps.transaction(async ({ schedules, asyncEvents }) => {
+      if (!(await schedules.advance(s.groupName, s.name, s.nextRunAt, next))) return false;
+      await this.deps.fire(s, scheduledAt, asyncEvents);
+      if (next === null && s.actionAfterCompletion === 'DELETE') await schedules.delete(s.groupName, s.name);
       return true;
     });
     if (fired) this.deps.afterFire();

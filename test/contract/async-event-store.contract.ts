@@ -1,0 +1,81 @@
+// What every AsyncEventStore must do, whatever its backend: the durable queue of Event
+// invocations (order, leases, retries, throttles) and its idempotency keys.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AsyncEventStore, NewAsyncEvent } from '../../src/storage/async-event-store.js';
+
+export function asyncEventStoreContract(backend: string, open: () => Promise<AsyncEventStore>) {
+  const event = (requestId: string, functionName = 'f'): NewAsyncEvent => ({ requestId, functionName, qualifier: '$LATEST', payload: Buffer.from(`{"id":"${requestId}"}`) });
+
+  test(`${backend} AsyncEventStore: events are claimed in the order they came due, with their payload`, async () => {
+    const store = await open();
+    assert.equal(await store.claim(1000, 60_000), undefined, 'an empty queue has nothing to claim');
+    assert.equal(await store.nextDueAt(), null);
+    await store.enqueue(event('late'), 300);
+    await store.enqueue(event('first'), 100);
+    await store.enqueue(event('second'), 100);
+    assert.equal(await store.count(), 3);
+    assert.equal(await store.nextDueAt(), 100);
+    assert.equal(await store.claim(99, 60_000), undefined, 'nothing is due before its time');
+    const first = (await store.claim(1000, 60_000))!;
+    assert.deepEqual({ ...first, id: undefined }, { id: undefined, ...event('first'), attempts: 1, throttles: 0, createdAt: 100 });
+    assert.deepEqual([(await store.claim(1000, 60_000))?.requestId, (await store.claim(1000, 60_000))?.requestId], ['second', 'late']);
+    assert.equal(await store.claim(1000, 60_000), undefined, 'every event is leased');
+  });
+
+  test(`${backend} AsyncEventStore: a leased event comes back when its lease ends, and is gone once complete`, async () => {
+    const store = await open();
+    await store.enqueue(event('e'), 0);
+    const claimed = (await store.claim(10, 1000))!;
+    assert.equal(await store.nextDueAt(), 1010, 'claimable again when the lease ends');
+    assert.equal(await store.claim(1009, 1000), undefined);
+    const again = (await store.claim(1010, 1000))!;
+    assert.equal(again.id, claimed.id);
+    assert.equal(again.attempts, 2);
+    await store.complete(again.id);
+    assert.equal(await store.count(), 0);
+    assert.equal(await store.claim(1e9, 1000), undefined);
+  });
+
+  test(`${backend} AsyncEventStore: a retry counts an attempt, a throttle does not but counts itself`, async () => {
+    const store = await open();
+    await store.enqueue(event('e'), 0);
+    const claimed = (await store.claim(0, 60_000))!;
+    await store.retryAt(claimed.id, 500);
+    assert.equal(await store.nextDueAt(), 500, 'the lease is released, due at the retry time');
+    const retried = (await store.claim(500, 60_000))!;
+    assert.deepEqual([retried.attempts, retried.throttles], [2, 0]);
+    await store.retryAt(retried.id, 600, false);
+    const throttled = (await store.claim(600, 60_000))!;
+    assert.deepEqual([throttled.attempts, throttled.throttles], [2, 1], 'the throttled run was not an attempt');
+  });
+
+  test(`${backend} AsyncEventStore: releasing every lease (a restart) says how many were running`, async () => {
+    const store = await open();
+    await store.enqueue(event('a'), 0);
+    await store.enqueue(event('b'), 0);
+    await store.enqueue(event('c'), 0);
+    await store.claim(0, 60_000);
+    await store.claim(0, 60_000);
+    assert.equal(await store.releaseAllLeases(), 2);
+    assert.equal(await store.releaseAllLeases(), 0);
+    assert.equal(await store.nextDueAt(), 0, 'all due again');
+  });
+
+  test(`${backend} AsyncEventStore: an idempotency key queues once per function within its window`, async () => {
+    const store = await open();
+    assert.deepEqual(await store.enqueueOnce(event('r1'), 'k', 1000, 0), { requestId: 'r1', duplicate: false });
+    assert.deepEqual(await store.enqueueOnce(event('r2'), 'k', 1000, 500), { requestId: 'r1', duplicate: true }, 'the earlier request stands for it');
+    assert.deepEqual(await store.enqueueOnce(event('r3', 'g'), 'k', 1000, 500), { requestId: 'r3', duplicate: false }, 'keys are per function');
+    assert.deepEqual(await store.enqueueOnce(event('r4'), 'k', 1000, 1001), { requestId: 'r4', duplicate: false }, 'after the window the key is free again');
+    assert.equal(await store.count(), 3);
+  });
+
+  test(`${backend} AsyncEventStore: racing calls with one idempotency key queue one event`, async () => {
+    const store = await open();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.enqueueOnce(event(`r${i}`), 'same', 60_000, 100)));
+    assert.equal(results.filter((r) => !r.duplicate).length, 1);
+    assert.equal(new Set(results.map((r) => r.requestId)).size, 1);
+    assert.equal(await store.count(), 1);
+  });
+}
