@@ -41,7 +41,8 @@ import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
-import { ReservationStore } from './storage/reservation-store.js';
+import { SqlReservationStore } from './storage/reservation-store.js';
+import { Reservations } from './invoke/reservations.js';
 import { RouteStore } from './storage/route-store.js';
 import { ScheduleStore } from './storage/schedule-store.js';
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
@@ -111,7 +112,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
     }),
   });
-  const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
+  const concurrency = new Concurrency(config.concurrencyLimit, await Reservations.load(new SqlReservationStore(dbs.metadataSql)));
   let worker: AsyncWorker | undefined;
   const aliases = new AliasStore(dbs.metadata);
   const policies = new FunctionPolicies({
@@ -187,7 +188,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
-      concurrency.unreserve(name);
+      void concurrency.unreserve(name).catch((err) => log(`reserved concurrency: ${(err as Error)?.stack ?? err}`));
       eventInvokeConfigStore.delete(name);
       functionUrlStore.delete(name);
       aliases.delete(name);

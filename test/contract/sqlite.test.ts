@@ -4,9 +4,11 @@ import { after } from 'node:test';
 import { SqlAccessKeyStore } from '../../src/storage/access-key-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
+import { SqlReservationStore } from '../../src/storage/reservation-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
+import { reservationStoreContract } from './reservation-store.contract.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -18,3 +20,4 @@ const metadata = async () => {
 
 provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigStore(await metadata()));
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
+reservationStoreContract('SQLite', async () => new SqlReservationStore(await metadata()));
