@@ -37,7 +37,7 @@ import { AsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
 import { DeadLetterStore } from './storage/dead-letter-store.js';
-import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
+import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { FunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
@@ -94,7 +94,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
   const asyncEvents = new AsyncEventStore(dbs.metadata);
-  const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
+  const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const deadLetters = new DeadLetterStore(dbs.metadata);
   const functionUrlStore = new FunctionUrlStore(dbs.metadata);
   const routes = new RouteStore(dbs.metadata);
@@ -189,7 +189,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       void concurrency.unreserve(name).catch((err) => log(`reserved concurrency: ${(err as Error)?.stack ?? err}`));
-      eventInvokeConfigStore.delete(name);
+      void eventInvokeConfigStore.deleteFunction(name).catch((err) => log(`event invoke configs: ${(err as Error)?.stack ?? err}`));
       functionUrlStore.delete(name);
       aliases.delete(name);
       void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));

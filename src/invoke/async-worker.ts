@@ -133,7 +133,7 @@ export class AsyncWorker {
       this.deps.log(`async event ${event.requestId} dropped: function ${event.functionName}:${event.qualifier} no longer exists`);
       return store.complete(event.id);
     }
-    const config = configs.get(fn.name, event.qualifier);
+    const config = await configs.get(fn.name, event.qualifier);
     const maxRetries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
     const maxAgeMs = (config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_S) * 1000;
     if (this.now() - event.createdAt > maxAgeMs) {

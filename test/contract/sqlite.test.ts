@@ -5,8 +5,10 @@ import { SqlAccessKeyStore } from '../../src/storage/access-key-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
 import { SqlReservationStore } from '../../src/storage/reservation-store.js';
+import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
+import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
 
@@ -21,3 +23,4 @@ const metadata = async () => {
 provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigStore(await metadata()));
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
 reservationStoreContract('SQLite', async () => new SqlReservationStore(await metadata()));
+eventInvokeConfigStoreContract('SQLite', async () => new SqlEventInvokeConfigStore(await metadata()));
