@@ -39,7 +39,7 @@ import { openDatabases } from './storage/database.js';
 import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
-import { FunctionUrlStore } from './storage/function-url-store.js';
+import { SqlFunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
 import { SqlReservationStore } from './storage/reservation-store.js';
 import { Reservations } from './invoke/reservations.js';
@@ -96,7 +96,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const asyncEvents = new AsyncEventStore(dbs.metadata);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const deadLetters = new DeadLetterStore(dbs.metadata);
-  const functionUrlStore = new FunctionUrlStore(dbs.metadata);
+  const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
   const routes = new RouteStore(dbs.metadata);
   const scheduleStore = new ScheduleStore(dbs.metadata);
 
@@ -190,7 +190,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       void concurrency.unreserve(name).catch((err) => log(`reserved concurrency: ${(err as Error)?.stack ?? err}`));
       void eventInvokeConfigStore.deleteFunction(name).catch((err) => log(`event invoke configs: ${(err as Error)?.stack ?? err}`));
-      functionUrlStore.delete(name);
+      void functionUrlStore.deleteFunction(name).catch((err) => log(`function urls: ${(err as Error)?.stack ?? err}`));
       aliases.delete(name);
       void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));
       policies.forget(name);

@@ -6,9 +6,11 @@ import { openDatabases, type Databases } from '../../src/storage/database.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
 import { SqlReservationStore } from '../../src/storage/reservation-store.js';
 import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
+import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
 import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
+import { functionUrlStoreContract } from './function-url-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
 
@@ -24,3 +26,4 @@ provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigSto
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
 reservationStoreContract('SQLite', async () => new SqlReservationStore(await metadata()));
 eventInvokeConfigStoreContract('SQLite', async () => new SqlEventInvokeConfigStore(await metadata()));
+functionUrlStoreContract('SQLite', async () => new SqlFunctionUrlStore(await metadata()));

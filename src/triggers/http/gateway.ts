@@ -88,7 +88,7 @@ export class HttpGateway {
   }
 
   private async functionUrl(req: IncomingMessage, res: ServerResponse, urlId: string, path: string, rawQuery: string) {
-    const config: FunctionUrl | undefined = this.deps.urls.byUrlId(urlId);
+    const config: FunctionUrl | undefined = await this.deps.urls.byUrlId(urlId);
     if (!config) {
       req.resume();
       return message(res, 404, 'Not Found');
