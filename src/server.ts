@@ -43,7 +43,8 @@ import { SqlFunctionUrlStore } from './storage/function-url-store.js';
 import { PolicyStore } from './storage/policy-store.js';
 import { SqlReservationStore } from './storage/reservation-store.js';
 import { Reservations } from './invoke/reservations.js';
-import { RouteStore } from './storage/route-store.js';
+import { SqlRouteStore } from './storage/route-store.js';
+import { CachedRouteStore } from './triggers/http/cached-route-store.js';
 import { ScheduleStore } from './storage/schedule-store.js';
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
@@ -97,7 +98,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const deadLetters = new DeadLetterStore(dbs.metadata);
   const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
-  const routes = new RouteStore(dbs.metadata);
+  const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new ScheduleStore(dbs.metadata);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.

@@ -7,10 +7,13 @@ import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-
 import { SqlReservationStore } from '../../src/storage/reservation-store.js';
 import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
 import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
+import { SqlRouteStore } from '../../src/storage/route-store.js';
+import { CachedRouteStore } from '../../src/triggers/http/cached-route-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
 import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
 import { functionUrlStoreContract } from './function-url-store.contract.js';
+import { routeStoreContract } from './route-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
 
@@ -27,3 +30,5 @@ accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadat
 reservationStoreContract('SQLite', async () => new SqlReservationStore(await metadata()));
 eventInvokeConfigStoreContract('SQLite', async () => new SqlEventInvokeConfigStore(await metadata()));
 functionUrlStoreContract('SQLite', async () => new SqlFunctionUrlStore(await metadata()));
+routeStoreContract('SQLite', async () => new SqlRouteStore(await metadata()));
+routeStoreContract('SQLite, cached', async () => CachedRouteStore.load(new SqlRouteStore(await metadata())));
