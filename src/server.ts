@@ -40,7 +40,7 @@ import { DeadLetterStore } from './storage/dead-letter-store.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { FunctionStore } from './storage/function-store.js';
 import { SqlFunctionUrlStore } from './storage/function-url-store.js';
-import { PolicyStore } from './storage/policy-store.js';
+import { SqlPolicyStore } from './storage/policy-store.js';
 import { SqlReservationStore } from './storage/reservation-store.js';
 import { Reservations } from './invoke/reservations.js';
 import { SqlRouteStore } from './storage/route-store.js';
@@ -117,7 +117,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let worker: AsyncWorker | undefined;
   const aliases = new AliasStore(dbs.metadata);
   const policies = new FunctionPolicies({
-    store: new PolicyStore(dbs.metadata),
+    store: new SqlPolicyStore(dbs.metadataSql),
     home,
     arnOf,
     functionRecord: (name, version) => functionStore.get(name, version),
@@ -194,7 +194,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       void functionUrlStore.deleteFunction(name).catch((err) => log(`function urls: ${(err as Error)?.stack ?? err}`));
       aliases.delete(name);
       void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));
-      policies.forget(name);
+      void policies.forget(name).catch((err) => log(`function policies: ${(err as Error)?.stack ?? err}`));
     },
   });
 

@@ -9,11 +9,13 @@ import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config
 import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
 import { SqlRouteStore } from '../../src/storage/route-store.js';
 import { CachedRouteStore } from '../../src/triggers/http/cached-route-store.js';
+import { SqlPolicyStore } from '../../src/storage/policy-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
 import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
 import { functionUrlStoreContract } from './function-url-store.contract.js';
 import { routeStoreContract } from './route-store.contract.js';
+import { policyStoreContract } from './policy-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
 
@@ -32,3 +34,4 @@ eventInvokeConfigStoreContract('SQLite', async () => new SqlEventInvokeConfigSto
 functionUrlStoreContract('SQLite', async () => new SqlFunctionUrlStore(await metadata()));
 routeStoreContract('SQLite', async () => new SqlRouteStore(await metadata()));
 routeStoreContract('SQLite, cached', async () => CachedRouteStore.load(new SqlRouteStore(await metadata())));
+policyStoreContract('SQLite', async () => new SqlPolicyStore(await metadata()));

@@ -26,7 +26,7 @@ export interface GatewayDeps {
   /** SigV4 checks for AWS_IAM function URLs; throw the AWS error when they fail. The precheck needs no body. */
   precheckSignature(req: IncomingMessage): void;
   /** The full check, and whether the signer may invoke this URL; throws the AWS error when not. */
-  verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): void;
+  verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): Promise<void>;
   logError(err: unknown): void;
 }
 
@@ -115,7 +115,7 @@ export class HttpGateway {
     if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
     if (config.authType === 'AWS_IAM') {
       try {
-        this.deps.verifySignature(req, body, config);
+        await this.deps.verifySignature(req, body, config);
       } catch (err) {
         return forbidden(err);
       }
