@@ -46,7 +46,7 @@ export class Schedules {
   constructor(
     private readonly store: ScheduleStore,
     private readonly home: Home,
-    private readonly functionExists: (name: string) => boolean,
+    private readonly functionExists: (name: string) => Promise<boolean>,
     private readonly changed: () => void,
   ) {}
 
@@ -64,14 +64,14 @@ export class Schedules {
     return this.store.list();
   }
 
-  create(name: string, body: Record<string, unknown>): ScheduleRecord {
+  async create(name: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
     const group = this.group(body.GroupName);
     if (!NAME.test(name)) throw invalid(`Name must be 1 to 64 letters, digits, '-', '_' or '.'; got '${name.slice(0, 80)}'.`);
     if (this.store.get(group, name)) throw new GustError('ConflictException', `Schedule ${name} already exists.`);
     return this.save(name, group, body, Date.now());
   }
 
-  update(name: string, body: Record<string, unknown>): ScheduleRecord {
+  async update(name: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
     const current = this.get(this.group(body.GroupName), name);
     return this.save(name, current.groupName, body, current.creationDate);
   }
@@ -96,7 +96,7 @@ export class Schedules {
   }
 
   /** Update replaces the whole definition, as UpdateSchedule does. */
-  private save(name: string, group: string, body: Record<string, unknown>, creationDate: number): ScheduleRecord {
+  private async save(name: string, group: string, body: Record<string, unknown>, creationDate: number): Promise<ScheduleRecord> {
     const expression = body.ScheduleExpression;
     if (typeof expression !== 'string') throw invalid('ScheduleExpression is required.');
     const timezone = body.ScheduleExpressionTimezone === undefined ? 'UTC' : String(body.ScheduleExpressionTimezone);
@@ -122,7 +122,7 @@ export class Schedules {
     if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string') throw invalid('Target.Arn and Target.RoleArn are required.');
     if (!target.Arn.startsWith('arn:aws:lambda:')) throw invalid('Gust schedules target Lambda functions: Target.Arn must be a function ARN.');
     const fn = parseFunctionName(target.Arn, this.home);
-    if (!this.functionExists(fn.name)) throw invalid(`The target function ${target.Arn} does not exist.`);
+    if (!(await this.functionExists(fn.name))) throw invalid(`The target function ${target.Arn} does not exist.`);
     if (target.Input !== undefined && typeof target.Input !== 'string') throw invalid('Target.Input must be a string.');
     refuseDeliverySettings(target);
     const state = body.State === undefined ? 'ENABLED' : body.State;

@@ -2,22 +2,29 @@
 // metadata.db. A PostgreSQL backend gets a sibling of this file with its own factory.
 import { after } from 'node:test';
 import { SqlAccessKeyStore } from '../../src/storage/access-key-store.js';
+import { SqlAliasStore } from '../../src/storage/alias-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
+import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
+import { InMemoryFunctionCache } from '../../src/storage/function-cache.js';
+import { SqlFunctionStore } from '../../src/storage/function-store.js';
+import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
+import { SqlPolicyStore } from '../../src/storage/policy-store.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
 import { SqlReservationStore } from '../../src/storage/reservation-store.js';
-import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config-store.js';
-import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
 import { SqlRouteStore } from '../../src/storage/route-store.js';
+import { sqlControlStores, sqlUnitOfWork } from '../../src/storage/unit-of-work.js';
 import { CachedRouteStore } from '../../src/triggers/http/cached-route-store.js';
-import { SqlPolicyStore } from '../../src/storage/policy-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { accessKeyStoreContract } from './access-key-store.contract.js';
+import { aliasStoreContract } from './alias-store.contract.js';
 import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
+import { functionStoreContract } from './function-store.contract.js';
 import { functionUrlStoreContract } from './function-url-store.contract.js';
-import { routeStoreContract } from './route-store.contract.js';
 import { policyStoreContract } from './policy-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
+import { routeStoreContract } from './route-store.contract.js';
+import { unitOfWorkContract } from './unit-of-work.contract.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -35,3 +42,10 @@ functionUrlStoreContract('SQLite', async () => new SqlFunctionUrlStore(await met
 routeStoreContract('SQLite', async () => new SqlRouteStore(await metadata()));
 routeStoreContract('SQLite, cached', async () => CachedRouteStore.load(new SqlRouteStore(await metadata())));
 policyStoreContract('SQLite', async () => new SqlPolicyStore(await metadata()));
+aliasStoreContract('SQLite', async () => new SqlAliasStore(await metadata()));
+functionStoreContract('SQLite', async () => new SqlFunctionStore(await metadata(), new InMemoryFunctionCache()));
+unitOfWorkContract('SQLite', async () => {
+  const db = await metadata();
+  const cache = new InMemoryFunctionCache();
+  return { stores: sqlControlStores(db, cache), unitOfWork: sqlUnitOfWork(db, cache) };
+});

@@ -158,7 +158,7 @@ test('a failing run neither stops the scheduler nor the other schedules; it is t
 
 test('a recurring schedule with no run left is refused as EventBridge Scheduler refuses it', async () => {
   const store = new ScheduleStore((await openDatabases(tempDataDir())).metadata);
-  const schedules = new Schedules(store, { region: 'us-east-1', accountId: '000000000000' }, () => true, () => {});
+  const schedules = new Schedules(store, { region: 'us-east-1', accountId: '000000000000' }, async () => true, () => {});
   const body = (ScheduleExpression: string, extra: Record<string, unknown> = {}) => ({
     ScheduleExpression,
     FlexibleTimeWindow: { Mode: 'OFF' },
@@ -166,18 +166,18 @@ test('a recurring schedule with no run left is refused as EventBridge Scheduler 
     ...extra,
   });
   for (const expression of ['cron(0 * * * ? 2020)', 'cron(0 0 30 2 ? *)', 'cron(0 0 31 4 ? *)']) {
-    assert.throws(
+    await assert.rejects(
       () => schedules.create('never', body(expression)),
       (err: unknown) => err instanceof GustError && err.code === 'ValidationException' && err.message.startsWith(`Invalid Schedule Expression ${expression}.`),
       expression,
     );
   }
   assert.equal(store.get('default', 'never'), undefined, 'nothing was stored');
-  assert.throws(() => schedules.create('backwards', body('rate(1 hour)', { StartDate: '2027-01-02T00:00:00Z', EndDate: '2027-01-01T00:00:00Z' })), /must come before the EndDate/);
-  assert.throws(() => schedules.create('huge', body('rate(1 hour)', { StartDate: 1e20 })), /StartDate is not a valid timestamp/);
-  schedules.create('far', body('cron(0 * * * ? 2150)'));
+  await assert.rejects(() => schedules.create('backwards', body('rate(1 hour)', { StartDate: '2027-01-02T00:00:00Z', EndDate: '2027-01-01T00:00:00Z' })), /must come before the EndDate/);
+  await assert.rejects(() => schedules.create('huge', body('rate(1 hour)', { StartDate: 1e20 })), /StartDate is not a valid timestamp/);
+  await schedules.create('far', body('cron(0 * * * ? 2150)'));
   assert.equal(store.get('default', 'far')?.nextRunAt, Date.parse('2150-01-01T00:00:00Z'));
-  schedules.create('past', body('at(2020-01-01T00:00:00)'));
+  await schedules.create('past', body('at(2020-01-01T00:00:00)'));
   assert.equal(store.get('default', 'past')?.nextRunAt, Date.parse('2020-01-01T00:00:00Z'), 'accepted, due at once');
 });
 
