@@ -26,7 +26,7 @@ import { FunctionPolicies } from './control/function-policies.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
 import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
-import { AliasStore } from './storage/alias-store.js';
+import { SqlAliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
@@ -37,12 +37,16 @@ import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
 import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
-import { EventInvokeConfigStore } from './storage/event-invoke-config-store.js';
-import { FunctionStore } from './storage/function-store.js';
-import { FunctionUrlStore } from './storage/function-url-store.js';
-import { PolicyStore } from './storage/policy-store.js';
-import { ReservationStore } from './storage/reservation-store.js';
-import { RouteStore } from './storage/route-store.js';
+import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
+import { SqlFunctionStore } from './storage/function-store.js';
+import { InMemoryFunctionCache } from './storage/function-cache.js';
+import { sqlUnitOfWork } from './storage/unit-of-work.js';
+import { SqlFunctionUrlStore } from './storage/function-url-store.js';
+import { SqlPolicyStore } from './storage/policy-store.js';
+import { SqlReservationStore } from './storage/reservation-store.js';
+import { Reservations } from './invoke/reservations.js';
+import { SqlRouteStore } from './storage/route-store.js';
+import { CachedRouteStore } from './triggers/http/cached-route-store.js';
 import { SqlScheduleStore, sqlScheduleFiringTransaction } from './storage/schedule-store.js';
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
@@ -83,8 +87,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
   const accessKey = await keys.ensureDefault();
   writeCredentialFiles(config.dataDir, accessKey, config.region);
-  const functionStore = new FunctionStore(dbs.metadata);
-  const functionExists = (name: string) => functionStore.get(name, LATEST) !== undefined;
+  const functionCache = new InMemoryFunctionCache();
+  const functionStore = new SqlFunctionStore(dbs.metadataSql, functionCache);
+  const unitOfWork = sqlUnitOfWork(dbs.metadataSql, functionCache);
+  const functionExists = async (name: string) => (await functionStore.get(name, LATEST)) !== undefined;
   const code = new CodeStore(config.dataDir);
   const logs = new LogStore(dbs.telemetry, {
     maxGroupBytes: config.logGroupMaxMb > 0 ? config.logGroupMaxMb * 1024 * 1024 : Infinity,
@@ -93,10 +99,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
-  const eventInvokeConfigStore = new EventInvokeConfigStore(dbs.metadata);
+  const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
-  const functionUrlStore = new FunctionUrlStore(dbs.metadata);
-  const routes = new RouteStore(dbs.metadata);
+  const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
+  const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
@@ -108,14 +114,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       region: config.region,
       socketDir,
       // Tags belong to the function: every version's instances start with its current gust: tags.
-      launch: buildLaunch({ ...fn, tags: functionStore.get(fn.name, LATEST)?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
+      launch: buildLaunch({ ...fn, tags: (await functionStore.get(fn.name, LATEST))?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
     }),
   });
-  const concurrency = new Concurrency(config.concurrencyLimit, new ReservationStore(dbs.metadata));
+  const concurrency = new Concurrency(config.concurrencyLimit, await Reservations.load(new SqlReservationStore(dbs.metadataSql)));
   let worker: AsyncWorker | undefined;
-  const aliases = new AliasStore(dbs.metadata);
+  const aliases = new SqlAliasStore(dbs.metadataSql);
   const policies = new FunctionPolicies({
-    store: new PolicyStore(dbs.metadata),
+    store: new SqlPolicyStore(dbs.metadataSql),
     home,
     arnOf,
     functionRecord: (name, version) => functionStore.get(name, version),
@@ -124,6 +130,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const versions = new Versions({
     store: functionStore,
     aliases,
+    unitOfWork,
     pool,
     arnOf,
     onAliasMoved: (name, alias, from, to) => void provisioned.aliasMoved(name, alias, from, to).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)),
@@ -179,6 +186,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // Control: the function lifecycle and what hangs off a function.
   const functions = new Functions({
     store: functionStore,
+    unitOfWork,
     code,
     pool,
     accountId: config.accountId,
@@ -186,14 +194,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     deadLetterArn: deadLetterArn(home),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
+    // The unit of work in Functions.delete removed the rows; what is left is in memory and keys.
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
-      concurrency.unreserve(name);
-      eventInvokeConfigStore.delete(name);
-      functionUrlStore.delete(name);
-      aliases.delete(name);
-      void provisioned.forget(name).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`));
-      policies.forget(name);
+      concurrency.forgetFunction(name);
     },
   });
 

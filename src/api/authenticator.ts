@@ -67,18 +67,18 @@ const INVOKE_PATH = /^\/(?:2015-03-31\/functions\/([^/]+)\/invocations|2021-11-1
 /** What authorize() asks of the resource policies (control/function-policies.ts). */
 export interface InvokeGrants {
   /** Throws AccessDeniedException unless a policy of the target lets the calling function invoke it. */
-  authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): void;
+  authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): Promise<void>;
 }
 
 /**
  * Refuses what the key may not do, as IAM would: AccessDeniedException. Admin keys may do
  * everything; a function's own key may only invoke, and only what a resource policy grants it.
  */
-export function authorize(
+export async function authorize(
   scope: KeyScope,
   request: { protocol: 'rest' | 'awsJson'; method: string; path: string; qualifier?: string; operation: string },
   grants: InvokeGrants,
-): void {
+): Promise<void> {
   const caller = functionOfScope(scope);
   if (caller === undefined) return;
   // An awsJson call (CloudWatch Logs) names its operation in X-Amz-Target, whatever its path says.
@@ -88,10 +88,10 @@ export function authorize(
 }
 
 /** The same for a call to a function URL whose AuthType is AWS_IAM, once its signature is verified. */
-export function authorizeFunctionUrl(scope: KeyScope, url: { functionName: string; qualifier: string; authType: 'NONE' | 'AWS_IAM' }, grants: InvokeGrants): void {
+export async function authorizeFunctionUrl(scope: KeyScope, url: { functionName: string; qualifier: string; authType: 'NONE' | 'AWS_IAM' }, grants: InvokeGrants): Promise<void> {
   const caller = functionOfScope(scope);
   if (caller === undefined) return;
-  grants.authorizeInvoke(caller, url.functionName, url.qualifier, { action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: url.authType });
+  await grants.authorizeInvoke(caller, url.functionName, url.qualifier, { action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: url.authType });
 }
 
 function decodeName(segment: string): string {

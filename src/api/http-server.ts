@@ -105,7 +105,7 @@ async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { ki
   const caller = isPublic ? undefined : deps.auth.verify(req, body, service.signingServices);
   if (caller !== undefined) {
     const described = service.protocol === 'rest-json' ? `${method} ${path.slice(0, 100)}` : `${service.name}:${operation?.name ?? 'unknown'}`;
-    authorize(caller, { protocol: service.protocol === 'rest-json' ? 'rest' : 'awsJson', method, path, qualifier: query.get('Qualifier') ?? undefined, operation: described }, deps.grants);
+    await authorize(caller, { protocol: service.protocol === 'rest-json' ? 'rest' : 'awsJson', method, path, qualifier: query.get('Qualifier') ?? undefined, operation: described }, deps.grants);
   }
   if (recognised.failure) throw recognised.failure;
   if (!operation?.handle) throw service.unknownOperation(operation?.name ?? `${method} ${path.slice(0, 200)}`);

@@ -12,33 +12,34 @@ export class EventInvokeConfigs {
   constructor(
     private readonly store: EventInvokeConfigStore,
     private readonly home: Home,
-    private readonly functionExists: (name: string) => boolean,
+    private readonly functionExists: (name: string) => boolean | Promise<boolean>,
   ) {}
 
-  get(name: string, qualifier: string): EventInvokeConfig {
-    const config = this.store.get(name, qualifier);
+  async get(name: string, qualifier: string): Promise<EventInvokeConfig> {
+    const config = await this.store.get(name, qualifier);
     if (!config) throw new GustError('ResourceNotFoundException', `The function ${name} doesn't have an EventInvokeConfig`);
     return config;
   }
 
   /** Put replaces the whole configuration; update changes only the fields given. */
-  put(name: string, qualifier: string, body: Record<string, unknown>, merge: boolean): EventInvokeConfig {
-    const base = merge ? this.store.get(name, qualifier) : undefined;
-    const config: EventInvokeConfig = { ...base, ...this.parse(body), lastModified: Date.now() / 1000 };
-    this.store.put(name, qualifier, config);
+  async put(name: string, qualifier: string, body: Record<string, unknown>, merge: boolean): Promise<EventInvokeConfig> {
+    const parsed = await this.parse(body);
+    const base = merge ? await this.store.get(name, qualifier) : undefined;
+    const config: EventInvokeConfig = { ...base, ...parsed, lastModified: Date.now() / 1000 };
+    await this.store.put(name, qualifier, config);
     return config;
   }
 
-  delete(name: string, qualifier: string): void {
-    this.get(name, qualifier);
-    this.store.delete(name, qualifier);
+  async delete(name: string, qualifier: string): Promise<void> {
+    await this.get(name, qualifier);
+    await this.store.delete(name, qualifier);
   }
 
   list(name: string) {
     return this.store.list(name);
   }
 
-  private parse(body: Record<string, unknown>): Partial<EventInvokeConfig> {
+  private async parse(body: Record<string, unknown>): Promise<Partial<EventInvokeConfig>> {
     const out: Partial<EventInvokeConfig> = {};
     const retries = body.MaximumRetryAttempts;
     if (retries !== undefined) {
@@ -57,19 +58,19 @@ export class EventInvokeConfigs {
     const destinations = body.DestinationConfig as { OnSuccess?: { Destination?: unknown }; OnFailure?: { Destination?: unknown } } | undefined;
     if (destinations !== undefined) {
       if (typeof destinations !== 'object' || destinations === null) throw invalidParameter('DestinationConfig must be an object.');
-      out.onSuccess = this.destination(destinations.OnSuccess?.Destination);
-      out.onFailure = this.destination(destinations.OnFailure?.Destination);
+      out.onSuccess = await this.destination(destinations.OnSuccess?.Destination);
+      out.onFailure = await this.destination(destinations.OnFailure?.Destination);
     }
     return out;
   }
 
-  private destination(arn: unknown): string | undefined {
+  private async destination(arn: unknown): Promise<string | undefined> {
     if (arn === undefined || arn === null || arn === '') return undefined;
     if (typeof arn !== 'string') throw invalidParameter('Destination must be an ARN.');
     if (arn === deadLetterArn(this.home)) return arn;
     if (arn.startsWith('arn:aws:lambda:')) {
       const ref = parseFunctionName(arn, this.home);
-      if (!this.functionExists(ref.name)) throw invalidParameter(`The destination function ${arn} does not exist.`);
+      if (!(await this.functionExists(ref.name))) throw invalidParameter(`The destination function ${arn} does not exist.`);
       return arn;
     }
     throw invalidParameter(`Gust delivers destinations to functions and to its dead-letter store (${deadLetterArn(this.home)}); got ${arn.slice(0, 200)}.`);

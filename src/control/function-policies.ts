@@ -21,8 +21,8 @@ export interface FunctionPoliciesDeps {
   store: PolicyStore;
   home: { region: string; accountId: string };
   arnOf(name: string, qualifier?: string): string;
-  functionRecord(name: string, version: string): FunctionRecord | undefined;
-  alias(name: string, alias: string): AliasRecord | undefined;
+  functionRecord(name: string, version: string): Promise<FunctionRecord | undefined> | FunctionRecord | undefined;
+  alias(name: string, alias: string): Promise<AliasRecord | undefined> | AliasRecord | undefined;
 }
 
 /** How a call reaches the function: through Invoke, or through a function URL of that AuthType. */
@@ -35,16 +35,16 @@ export class FunctionPolicies {
   constructor(private readonly deps: FunctionPoliciesDeps) {}
 
   /** AddPermission: the new statement, as the JSON string Lambda answers with. */
-  add(ref: FunctionRef, body: Record<string, unknown>): string {
+  async add(ref: FunctionRef, body: Record<string, unknown>): Promise<string> {
     const request = parsePermissionRequest(body);
     const qualifier = this.qualifierOf(ref);
     if (ref.qualifier !== undefined && qualifier === LATEST) throw invalidParameter('We currently do not support adding policies for $LATEST.');
-    if (!this.deps.functionRecord(ref.name, LATEST)) throw notFound(`Function not found: ${this.deps.arnOf(ref.name)}`);
-    const targetRevision = this.revisionOf(ref.name, qualifier);
+    if (!(await this.deps.functionRecord(ref.name, LATEST))) throw notFound(`Function not found: ${this.deps.arnOf(ref.name)}`);
+    const targetRevision = await this.revisionOf(ref.name, qualifier);
     if (targetRevision === undefined) {
       throw notFound(VERSION.test(qualifier) ? `Function not found: ${this.arn(ref.name, qualifier)}` : `Cannot find alias arn: ${this.arn(ref.name, qualifier)}`);
     }
-    const policy = this.deps.store.get(ref.name, qualifier);
+    const policy = await this.deps.store.get(ref.name, qualifier);
     // Until a function has a policy there is no policy revision to read: its own revision stands in.
     if (request.revisionId !== undefined && request.revisionId !== (policy?.revisionId ?? targetRevision)) {
       throw new GustError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetPolicy API to retrieve the latest Revision Id');
@@ -58,40 +58,41 @@ export class FunctionPolicies {
     if (size > MAX_POLICY_BYTES) {
       throw new GustError('PolicyLengthExceededException', `The final policy size (${size}) is bigger than the limit (${MAX_POLICY_BYTES}).`);
     }
-    this.deps.store.put(ref.name, qualifier, { revisionId: randomUUID(), statements });
+    await this.deps.store.put(ref.name, qualifier, { revisionId: randomUUID(), statements });
     return JSON.stringify(statement);
   }
 
   /** GetPolicy: the policy document as a JSON string, and its revision. */
-  get(ref: FunctionRef): { Policy: string; RevisionId: string } {
+  async get(ref: FunctionRef): Promise<{ Policy: string; RevisionId: string }> {
     const qualifier = this.qualifierOf(ref);
-    const policy = this.revisionOf(ref.name, qualifier) === undefined ? undefined : this.deps.store.get(ref.name, qualifier);
+    const policy = (await this.revisionOf(ref.name, qualifier)) === undefined ? undefined : await this.deps.store.get(ref.name, qualifier);
     if (!policy) throw notFound(NO_SUCH_RESOURCE);
     return { Policy: JSON.stringify(policyDocument(policy.statements)), RevisionId: policy.revisionId };
   }
 
   /** RemovePermission. */
-  remove(ref: FunctionRef, statementId: string, revisionId: string | undefined): void {
+  async remove(ref: FunctionRef, statementId: string, revisionId: string | undefined): Promise<void> {
     if (!STATEMENT_ID.test(statementId)) {
       throw new GustError('ValidationException', `1 validation error detected: Value '${statementId.slice(0, 200)}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`);
     }
     const qualifier = this.qualifierOf(ref);
-    if (!this.deps.functionRecord(ref.name, LATEST)) throw notFound(`No policy found for: ${this.deps.arnOf(ref.name)}`);
-    if (this.revisionOf(ref.name, qualifier) === undefined) {
+    if (!(await this.deps.functionRecord(ref.name, LATEST))) throw notFound(`No policy found for: ${this.deps.arnOf(ref.name)}`);
+    if ((await this.revisionOf(ref.name, qualifier)) === undefined) {
       throw notFound(VERSION.test(qualifier) ? `Function not found: ${this.arn(ref.name, qualifier)}` : `Cannot find alias arn: ${this.arn(ref.name, qualifier)}`);
     }
-    const policy = this.deps.store.get(ref.name, qualifier);
+    const policy = await this.deps.store.get(ref.name, qualifier);
     if (!policy) throw notFound('No policy is associated with the given resource.');
     if (!policy.statements.some((s) => s.Sid === statementId)) throw notFound(`Statement ${statementId} is not found in resource policy.`);
     if (revisionId !== undefined && revisionId !== policy.revisionId) {
       throw new GustError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
     }
-    this.deps.store.put(ref.name, qualifier, { revisionId: randomUUID(), statements: policy.statements.filter((s) => s.Sid !== statementId) });
+    await this.deps.store.put(ref.name, qualifier, { revisionId: randomUUID(), statements: policy.statements.filter((s) => s.Sid !== statementId) });
   }
 
   /** Drops the policy of a deleted version or alias, or all of a deleted function's. */
-  forget(name: string, qualifier?: string): void {
-    this.deps.store.delete(name, qualifier);
+  async forget(name: string, qualifier?: string): Promise<void> {
+    if (qualifier === undefined) await this.deps.store.deleteFunction(name);
+    else await this.deps.store.delete(name, qualifier);
   }
 
   /**
@@ -99,15 +100,15 @@ export class FunctionPolicies {
    * for an unqualified call or $LATEST, else the version's or alias's) lets `callerFunction` in.
    * A target that does not exist has no policy: the caller learns nothing about it.
    */
-  authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): void {
+  async authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): Promise<void> {
     const ref = parseFunctionName(nameOrArn, this.deps.home);
     if (qualifier !== undefined && ref.qualifier !== undefined && qualifier !== ref.qualifier) {
       throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
     }
     const key = qualifier ?? ref.qualifier ?? LATEST;
-    const caller = this.callerIdentity(callerFunction);
+    const caller = await this.callerIdentity(callerFunction);
     const ctx = { action: via.action as InvokeAction, caller, functionUrlAuthType: via.action === 'lambda:InvokeFunctionUrl' ? via.functionUrlAuthType : undefined };
-    const policy = QUALIFIER.test(key) ? this.deps.store.get(ref.name, key) : undefined;
+    const policy = QUALIFIER.test(key) ? await this.deps.store.get(ref.name, key) : undefined;
     if (policy?.statements.some((s) => statementAllows(s, ctx))) return;
     throw new GustError(
       'AccessDeniedException',
@@ -115,8 +116,8 @@ export class FunctionPolicies {
     );
   }
 
-  private callerIdentity(functionName: string): CallerIdentity {
-    const roleArn = this.deps.functionRecord(functionName, LATEST)?.role;
+  private async callerIdentity(functionName: string): Promise<CallerIdentity> {
+    const roleArn = (await this.deps.functionRecord(functionName, LATEST))?.role;
     return {
       accountId: this.deps.home.accountId,
       functionArn: this.deps.arnOf(functionName),
@@ -135,9 +136,9 @@ export class FunctionPolicies {
   }
 
   /** The RevisionId of the function, version or alias; undefined when it does not exist. */
-  private revisionOf(name: string, qualifier: string): string | undefined {
-    if (qualifier === LATEST || VERSION.test(qualifier)) return this.deps.functionRecord(name, qualifier)?.revisionId;
-    return this.deps.alias(name, qualifier)?.revisionId;
+  private async revisionOf(name: string, qualifier: string): Promise<string | undefined> {
+    if (qualifier === LATEST || VERSION.test(qualifier)) return (await this.deps.functionRecord(name, qualifier))?.revisionId;
+    return (await this.deps.alias(name, qualifier))?.revisionId;
   }
 
   private arn(name: string, qualifier: string): string {

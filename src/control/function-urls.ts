@@ -46,14 +46,14 @@ function parseAuthType(value: unknown): 'NONE' | 'AWS_IAM' {
 export class FunctionUrls {
   constructor(private readonly store: FunctionUrlStore) {}
 
-  get(name: string, qualifier: string): FunctionUrl {
-    const url = this.store.get(name, qualifier);
+  async get(name: string, qualifier: string): Promise<FunctionUrl> {
+    const url = await this.store.get(name, qualifier);
     if (!url) throw new GustError('ResourceNotFoundException', 'The resource you requested does not exist.');
     return url;
   }
 
-  create(name: string, qualifier: string, body: Record<string, unknown>): FunctionUrl {
-    if (this.store.get(name, qualifier)) throw new GustError('ResourceConflictException', `Failed to create function url config for [functionArn = ${name}]. Error message: FunctionUrlConfig exists for this Lambda function`);
+  async create(name: string, qualifier: string, body: Record<string, unknown>): Promise<FunctionUrl> {
+    if (await this.store.get(name, qualifier)) throw new GustError('ResourceConflictException', `Failed to create function url config for [functionArn = ${name}]. Error message: FunctionUrlConfig exists for this Lambda function`);
     const now = isoNow();
     const url: FunctionUrl = {
       urlId: randomBytes(16).toString('hex'),
@@ -65,12 +65,12 @@ export class FunctionUrls {
       creationTime: now,
       lastModifiedTime: now,
     };
-    this.store.put(url);
+    await this.store.put(url);
     return url;
   }
 
-  update(name: string, qualifier: string, body: Record<string, unknown>): FunctionUrl {
-    const current = this.get(name, qualifier);
+  async update(name: string, qualifier: string, body: Record<string, unknown>): Promise<FunctionUrl> {
+    const current = await this.get(name, qualifier);
     const url: FunctionUrl = {
       ...current,
       ...(body.AuthType !== undefined ? { authType: parseAuthType(body.AuthType) } : {}),
@@ -78,16 +78,16 @@ export class FunctionUrls {
       ...(body.InvokeMode !== undefined ? { invokeMode: parseInvokeMode(body.InvokeMode) } : {}),
       lastModifiedTime: isoNow(),
     };
-    this.store.put(url);
+    await this.store.put(url);
     return url;
   }
 
-  delete(name: string, qualifier: string): void {
-    this.get(name, qualifier);
-    this.store.delete(name, qualifier);
+  async delete(name: string, qualifier: string): Promise<void> {
+    await this.get(name, qualifier);
+    await this.store.delete(name, qualifier);
   }
 
-  list(name: string): FunctionUrl[] {
+  list(name: string): Promise<FunctionUrl[]> {
     return this.store.list(name);
   }
 }

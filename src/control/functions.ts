@@ -6,6 +6,7 @@ import type { Pool } from '../invoke/pool.js';
 import { CodeUnpackError } from './code-unpack.js';
 import type { CodeStore, StoredCode } from '../storage/code-store.js';
 import type { FunctionStore } from '../storage/function-store.js';
+import type { UnitOfWork } from '../storage/unit-of-work.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
 import { checkTagSet, parseConfigFields, parseTags, type ConfigFields } from './function-input.js';
 import { mergeLoggingConfig } from './logging-config.js';
@@ -36,6 +37,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export interface FunctionsDeps {
   store: FunctionStore;
+  /** Deleting a function removes what hangs off it (aliases, policies, URLs, configs, reservation) with it. */
+  unitOfWork: UnitOfWork;
   code: CodeStore;
   pool: Pool;
   accountId: string;
@@ -46,7 +49,7 @@ export interface FunctionsDeps {
   networkIsolationSupported: boolean;
   /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
   onCreated(name: string): void;
-  /** Called once a function is gone, e.g. to revoke its credentials. */
+  /** Called once a function and what hung off it are gone, e.g. to revoke its credentials. */
   onDeleted(name: string): void;
 }
 
@@ -64,15 +67,15 @@ function decodeZip(code: unknown): Buffer {
 export class Functions {
   constructor(private readonly deps: FunctionsDeps) {}
 
-  get(name: string, version = LATEST): FunctionRecord {
-    const fn = this.deps.store.get(name, version);
+  async get(name: string, version = LATEST): Promise<FunctionRecord> {
+    const fn = await this.deps.store.get(name, version);
     if (!fn) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(name, version === LATEST ? undefined : version)}`);
     return fn;
   }
 
-  list(marker: string | undefined, maxItems: number): { functions: FunctionRecord[]; nextMarker?: string } {
+  async list(marker: string | undefined, maxItems: number): Promise<{ functions: FunctionRecord[]; nextMarker?: string }> {
     const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : '';
-    const page = this.deps.store.list(LATEST, after, maxItems + 1);
+    const page = await this.deps.store.list(LATEST, after, maxItems + 1);
     const functions = page.slice(0, maxItems);
     const nextMarker = page.length > maxItems ? Buffer.from(functions.at(-1)!.name).toString('base64url') : undefined;
     return { functions, nextMarker };
@@ -88,9 +91,9 @@ export class Functions {
     if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
     const handler = fields.handler ?? (runtime.startsWith('provided') ? 'bootstrap' : undefined);
     if (!handler) throw invalidParameter('Handler is required for a .zip deployment package.');
-    this.refuseExisting(name);
+    await this.refuseExisting(name);
     const code = await this.storeCode(decodeZip(body.Code), runtime, handler);
-    this.refuseExisting(name); // another request may have created it while the code was unpacked
+    await this.refuseExisting(name); // another request may have created it while the code was unpacked
     const record: FunctionRecord = {
       name,
       version: LATEST,
@@ -111,13 +114,13 @@ export class Functions {
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(),
     };
-    this.deps.store.put(record);
+    await this.deps.store.put(record);
     this.deps.onCreated(name);
     return record;
   }
 
   async updateCode(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
-    const current = this.get(name);
+    const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler);
     if (body.DryRun === true) return current;
@@ -125,7 +128,7 @@ export class Functions {
   }
 
   async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
-    const current = this.get(name);
+    const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn, runtime: current.runtime });
     const next = { ...current, ...plain(fields) };
@@ -135,10 +138,10 @@ export class Functions {
   }
 
   /** TagResource / UntagResource: a new revision, so instances start again with Gust's own tags applied. */
-  changeTags(name: string, change: (tags: Record<string, string>) => Record<string, string>): FunctionRecord {
-    const current = this.get(name);
+  async changeTags(name: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<FunctionRecord> {
+    const current = await this.get(name);
     const tags = checkTagSet(change({ ...current.tags }), this.deps.networkIsolationSupported);
-    const record = this.save(name, undefined, (fn) => ({ ...fn, tags }));
+    const record = await this.save(name, undefined, (fn) => ({ ...fn, tags }));
     // gust: tags apply to every version (tags belong to the function): no instance keeps the old ones.
     const gustTags = (t: Record<string, string>) => JSON.stringify(Object.entries(t).filter(([k]) => k.startsWith('gust:')).sort());
     if (gustTags(current.tags) !== gustTags(tags)) this.deps.pool.recycle(name);
@@ -146,24 +149,32 @@ export class Functions {
   }
 
   /** A change to $LATEST that is not a new revision (recursion and runtime-management settings). */
-  amend(name: string, version: string, change: (fn: FunctionRecord) => FunctionRecord): FunctionRecord {
-    const record = change(this.get(name, version));
-    this.deps.store.put(record);
+  async amend(name: string, version: string, change: (fn: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+    const record = change(await this.get(name, version));
+    await this.deps.store.put(record);
     return record;
   }
 
-  delete(name: string, qualifier?: string): void {
+  async delete(name: string, qualifier?: string): Promise<void> {
     if (qualifier !== undefined && qualifier !== LATEST) throw new GustError('ResourceNotFoundException', `Function not found: ${this.deps.arnOf(name, qualifier)}`);
     if (qualifier === LATEST) throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-    const fn = this.get(name);
-    this.deps.store.delete(name);
+    const fn = await this.get(name);
+    await this.deps.unitOfWork(async (tx) => {
+      await tx.functions.delete(name);
+      await tx.aliases.deleteFunction(name);
+      await tx.policies.deleteFunction(name);
+      await tx.functionUrls.deleteFunction(name);
+      await tx.eventInvokeConfigs.deleteFunction(name);
+      await tx.reservations.delete(name);
+      await tx.provisionedConfigs.deleteFunction(name);
+    });
     this.deps.pool.retire(name);
     this.deps.onDeleted(name);
-    if (!this.deps.store.isCodeInUse(fn.codeKey)) this.deps.code.remove(fn.codeKey);
+    if (!(await this.deps.store.isCodeInUse(fn.codeKey))) this.deps.code.remove(fn.codeKey);
   }
 
-  private refuseExisting(name: string) {
-    if (this.deps.store.get(name, LATEST)) throw new GustError('ResourceConflictException', `Function already exist: ${name}`);
+  private async refuseExisting(name: string) {
+    if (await this.deps.store.get(name, LATEST)) throw new GustError('ResourceConflictException', `Function already exist: ${name}`);
   }
 
   private checkRevision(fn: FunctionRecord, revisionId: unknown) {
@@ -173,14 +184,14 @@ export class Functions {
   }
 
   /** Applies a change to the newest record (re-read after any await) and retires old instances. */
-  private save(name: string, revisionId: unknown, change: (fn: FunctionRecord) => FunctionRecord): FunctionRecord {
-    const latest = this.get(name);
+  private async save(name: string, revisionId: unknown, change: (fn: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+    const latest = await this.get(name);
     this.checkRevision(latest, revisionId);
     const oldKey = latest.codeKey;
     const record = { ...change(latest), revisionId: randomUUID(), lastModified: lambdaTimestamp() };
-    this.deps.store.put(record);
+    await this.deps.store.put(record);
     this.deps.pool.retire(name, record.revisionId);
-    if (oldKey !== record.codeKey && !this.deps.store.isCodeInUse(oldKey)) this.deps.code.remove(oldKey);
+    if (oldKey !== record.codeKey && !(await this.deps.store.isCodeInUse(oldKey))) this.deps.code.remove(oldKey);
     return record;
   }
 
@@ -195,7 +206,7 @@ export class Functions {
     try {
       checkHandler(runtime, handler, code.dir);
     } catch (err) {
-      if (!this.deps.store.isCodeInUse(code.key)) this.deps.code.remove(code.key);
+      if (!(await this.deps.store.isCodeInUse(code.key))) this.deps.code.remove(code.key);
       throw err;
     }
     return code;

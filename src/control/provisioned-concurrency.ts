@@ -18,13 +18,13 @@ export class ProvisionedConcurrency {
   ) {}
 
   /** The version a configuration keeps warm: the qualifier's (an alias's main version). */
-  private target(name: string, qualifier: string | undefined): FunctionRecord {
+  private async target(name: string, qualifier: string | undefined): Promise<FunctionRecord> {
     if (qualifier === undefined || qualifier === LATEST) throw invalidParameter('Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
     return this.versions.describe(name, qualifier);
   }
 
   async put(name: string, qualifier: string | undefined, requested: unknown) {
-    const fn = this.target(name, qualifier);
+    const fn = await this.target(name, qualifier);
     if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) throw invalidParameter('ProvisionedConcurrentExecutions must be a whole number of 1 or more.');
     const reserved = this.concurrency.reserved(name);
     const others = (await this.store.list(name)).filter((r) => r.qualifier !== qualifier).reduce((sum, r) => sum + r.requested, 0);
@@ -42,25 +42,26 @@ export class ProvisionedConcurrency {
 
   async get(name: string, qualifier: string | undefined) {
     const row = await this.row(name, qualifier);
-    return this.status(row, this.target(name, qualifier));
+    return this.status(row, await this.target(name, qualifier));
   }
 
   async delete(name: string, qualifier: string | undefined): Promise<void> {
-    const fn = this.target(name, qualifier);
+    const fn = await this.target(name, qualifier);
     await this.row(name, qualifier);
     await this.store.delete(name, qualifier!);
     this.pool.setProvisioned(fn, qualifier!, 0);
   }
 
   async list(name: string, arnOf: (name: string, qualifier: string) => string) {
-    return (await this.store.list(name)).map((row) => ({ FunctionArn: arnOf(name, row.qualifier), ...this.status(row, this.versions.describe(name, row.qualifier)) }));
+    const rows = await this.store.list(name);
+    return Promise.all(rows.map(async (row) => ({ FunctionArn: arnOf(name, row.qualifier), ...this.status(row, await this.versions.describe(name, row.qualifier)) })));
   }
 
   /** After a restart: initialise every configured instance again. */
   async restoreAll(): Promise<void> {
     for (const row of await this.store.all()) {
       try {
-        this.pool.setProvisioned(this.versions.describe(row.functionName, row.qualifier), row.qualifier, row.requested);
+        this.pool.setProvisioned(await this.versions.describe(row.functionName, row.qualifier), row.qualifier, row.requested);
       } catch {
         /* the version or alias is gone: nothing to keep warm */
       }

@@ -152,7 +152,7 @@ export class AsyncWorker {
     const { store, invoker, configs } = this.deps;
     let fn;
     try {
-      fn = invoker.resolve(event.functionName, event.qualifier);
+      fn = await invoker.resolve(event.functionName, event.qualifier);
     } catch {
       this.deps.log(`async event ${event.requestId} dropped: function ${event.functionName}:${event.qualifier} no longer exists`);
       return await store.complete(event.id);

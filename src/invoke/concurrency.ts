@@ -3,13 +3,13 @@
 // shares what is left of the account limit. Over a limit an invocation is throttled with 429
 // and Lambda's Reason, instead of queueing without bound.
 import { GustError, invalidParameter } from '../errors.js';
-import type { ReservationStore } from '../storage/reservation-store.js';
+import type { Reservations } from './reservations.js';
 import { InMemoryConcurrencyCounters, type ConcurrencyCounters } from './concurrency-counters.js';
 
 export class Concurrency {
   constructor(
     readonly accountLimit: number,
-    private readonly reservations: ReservationStore,
+    private readonly reservations: Reservations,
     /** The running counts: in this process's memory unless a cluster shares them. */
     private readonly counters: ConcurrencyCounters = new InMemoryConcurrencyCounters(),
   ) {}
@@ -32,7 +32,7 @@ export class Concurrency {
     return this.reservations.get(name);
   }
 
-  reserve(name: string, reserved: unknown): number {
+  async reserve(name: string, reserved: unknown): Promise<number> {
     if (typeof reserved !== 'number' || !Number.isInteger(reserved) || reserved < 0) {
       throw invalidParameter('ReservedConcurrentExecutions must be a whole number of 0 or more.');
     }
@@ -42,12 +42,17 @@ export class Concurrency {
         `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${this.minimumUnreserved}].`,
       );
     }
-    this.reservations.set(name, reserved);
+    await this.reservations.set(name, reserved);
     return reserved;
   }
 
-  unreserve(name: string): void {
-    this.reservations.delete(name);
+  async unreserve(name: string): Promise<void> {
+    await this.reservations.delete(name);
+  }
+
+  /** Forgets a deleted function's reservation, whose row went with the function's unit of work. */
+  forgetFunction(name: string): void {
+    this.reservations.forget(name);
   }
 
   /** Counts an invocation in, or throws TooManyRequestsException; returns its release. */

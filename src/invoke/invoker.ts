@@ -50,7 +50,7 @@ export interface InvokeResult {
 
 export interface InvokerDeps {
   /** The version record a function name and qualifier (version or alias) stand for now. */
-  resolveFunction(name: string, qualifier?: string): FunctionRecord;
+  resolveFunction(name: string, qualifier?: string): Promise<FunctionRecord>;
   pool: Pool;
   concurrency: Concurrency;
   metering: Metering;
@@ -103,12 +103,12 @@ function checkPayload(payload: Buffer, type: InvocationType): Buffer {
 export class Invoker {
   constructor(private readonly deps: InvokerDeps) {}
 
-  resolve(functionName: string, qualifier = LATEST): FunctionRecord {
+  resolve(functionName: string, qualifier = LATEST): Promise<FunctionRecord> {
     return this.deps.resolveFunction(functionName, qualifier);
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
-    const fn = this.resolve(req.functionName, req.qualifier);
+    const fn = await this.resolve(req.functionName, req.qualifier);
     const payload = checkPayload(req.payload, req.type);
     const clientContext = decodeClientContext(req.clientContext);
     if (req.idempotencyKey !== undefined && (req.idempotencyKey.length === 0 || req.idempotencyKey.length > 256)) {

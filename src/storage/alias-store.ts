@@ -1,5 +1,6 @@
-// Aliases of functions in metadata.db, cached in memory: an invocation of an alias resolves it.
-import type { Db } from './database.js';
+// Aliases of functions, as an async interface with its SQLite implementation over Kysely. An
+// invocation of an alias resolves it: one primary-key read.
+import type { MetadataDb } from './metadata-tables.js';
 
 export interface AliasRecord {
   functionName: string;
@@ -11,35 +12,43 @@ export interface AliasRecord {
   revisionId: string;
 }
 
-export class AliasStore {
-  private readonly cache = new Map<string, AliasRecord | null>();
+export interface AliasStore {
+  get(functionName: string, name: string): Promise<AliasRecord | undefined>;
+  /** Creates or replaces the alias. */
+  put(alias: AliasRecord): Promise<void>;
+  delete(functionName: string, name: string): Promise<void>;
+  /** Every alias of one function, in name order. */
+  list(functionName: string): Promise<AliasRecord[]>;
+  deleteFunction(functionName: string): Promise<void>;
+}
 
-  constructor(private readonly db: Db) {}
+export class SqlAliasStore implements AliasStore {
+  constructor(private readonly db: MetadataDb) {}
 
-  get(functionName: string, name: string): AliasRecord | undefined {
-    const key = `${functionName}\0${name}`;
-    if (!this.cache.has(key)) {
-      const row = this.db.prepare<[string, string], { config: string }>('SELECT config FROM aliases WHERE function_name = ? AND name = ?').get(functionName, name);
-      this.cache.set(key, row ? (JSON.parse(row.config) as AliasRecord) : null);
-    }
-    return this.cache.get(key) ?? undefined;
+  async get(functionName: string, name: string) {
+    const row = await this.db.selectFrom('aliases').select('config').where('function_name', '=', functionName).where('name', '=', name).executeTakeFirst();
+    return row && (JSON.parse(row.config) as AliasRecord);
   }
 
-  put(alias: AliasRecord): void {
-    this.db.prepare('INSERT OR REPLACE INTO aliases (function_name, name, config) VALUES (?, ?, ?)').run(alias.functionName, alias.name, JSON.stringify(alias));
-    this.cache.set(`${alias.functionName}\0${alias.name}`, alias);
+  async put(alias: AliasRecord) {
+    const config = JSON.stringify(alias);
+    await this.db
+      .insertInto('aliases')
+      .values({ function_name: alias.functionName, name: alias.name, config })
+      .onConflict((oc) => oc.columns(['function_name', 'name']).doUpdateSet({ config }))
+      .execute();
   }
 
-  delete(functionName: string, name?: string): void {
-    if (name === undefined) this.db.prepare('DELETE FROM aliases WHERE function_name = ?').run(functionName);
-    else this.db.prepare('DELETE FROM aliases WHERE function_name = ? AND name = ?').run(functionName, name);
-    for (const key of this.cache.keys()) if (key.startsWith(`${functionName}\0`)) this.cache.delete(key);
+  async delete(functionName: string, name: string) {
+    await this.db.deleteFrom('aliases').where('function_name', '=', functionName).where('name', '=', name).execute();
   }
 
-  list(functionName: string): AliasRecord[] {
-    return this.db
-      .prepare<[string], { config: string }>('SELECT config FROM aliases WHERE function_name = ? ORDER BY name')
-      .all(functionName)
-      .map((r) => JSON.parse(r.config) as AliasRecord);
+  async list(functionName: string) {
+    const rows = await this.db.selectFrom('aliases').select('config').where('function_name', '=', functionName).orderBy('name').execute();
+    return rows.map((r) => JSON.parse(r.config) as AliasRecord);
+  }
+
+  async deleteFunction(functionName: string) {
+    await this.db.deleteFrom('aliases').where('function_name', '=', functionName).execute();
   }
 }

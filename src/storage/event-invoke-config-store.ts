@@ -1,6 +1,6 @@
-// Per-function settings for asynchronous invocation (PutFunctionEventInvokeConfig), in
-// metadata.db and cached in memory: the async worker reads them for every event.
-import type { Db } from './database.js';
+// Per-function settings for asynchronous invocation (PutFunctionEventInvokeConfig), as an async
+// interface with its SQLite implementation over Kysely. The async worker reads one per event.
+import type { MetadataDb } from './metadata-tables.js';
 
 export interface EventInvokeConfig {
   maximumRetryAttempts?: number;
@@ -11,37 +11,43 @@ export interface EventInvokeConfig {
   lastModified: number;
 }
 
-export class EventInvokeConfigStore {
-  private readonly cache = new Map<string, EventInvokeConfig | null>();
+export interface EventInvokeConfigStore {
+  get(functionName: string, qualifier: string): Promise<EventInvokeConfig | undefined>;
+  /** Creates or replaces the configuration of this function and qualifier. */
+  put(functionName: string, qualifier: string, config: EventInvokeConfig): Promise<void>;
+  delete(functionName: string, qualifier: string): Promise<void>;
+  /** Every configuration of one function, in qualifier order. */
+  list(functionName: string): Promise<{ qualifier: string; config: EventInvokeConfig }[]>;
+  deleteFunction(functionName: string): Promise<void>;
+}
 
-  constructor(private readonly db: Db) {}
+export class SqlEventInvokeConfigStore implements EventInvokeConfigStore {
+  constructor(private readonly db: MetadataDb) {}
 
-  get(functionName: string, qualifier: string): EventInvokeConfig | undefined {
-    const key = `${functionName}\0${qualifier}`;
-    if (!this.cache.has(key)) {
-      const row = this.db
-        .prepare<[string, string], { config: string }>('SELECT config FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?')
-        .get(functionName, qualifier);
-      this.cache.set(key, row ? (JSON.parse(row.config) as EventInvokeConfig) : null);
-    }
-    return this.cache.get(key) ?? undefined;
+  async get(functionName: string, qualifier: string) {
+    const row = await this.db.selectFrom('event_invoke_configs').select('config').where('function_name', '=', functionName).where('qualifier', '=', qualifier).executeTakeFirst();
+    return row && (JSON.parse(row.config) as EventInvokeConfig);
   }
 
-  put(functionName: string, qualifier: string, config: EventInvokeConfig): void {
-    this.db.prepare('INSERT OR REPLACE INTO event_invoke_configs (function_name, qualifier, config) VALUES (?, ?, ?)').run(functionName, qualifier, JSON.stringify(config));
-    this.cache.set(`${functionName}\0${qualifier}`, config);
+  async put(functionName: string, qualifier: string, config: EventInvokeConfig) {
+    const json = JSON.stringify(config);
+    await this.db
+      .insertInto('event_invoke_configs')
+      .values({ function_name: functionName, qualifier, config: json })
+      .onConflict((oc) => oc.columns(['function_name', 'qualifier']).doUpdateSet({ config: json }))
+      .execute();
   }
 
-  delete(functionName: string, qualifier?: string): void {
-    if (qualifier === undefined) this.db.prepare('DELETE FROM event_invoke_configs WHERE function_name = ?').run(functionName);
-    else this.db.prepare('DELETE FROM event_invoke_configs WHERE function_name = ? AND qualifier = ?').run(functionName, qualifier);
-    for (const key of this.cache.keys()) if (key.startsWith(`${functionName}\0`)) this.cache.delete(key);
+  async delete(functionName: string, qualifier: string) {
+    await this.db.deleteFrom('event_invoke_configs').where('function_name', '=', functionName).where('qualifier', '=', qualifier).execute();
   }
 
-  list(functionName: string): { qualifier: string; config: EventInvokeConfig }[] {
-    return this.db
-      .prepare<[string], { qualifier: string; config: string }>('SELECT qualifier, config FROM event_invoke_configs WHERE function_name = ? ORDER BY qualifier')
-      .all(functionName)
-      .map((r) => ({ qualifier: r.qualifier, config: JSON.parse(r.config) as EventInvokeConfig }));
+  async list(functionName: string) {
+    const rows = await this.db.selectFrom('event_invoke_configs').select(['qualifier', 'config']).where('function_name', '=', functionName).orderBy('qualifier').execute();
+    return rows.map((r) => ({ qualifier: r.qualifier, config: JSON.parse(r.config) as EventInvokeConfig }));
+  }
+
+  async deleteFunction(functionName: string) {
+    await this.db.deleteFrom('event_invoke_configs').where('function_name', '=', functionName).execute();
   }
 }

@@ -1,74 +1,82 @@
-// Functions and their versions in metadata.db. The rest of Gust sees FunctionRecords, never SQL.
+// Functions and their versions, as an async interface with its SQLite implementation over Kysely.
+// Every invocation reads its function record: reads go through a FunctionCache, and every write
+// invalidates the function's entries (again after a unit of work settles: unit-of-work.ts).
 import type { FunctionRecord } from '../control/function-record.js';
-import type { Db } from './database.js';
+import type { FunctionCache } from './function-cache.js';
+import type { MetadataDb } from './metadata-tables.js';
 
-export class FunctionStore {
-  /** Every invocation reads its function; records are immutable, so they are cached as read. */
-  private readonly cache = new Map<string, FunctionRecord>();
-  private readonly getStmt;
-  private readonly putStmt;
-  private readonly listStmt;
-  private readonly deleteStmt;
-  private readonly codeUsersStmt;
+const LATEST = '$LATEST';
 
-  constructor(private readonly db: Db) {
-    this.getStmt = db.prepare<[string, string], { config: string }>('SELECT config FROM function_versions WHERE name = ? AND version = ?');
-    this.putStmt = db.prepare('INSERT OR REPLACE INTO function_versions (name, version, config) VALUES (?, ?, ?)');
-    this.listStmt = db.prepare<[string, string, number], { config: string }>(
-      'SELECT config FROM function_versions WHERE version = ? AND name > ? ORDER BY name LIMIT ?',
-    );
-    this.deleteStmt = db.prepare('DELETE FROM function_versions WHERE name = ?');
-    this.codeUsersStmt = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM function_versions WHERE json_extract(config, '$.codeKey') = ?`);
-  }
+export interface FunctionStore {
+  get(name: string, version: string): Promise<FunctionRecord | undefined>;
+  /** Creates or replaces the record of its function and version. */
+  put(record: FunctionRecord): Promise<void>;
+  /** Functions after `afterName` in name order, one record per function (the given version). */
+  list(version: string, afterName: string, limit: number): Promise<FunctionRecord[]>;
+  /** Every version of a function, $LATEST first, then published versions in number order. */
+  versions(name: string): Promise<FunctionRecord[]>;
+  /** Deletes a function with all its versions. */
+  delete(name: string): Promise<void>;
+  deleteVersion(name: string, version: string): Promise<void>;
+  /** Whether any version of any function runs this code package. */
+  isCodeInUse(codeKey: string): Promise<boolean>;
+}
 
-  get(name: string, version: string): FunctionRecord | undefined {
-    const key = `${name}\0${version}`;
-    let record = this.cache.get(key);
-    if (!record) {
-      const row = this.getStmt.get(name, version);
-      if (!row) return undefined;
-      record = Object.freeze(JSON.parse(row.config) as FunctionRecord);
-      this.cache.set(key, record);
-    }
+const parse = (config: string) => Object.freeze(JSON.parse(config) as FunctionRecord);
+const versionOrder = (a: FunctionRecord, b: FunctionRecord) =>
+  a.version === LATEST ? -1 : b.version === LATEST ? 1 : Number(a.version) - Number(b.version);
+
+export class SqlFunctionStore implements FunctionStore {
+  constructor(
+    private readonly db: MetadataDb,
+    private readonly cache: FunctionCache,
+  ) {}
+
+  async get(name: string, version: string) {
+    const cached = this.cache.get(name, version);
+    if (cached) return cached;
+    const mark = this.cache.mark();
+    const row = await this.db.selectFrom('function_versions').select('config').where('name', '=', name).where('version', '=', version).executeTakeFirst();
+    if (!row) return undefined;
+    const record = parse(row.config);
+    this.cache.set(name, version, record, mark);
     return record;
   }
 
-  put(record: FunctionRecord): void {
-    this.putStmt.run(record.name, record.version, JSON.stringify(record));
-    this.cache.set(`${record.name}\0${record.version}`, Object.freeze({ ...record }));
+  async put(record: FunctionRecord) {
+    const config = JSON.stringify(record);
+    await this.db
+      .insertInto('function_versions')
+      .values({ name: record.name, version: record.version, config })
+      .onConflict((oc) => oc.columns(['name', 'version']).doUpdateSet({ config }))
+      .execute();
+    this.cache.invalidate(record.name);
   }
 
-  /** Functions after `afterName` in name order, one record per function (the given version). */
-  list(version: string, afterName: string, limit: number): FunctionRecord[] {
-    return this.listStmt.all(version, afterName, limit).map((row) => JSON.parse(row.config) as FunctionRecord);
+  async list(version: string, afterName: string, limit: number) {
+    const rows = await this.db.selectFrom('function_versions').select('config').where('version', '=', version).where('name', '>', afterName).orderBy('name').limit(limit).execute();
+    return rows.map((r) => parse(r.config));
   }
 
-  /** Deletes a function with all its versions. */
-  delete(name: string): void {
-    this.deleteStmt.run(name);
-    for (const key of this.cache.keys()) if (key.startsWith(`${name}\0`)) this.cache.delete(key);
+  async versions(name: string) {
+    // Sorted here: version numbers are text, and casting '$LATEST' fails on PostgreSQL.
+    const rows = await this.db.selectFrom('function_versions').select('config').where('name', '=', name).execute();
+    return rows.map((r) => parse(r.config)).sort(versionOrder);
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+  async delete(name: string) {
+    await this.db.deleteFrom('function_versions').where('name', '=', name).execute();
+    this.cache.invalidate(name);
   }
 
-  /** Every version of a function, $LATEST first, then published versions in number order. */
-  versions(name: string): FunctionRecord[] {
-    return this.db
-      .prepare<[string], { config: string }>(
-        "SELECT config FROM function_versions WHERE name = ? ORDER BY version != '$LATEST', CAST(version AS INTEGER)",
-      )
-      .all(name)
-      .map((row) => JSON.parse(row.config) as FunctionRecord);
+  async deleteVersion(name: string, version: string) {
+    await this.db.deleteFrom('function_versions').where('name', '=', name).where('version', '=', version).execute();
+    this.cache.invalidate(name);
   }
 
-  deleteVersion(name: string, version: string): void {
-    this.db.prepare('DELETE FROM function_versions WHERE name = ? AND version = ?').run(name, version);
-    this.cache.delete(`${name}\0${version}`);
-  }
-
-  isCodeInUse(codeKey: string): boolean {
-    return this.codeUsersStmt.get(codeKey)!.n > 0;
+  async isCodeInUse(codeKey: string) {
+    // The key sits inside the JSON config: LIKE narrows portably (no json_extract), parsing decides.
+    const rows = await this.db.selectFrom('function_versions').select('config').where('config', 'like', `%${codeKey}%`).execute();
+    return rows.some((r) => (JSON.parse(r.config) as FunctionRecord).codeKey === codeKey);
   }
 }

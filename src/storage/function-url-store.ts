@@ -1,6 +1,6 @@
-// Function URL configurations in metadata.db, cached in memory by URL id: every request to a
-// function URL looks one up.
-import type { Db } from './database.js';
+// Function URL configurations, as an async interface with its SQLite implementation over Kysely:
+// every request to a function URL looks one up by its id (the table's primary key).
+import type { MetadataDb } from './metadata-tables.js';
 
 export interface Cors {
   AllowCredentials?: boolean;
@@ -22,41 +22,52 @@ export interface FunctionUrl {
   lastModifiedTime: string;
 }
 
-export class FunctionUrlStore {
-  private byId = new Map<string, FunctionUrl>();
+export interface FunctionUrlStore {
+  /** The URL a request to /lambda-url/<id>/ names: every such request looks one up. */
+  byUrlId(urlId: string): Promise<FunctionUrl | undefined>;
+  get(functionName: string, qualifier: string): Promise<FunctionUrl | undefined>;
+  /** Every URL of one function, in qualifier order. */
+  list(functionName: string): Promise<FunctionUrl[]>;
+  /** Creates or replaces the URL of its function and qualifier. */
+  put(url: FunctionUrl): Promise<void>;
+  delete(functionName: string, qualifier: string): Promise<void>;
+  deleteFunction(functionName: string): Promise<void>;
+}
 
-  constructor(private readonly db: Db) {
-    this.reload();
+export class SqlFunctionUrlStore implements FunctionUrlStore {
+  constructor(private readonly db: MetadataDb) {}
+
+  async byUrlId(urlId: string) {
+    const row = await this.db.selectFrom('function_urls').select('config').where('url_id', '=', urlId).executeTakeFirst();
+    return row && (JSON.parse(row.config) as FunctionUrl);
   }
 
-  private reload() {
-    const rows = this.db.prepare<[], { config: string }>('SELECT config FROM function_urls').all();
-    this.byId = new Map(rows.map((r) => JSON.parse(r.config) as FunctionUrl).map((u) => [u.urlId, u]));
+  async get(functionName: string, qualifier: string) {
+    const row = await this.db.selectFrom('function_urls').select('config').where('function_name', '=', functionName).where('qualifier', '=', qualifier).executeTakeFirst();
+    return row && (JSON.parse(row.config) as FunctionUrl);
   }
 
-  byUrlId(urlId: string): FunctionUrl | undefined {
-    return this.byId.get(urlId);
+  async list(functionName: string) {
+    const rows = await this.db.selectFrom('function_urls').select('config').where('function_name', '=', functionName).orderBy('qualifier').execute();
+    return rows.map((r) => JSON.parse(r.config) as FunctionUrl);
   }
 
-  get(functionName: string, qualifier: string): FunctionUrl | undefined {
-    for (const u of this.byId.values()) if (u.functionName === functionName && u.qualifier === qualifier) return u;
-    return undefined;
+  async put(url: FunctionUrl) {
+    const config = JSON.stringify(url);
+    // One URL per function and qualifier: a new id for the same pair replaces the old row.
+    await this.delete(url.functionName, url.qualifier);
+    await this.db
+      .insertInto('function_urls')
+      .values({ url_id: url.urlId, function_name: url.functionName, qualifier: url.qualifier, config })
+      .onConflict((oc) => oc.column('url_id').doUpdateSet({ function_name: url.functionName, qualifier: url.qualifier, config }))
+      .execute();
   }
 
-  list(functionName: string): FunctionUrl[] {
-    return [...this.byId.values()].filter((u) => u.functionName === functionName);
+  async delete(functionName: string, qualifier: string) {
+    await this.db.deleteFrom('function_urls').where('function_name', '=', functionName).where('qualifier', '=', qualifier).execute();
   }
 
-  put(url: FunctionUrl): void {
-    this.db.prepare('INSERT OR REPLACE INTO function_urls (url_id, function_name, qualifier, config) VALUES (?, ?, ?, ?)').run(url.urlId, url.functionName, url.qualifier, JSON.stringify(url));
-    this.byId.set(url.urlId, url);
-  }
-
-  delete(functionName: string, qualifier?: string): void {
-    for (const u of [...this.byId.values()]) {
-      if (u.functionName !== functionName || (qualifier !== undefined && u.qualifier !== qualifier)) continue;
-      this.db.prepare('DELETE FROM function_urls WHERE url_id = ?').run(u.urlId);
-      this.byId.delete(u.urlId);
-    }
+  async deleteFunction(functionName: string) {
+    await this.db.deleteFrom('function_urls').where('function_name', '=', functionName).execute();
   }
 }

@@ -1,6 +1,7 @@
-// Resource-based policies of functions in metadata.db: one statement list per function and
-// qualifier, with the revision id that AddPermission and RemovePermission check against.
-import type { Db } from './database.js';
+// Resource-based policies of functions, as an async interface with its SQLite implementation over
+// Kysely: one statement list per function and qualifier, with the revision id that AddPermission
+// and RemovePermission check against.
+import type { MetadataDb } from './metadata-tables.js';
 
 /** One statement of a policy document, in the shape GetPolicy returns it. */
 export interface PolicyStatement {
@@ -17,33 +18,37 @@ export interface StoredPolicy {
   statements: PolicyStatement[];
 }
 
-export class PolicyStore {
-  private readonly getStmt;
-  private readonly putStmt;
-  private readonly deleteStmt;
-  private readonly deleteFunctionStmt;
+export interface PolicyStore {
+  get(functionName: string, qualifier: string): Promise<StoredPolicy | undefined>;
+  /** Saves the policy; one with no statements left is deleted, as Lambda drops an empty policy. */
+  put(functionName: string, qualifier: string, policy: StoredPolicy): Promise<void>;
+  delete(functionName: string, qualifier: string): Promise<void>;
+  deleteFunction(functionName: string): Promise<void>;
+}
 
-  constructor(db: Db) {
-    this.getStmt = db.prepare<[string, string], { revision_id: string; statements: string }>('SELECT revision_id, statements FROM function_policies WHERE function_name = ? AND qualifier = ?');
-    this.putStmt = db.prepare('INSERT OR REPLACE INTO function_policies (function_name, qualifier, revision_id, statements) VALUES (?, ?, ?, ?)');
-    this.deleteStmt = db.prepare('DELETE FROM function_policies WHERE function_name = ? AND qualifier = ?');
-    this.deleteFunctionStmt = db.prepare('DELETE FROM function_policies WHERE function_name = ?');
-  }
+export class SqlPolicyStore implements PolicyStore {
+  constructor(private readonly db: MetadataDb) {}
 
-  get(functionName: string, qualifier: string): StoredPolicy | undefined {
-    const row = this.getStmt.get(functionName, qualifier);
+  async get(functionName: string, qualifier: string) {
+    const row = await this.db.selectFrom('function_policies').select(['revision_id', 'statements']).where('function_name', '=', functionName).where('qualifier', '=', qualifier).executeTakeFirst();
     return row && { revisionId: row.revision_id, statements: JSON.parse(row.statements) as PolicyStatement[] };
   }
 
-  /** Saves the policy; one with no statements left is deleted, as Lambda drops an empty policy. */
-  put(functionName: string, qualifier: string, policy: StoredPolicy): void {
-    if (policy.statements.length === 0) this.delete(functionName, qualifier);
-    else this.putStmt.run(functionName, qualifier, policy.revisionId, JSON.stringify(policy.statements));
+  async put(functionName: string, qualifier: string, policy: StoredPolicy) {
+    if (policy.statements.length === 0) return this.delete(functionName, qualifier);
+    const values = { revision_id: policy.revisionId, statements: JSON.stringify(policy.statements) };
+    await this.db
+      .insertInto('function_policies')
+      .values({ function_name: functionName, qualifier, ...values })
+      .onConflict((oc) => oc.columns(['function_name', 'qualifier']).doUpdateSet(values))
+      .execute();
   }
 
-  /** Deletes one qualifier's policy, or all of a function's when `qualifier` is left out. */
-  delete(functionName: string, qualifier?: string): void {
-    if (qualifier === undefined) this.deleteFunctionStmt.run(functionName);
-    else this.deleteStmt.run(functionName, qualifier);
+  async delete(functionName: string, qualifier: string) {
+    await this.db.deleteFrom('function_policies').where('function_name', '=', functionName).where('qualifier', '=', qualifier).execute();
+  }
+
+  async deleteFunction(functionName: string) {
+    await this.db.deleteFrom('function_policies').where('function_name', '=', functionName).execute();
   }
 }

@@ -1,34 +1,44 @@
-// Reserved concurrency per function (PutFunctionConcurrency), in metadata.db and in memory:
-// every invocation consults it.
-import type { Db } from './database.js';
+// Reserved concurrency per function (PutFunctionConcurrency), as an async interface with its
+// SQLite implementation over Kysely. Every invocation consults the reservations, so invoke/
+// keeps them in memory (invoke/reservations.ts) and writes through this store.
+import type { MetadataDb } from './metadata-tables.js';
 
-export class ReservationStore {
-  private readonly reserved = new Map<string, number>();
+export interface Reservation {
+  functionName: string;
+  reserved: number;
+}
 
-  constructor(private readonly db: Db) {
-    for (const row of db.prepare<[], { function_name: string; reserved: number }>('SELECT * FROM reserved_concurrency').all()) {
-      this.reserved.set(row.function_name, row.reserved);
-    }
+export interface ReservationStore {
+  get(functionName: string): Promise<number | undefined>;
+  /** Creates or replaces the function's reservation. */
+  set(functionName: string, reserved: number): Promise<void>;
+  delete(functionName: string): Promise<void>;
+  /** Every reservation, in function-name order (to load them at start-up). */
+  all(): Promise<Reservation[]>;
+}
+
+export class SqlReservationStore implements ReservationStore {
+  constructor(private readonly db: MetadataDb) {}
+
+  async get(functionName: string) {
+    const row = await this.db.selectFrom('reserved_concurrency').select('reserved').where('function_name', '=', functionName).executeTakeFirst();
+    return row?.reserved;
   }
 
-  get(name: string): number | undefined {
-    return this.reserved.get(name);
+  async set(functionName: string, reserved: number) {
+    await this.db
+      .insertInto('reserved_concurrency')
+      .values({ function_name: functionName, reserved })
+      .onConflict((oc) => oc.column('function_name').doUpdateSet({ reserved }))
+      .execute();
   }
 
-  set(name: string, reserved: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO reserved_concurrency (function_name, reserved) VALUES (?, ?)').run(name, reserved);
-    this.reserved.set(name, reserved);
+  async delete(functionName: string) {
+    await this.db.deleteFrom('reserved_concurrency').where('function_name', '=', functionName).execute();
   }
 
-  delete(name: string): void {
-    this.db.prepare('DELETE FROM reserved_concurrency WHERE function_name = ?').run(name);
-    this.reserved.delete(name);
-  }
-
-  /** Sum of all reservations. */
-  total(): number {
-    let sum = 0;
-    for (const n of this.reserved.values()) sum += n;
-    return sum;
+  async all() {
+    const rows = await this.db.selectFrom('reserved_concurrency').selectAll().orderBy('function_name').execute();
+    return rows.map((r) => ({ functionName: r.function_name, reserved: r.reserved }));
   }
 }

@@ -23,7 +23,7 @@ export interface GustRoutesDeps {
   keys: AccessKeys;
   deadLetters: DeadLetterStore;
   routes: RouteStore;
-  functionExists(name: string): boolean;
+  functionExists(name: string): Promise<boolean>;
   /** Queues a dead letter's original event again for its function. */
   redrive(deadLetter: DeadLetter): Promise<void>;
   code: CodeStore;

@@ -7,7 +7,7 @@ import { readBody } from '../../api/http-io.js';
 import { GustError } from '../../errors.js';
 import type { Invoker } from '../../invoke/invoker.js';
 import type { FunctionUrl, FunctionUrlStore } from '../../storage/function-url-store.js';
-import type { RouteStore } from '../../storage/route-store.js';
+import type { CachedRouteStore } from './cached-route-store.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { eventV1, eventV2 } from './gateway-events.js';
 import { responseV1, responseV2, type HttpResponse } from './gateway-responses.js';
@@ -19,14 +19,14 @@ const MAX_BODY = 6 * 1024 * 1024 - 64 * 1024;
 const URL_PREFIX = /^\/lambda-url\/([0-9a-f]{32})(\/.*)?$/;
 
 export interface GatewayDeps {
-  routes: RouteStore;
+  routes: CachedRouteStore;
   urls: FunctionUrlStore;
   invoker: Invoker;
   accountId: string;
   /** SigV4 checks for AWS_IAM function URLs; throw the AWS error when they fail. The precheck needs no body. */
   precheckSignature(req: IncomingMessage): void;
   /** The full check, and whether the signer may invoke this URL; throws the AWS error when not. */
-  verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): void;
+  verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): Promise<void>;
   logError(err: unknown): void;
 }
 
@@ -57,8 +57,9 @@ export class HttpGateway {
   async claims(method: string, path: string, headers: IncomingHttpHeaders): Promise<boolean> {
     const functionUrl = URL_PREFIX.exec(path);
     if (functionUrl) return (await this.deps.urls.byUrlId(functionUrl[1])) !== undefined;
-    if (findRoute(await this.deps.routes.all(), method, path)) return true;
-    return method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && (await this.deps.routes.cors()) !== undefined;
+    const { routes, cors } = this.deps.routes.current();
+    if (findRoute(routes, method, path)) return true;
+    return method === 'OPTIONS' && headers['access-control-request-method'] !== undefined && cors !== undefined;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,8 +69,8 @@ export class HttpGateway {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     const functionUrl = URL_PREFIX.exec(path);
     if (functionUrl) return this.functionUrl(req, res, functionUrl[1], functionUrl[2] ?? '/', rawQuery);
-    const match = findRoute(this.deps.routes.all(), req.method ?? 'GET', path);
-    const cors = this.deps.routes.cors();
+    const { routes, cors } = this.deps.routes.current();
+    const match = findRoute(routes, req.method ?? 'GET', path);
     // A preflight is answered by the API's CORS configuration unless a route takes OPTIONS itself.
     if (cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] && match?.route.method !== 'OPTIONS') {
       req.resume();
@@ -88,7 +89,7 @@ export class HttpGateway {
   }
 
   private async functionUrl(req: IncomingMessage, res: ServerResponse, urlId: string, path: string, rawQuery: string) {
-    const config: FunctionUrl | undefined = this.deps.urls.byUrlId(urlId);
+    const config: FunctionUrl | undefined = await this.deps.urls.byUrlId(urlId);
     if (!config) {
       req.resume();
       return message(res, 404, 'Not Found');
@@ -114,7 +115,7 @@ export class HttpGateway {
     if (body === null) return message(res, 413, 'Request Entity Too Large', cors);
     if (config.authType === 'AWS_IAM') {
       try {
-        this.deps.verifySignature(req, body, config);
+        await this.deps.verifySignature(req, body, config);
       } catch (err) {
         return forbidden(err);
       }
