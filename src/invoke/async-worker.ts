@@ -2,6 +2,7 @@
 // runs them through the invoker, retries function errors as configured (Lambda's default: twice,
 // after about one and two minutes), retries throttles and system errors with backoff until the
 // event is too old, and sends Lambda's destination record to OnSuccess / OnFailure.
+import { realClock, type Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import { deadLetterArn, type Home } from '../control/home.js';
 import { parseFunctionName } from '../control/function-names.js';
@@ -38,8 +39,8 @@ export interface AsyncWorkerDeps {
   /** Delay before the first retry of a function error; the second waits twice as long. */
   retryDelayMs: number;
   log: (message: string) => void;
-  /** The clock and the jitter's randomness, injected so that tests run on fake time. */
-  now?: () => number;
+  /** The clock (its time and its timers) and the jitter's randomness, injected so that tests run on fake time. */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -56,18 +57,20 @@ const parseOrText = (buf: Buffer) => {
 export class AsyncWorker {
   private running = 0;
   private readonly deliveries = new Set<Promise<void>>();
-  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: { clear(): void } | null = null;
   /** The claim pass running now, if any. */
   private pass: Promise<void> | null = null;
   private wakeAgain = false;
   private stopped = false;
+  private readonly clock: Clock;
   private readonly now: () => number;
   private readonly random: () => number;
   /** Events that were running when Gust last stopped and run again: possible duplicates. */
   possibleDuplicates = 0;
 
   constructor(private readonly deps: AsyncWorkerDeps) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? realClock;
+    this.now = () => this.clock.now();
     this.random = deps.random ?? Math.random;
   }
 
@@ -83,7 +86,7 @@ export class AsyncWorker {
   /** Claims nothing more; resolves once the deliveries already running have finished. */
   stop(): Promise<void> {
     this.stopped = true;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer?.clear();
     this.wakeTimer = null;
     return this.idle();
   }
@@ -104,7 +107,7 @@ export class AsyncWorker {
       this.wakeAgain = true;
       return;
     }
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer?.clear();
     this.wakeTimer = null;
     this.pass = this.claimPasses().finally(() => (this.pass = null));
   };
@@ -143,9 +146,8 @@ export class AsyncWorker {
 
   private sleep(ms: number) {
     if (this.stopped) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(this.wake, ms);
-    this.wakeTimer.unref();
+    this.wakeTimer?.clear();
+    this.wakeTimer = this.clock.setTimeout(this.wake, ms);
   }
 
   private async deliver(event: AsyncEvent) {

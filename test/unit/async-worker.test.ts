@@ -1,5 +1,6 @@
 // The async worker on fake time: a throttled event's backoff grows with each throttle (it stayed
 // at two seconds for ever), and a failure inside Gust neither ends the process nor the worker.
+import { FakeClock } from '../helpers/fake-clock.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FunctionRecord } from '../../src/control/function-record.js';
@@ -17,7 +18,7 @@ const fn = { name: 'f', version: '$LATEST' } as FunctionRecord;
 
 async function setup(execute: Invoker['execute']) {
   const store = new SqlAsyncEventStore((await openDatabases(tempDataDir())).metadataSql);
-  const clock = { time: T0 };
+  const clock = new FakeClock(T0);
   const logged: string[] = [];
   const worker = new AsyncWorker({
     store,
@@ -29,7 +30,7 @@ async function setup(execute: Invoker['execute']) {
     maxParallel: 10,
     retryDelayMs: 60_000,
     log: (line) => logged.push(line),
-    now: () => clock.time,
+    clock,
     random: () => 1, // the whole backoff, no jitter: the figures below are exact
   });
   await store.enqueue({ requestId: 'r1', functionName: 'f', qualifier: '$LATEST', payload: Buffer.from('{}') }, T0);
