@@ -51,7 +51,7 @@ import { SqlScheduleStore, sqlScheduleFiringTransaction } from './storage/schedu
 import { Scheduler, realClock } from './triggers/schedule/scheduler.js';
 import { Schedules } from './control/schedules.js';
 import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
-import { LogStore } from './telemetry/log-store.js';
+import { LogStore } from './storage/log-store.js';
 import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
 import { HttpGateway } from './triggers/http/gateway.js';

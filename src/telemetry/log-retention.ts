@@ -3,7 +3,7 @@
 // pages back to the file system. Every part runs in bounded steps with a turn of the event loop
 // between them, so a big delete never stalls invocations or API calls.
 import type { Clock } from '../clock.js';
-import type { LogStore } from './log-store.js';
+import type { LogStore } from '../storage/log-store.js';
 
 
 export interface SweepReport {

@@ -16,7 +16,7 @@ import { SqlReservationStore } from '../../src/storage/reservation-store.js';
 import { SqlRouteStore } from '../../src/storage/route-store.js';
 import { SqlScheduleStore, sqlScheduleFiringTransaction } from '../../src/storage/schedule-store.js';
 import { sqlControlStores, sqlUnitOfWork } from '../../src/storage/unit-of-work.js';
-import { LogStore } from '../../src/telemetry/log-store.js';
+import { LogStore } from '../../src/storage/log-store.js';
 import { Metering } from '../../src/telemetry/metering.js';
 import { CachedRouteStore } from '../../src/triggers/http/cached-route-store.js';
 import { tempDataDir } from '../helpers/gust-process.js';

@@ -2,7 +2,7 @@
 // groups them, and metering sums attempts per function.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LogStore } from '../../src/telemetry/log-store.js';
+import type { LogStore } from '../../src/storage/log-store.js';
 import type { Metering } from '../../src/telemetry/metering.js';
 
 export function logStoreContract(backend: string, open: () => Promise<LogStore>) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
-import { LogStore } from '../../src/telemetry/log-store.js';
+import { LogStore } from '../../src/storage/log-store.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { LogRetention, RETENTION_SWEEP_INTERVAL_MS } from '../../src/telemetry/log-retention.js';
 import { tempDataDir } from '../helpers/gust-process.js';

@@ -2,7 +2,7 @@
 // (awsJson1.1, X-Amz-Target: Logs_20140328.*): DescribeLogGroups, DescribeLogStreams,
 // GetLogEvents and FilterLogEvents, with their paging tokens; and Put/DeleteRetentionPolicy.
 import { GustError } from '../../errors.js';
-import type { LogEvent, LogStore } from '../../telemetry/log-store.js';
+import type { LogEvent, LogStore } from '../../storage/log-store.js';
 import { matchesFilterPattern, parseFilterPattern } from './filter-pattern.js';
 
 type Params = Record<string, unknown>;

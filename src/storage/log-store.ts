@@ -1,10 +1,9 @@
 // Function logs in telemetry.db, grouped as CloudWatch Logs groups them: group → stream → events.
 // Lines are written in batches (see batch-writer.ts); every query flushes first. A group's total
 // size is capped: a write that takes it over the cap drops its oldest events in the same batch.
-// Telemetry's own store (prepared statements on telemetry.db, not storage/): appends are
-// synchronous and batched, as the hot path needs; flush and every read return promises, so that a
-// backend that is not embedded can stand behind the same methods.
-import type { Db } from '../storage/database.js';
+// Appends are synchronous and batched, as the hot path needs; flush and every read return
+// promises, so that a backend that is not embedded can stand behind the same methods.
+import type { Db } from './database.js';
 import type { LogSink } from '../invoke/instance.js';
 import { BatchWriter } from './batch-writer.js';
 import { LogDeletion } from './log-deletion.js';

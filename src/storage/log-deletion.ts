@@ -1,7 +1,7 @@
 // Deletes log events oldest first, in bounded steps, and keeps what describes them true: stream
 // and group byte counts, a stream's first event time, and no stream left without events. Each
 // step is one short transaction, so a big delete never holds the database or the event loop long.
-import type { Db } from '../storage/database.js';
+import type { Db } from './database.js';
 
 /** What one step may do at most: rows deleted, and message bytes read to find them. */
 export interface StepBudget {

@@ -1,0 +1,82 @@
+// The metering rows in telemetry.db: one per attempt (an async event retried twice is three
+// rows). Records are buffered synchronously and written in batches, because the invocation path
+// must not wait for a write; flush and the usage sums return promises.
+import type { Db } from './database.js';
+import { BatchWriter } from './batch-writer.js';
+
+export interface InvocationRecord {
+  requestId: string;
+  functionName: string;
+  version: string;
+  startedAt: number;
+  durationMs: number;
+  billedMs: number;
+  memoryMb: number;
+  maxMemoryUsedMb: number;
+  gbSeconds: number;
+  cold: boolean;
+  initDurationMs?: number;
+  outcome: string;
+}
+
+/** What one function used in a period, before pricing. */
+export interface UsageSums {
+  functionName: string;
+  requests: number;
+  errors: number;
+  coldStarts: number;
+  durationMs: number;
+  billedMs: number;
+  gbSeconds: number;
+}
+
+export class MeteringStore {
+  private readonly insert;
+  private readonly batches: BatchWriter<InvocationRecord>;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(`INSERT INTO invocations
+      (request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.batches = new BatchWriter(db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r))));
+  }
+
+  /** Buffers a record; it is written with the others of the next few milliseconds. */
+  record(r: InvocationRecord): void {
+    this.batches.add(r);
+  }
+
+  async flush(): Promise<void> {
+    this.batches.flush();
+  }
+
+  private write(r: InvocationRecord): void {
+    this.insert.run(
+      r.requestId,
+      r.functionName,
+      r.version,
+      r.startedAt,
+      r.durationMs,
+      r.billedMs,
+      r.memoryMb,
+      r.maxMemoryUsedMb,
+      r.gbSeconds,
+      r.cold ? 1 : 0,
+      r.initDurationMs ?? null,
+      r.outcome,
+    );
+  }
+
+  /** Sums per function between two times (ms since the epoch, end exclusive). */
+  async sums(opts: { functionName?: string; start: number; end: number }): Promise<UsageSums[]> {
+    await this.flush();
+    return this.db
+      .prepare<unknown[], UsageSums>(
+        `SELECT function_name AS functionName, count(*) AS requests, sum(outcome != 'success') AS errors, sum(cold) AS coldStarts,
+                sum(duration_ms) AS durationMs, sum(billed_ms) AS billedMs, sum(gb_seconds) AS gbSeconds
+         FROM invocations WHERE started_at >= ? AND started_at < ? AND (? IS NULL OR function_name = ?)
+         GROUP BY function_name ORDER BY function_name`,
+      )
+      .all(opts.start, opts.end, opts.functionName ?? null, opts.functionName ?? null);
+  }
+}
