@@ -74,7 +74,8 @@ export class Schedules {
 
   async update(name: string, body: Record<string, unknown>): Promise<ScheduleRecord> {
     const current = await this.get(this.group(body.GroupName), name);
-    return this.save(name, current.groupName, body, current.creationDate);
+    // GustMissedRuns is Gust's own request field, which no AWS client sends: an update keeps it.
+    return this.save(name, current.groupName, { GustMissedRuns: current.missedRuns, ...body }, current.creationDate);
   }
 
   async delete(group: string, name: string): Promise<void> {

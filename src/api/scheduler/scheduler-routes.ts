@@ -20,8 +20,6 @@ function shape(s: ScheduleRecord) {
     FlexibleTimeWindow: s.flexibleWindowMinutes ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: s.flexibleWindowMinutes } : { Mode: 'OFF' },
     Target: { Arn: s.targetArn, RoleArn: s.roleArn, ...(s.input !== undefined ? { Input: s.input } : {}) },
     ActionAfterCompletion: s.actionAfterCompletion,
-    // Gust's own field; SDKs ignore it, the gust CLI keeps it across updates.
-    GustMissedRuns: s.missedRuns,
     ...(s.startDate !== undefined ? { StartDate: seconds(s.startDate) } : {}),
     ...(s.endDate !== undefined ? { EndDate: seconds(s.endDate) } : {}),
     CreationDate: seconds(s.creationDate),
