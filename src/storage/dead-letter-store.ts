@@ -1,7 +1,8 @@
 // Gust's built-in dead-letter store: async events that failed for good, with Lambda's
 // destination record, kept until they are re-driven or deleted. An async interface with its
 // SQLite implementation over Kysely.
-import type { MetadataDb } from './metadata-tables.js';
+import type { Selectable } from 'kysely';
+import type { MetadataDb, MetadataTables } from './metadata-tables.js';
 
 export interface DeadLetter {
   id: number;
@@ -25,16 +26,7 @@ export interface DeadLetterStore {
   delete(id: number): Promise<void>;
 }
 
-interface Row {
-  id: number;
-  function_name: string;
-  qualifier: string;
-  request_id: string;
-  condition: string;
-  record: string;
-  payload: Buffer;
-  created_at: number;
-}
+type Row = Selectable<MetadataTables['dead_letters']>;
 
 const toDeadLetter = (r: Row): DeadLetter => ({
   id: r.id,

@@ -2,18 +2,11 @@
 // Lambda), and usage reports priced like Lambda (GB-seconds of billed duration × memory, plus a
 // price per million requests). The rows live in storage/metering-store.ts.
 import type { Db } from '../storage/database.js';
-import { MeteringStore, type InvocationRecord as StoredRecord } from '../storage/metering-store.js';
+import { MeteringStore, type InvocationRecord as StoredRecord, type UsageSums } from '../storage/metering-store.js';
 
 export type InvocationRecord = Omit<StoredRecord, 'gbSeconds'>;
 
-export interface FunctionUsage {
-  functionName: string;
-  requests: number;
-  errors: number;
-  coldStarts: number;
-  durationMs: number;
-  billedMs: number;
-  gbSeconds: number;
+export interface FunctionUsage extends UsageSums {
   requestCost: number;
   computeCost: number;
   cost: number;
