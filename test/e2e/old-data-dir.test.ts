@@ -17,7 +17,7 @@ import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
 const run = promisify(execFile);
 
 for (const commit of ['d6974dd', 'd0e0d2f']) {
-  test(`a data directory written by Gust at ${commit} opens, is migrated, and keeps everything`, async (t) => {
+  test(`a data directory written by Gust at ${commit} opens, is migrated, and keeps everything`, { timeout: 120_000 }, async (t) => {
     const dataDir = tempDataDir();
     fs.cpSync(path.join(FIXTURES, '../data-dirs', commit), dataDir, { recursive: true });
     const gust = await startGust({ dataDir });
@@ -45,7 +45,8 @@ for (const commit of ['d6974dd', 'd0e0d2f']) {
     // The queued event runs once its function may run.
     await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'old-held' }));
     let delivered = false;
-    while (!delivered) {
+    // Bounded by the test timeout: an event the upgraded queue cannot run fails the test.
+    while (!delivered && !t.signal.aborted) {
       const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/old-held', filterPattern: '"hello from the old gust"' })).catch(() => ({ events: [] }));
       delivered = (found.events?.length ?? 0) > 0;
       if (!delivered) await new Promise((r) => setTimeout(r, 200));
