@@ -31,11 +31,6 @@ export interface Authenticator {
 
 export const noAuth: Authenticator = { precheck() {}, verify: () => 'admin' };
 
-/** True when the request carries a signature at all (header or presigned form), valid or not. */
-export function presentsCredentials(req: IncomingMessage): boolean {
-  return req.headers.authorization !== undefined || /[?&]X-Amz-(Signature|Credential)=/.test(req.url ?? '');
-}
-
 export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | undefined, region: string): Authenticator {
   const lookupSecret = (id: string) => {
     const key = keyOf(id);

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GustError } from '../errors.js';
-import { authorize, presentsCredentials, type Authenticator, type InvokeGrants } from './authenticator.js';
+import { authorize, type Authenticator, type InvokeGrants } from './authenticator.js';
 import { Dispatcher, type Recognition } from './dispatcher.js';
 import { readBody } from './http-io.js';
+import { isSigned } from './protocols/credential-scope.js';
 import { renderError, unexpectedErrorCode } from './protocols/error-renderers.js';
 import type { Protocol, Service } from './service.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
@@ -97,7 +98,7 @@ async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { ki
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-  const isPublic = service.isPublic?.(method, path, presentsCredentials(req)) ?? false;
+  const isPublic = service.isPublic?.(method, path, isSigned(req.headers, query)) ?? false;
   // Before the body: a stranger, a stale date or another service's signature is refused here.
   if (!isPublic) deps.auth.precheck(req, service.signingServices);
   const limit = operation?.bodyLimit ?? service.defaultBodyLimit;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FunctionRecord } from '../control/function-record.js';
 import type { Sandbox, SandboxDriver, SandboxExit } from '../sandbox/driver.js';
@@ -334,7 +334,7 @@ export class Instance {
   }
 
   /** A streamed response: chunks go to the invocation's sink as they arrive (streamed-response.ts). */
-  private onStreamedResponse(requestId: string, req: import('node:http').IncomingMessage, reply: (ack: RuntimeAck) => void) {
+  private onStreamedResponse(requestId: string, req: IncomingMessage, reply: (ack: RuntimeAck) => void) {
     const cur = this.current;
     if (!cur || cur.settled || cur.invocation.requestId !== requestId) {
       req.resume();
@@ -343,8 +343,7 @@ export class Instance {
     receiveStreamedResponse(req, cur.invocation.stream, MAX_RESPONSE_BYTES, (result) => {
       if (cur.settled || this.current !== cur) return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
       if (result.kind === 'too-large') {
-        const message = `Response payload size exceeded maximum allowed payload size (${result.limit} bytes).`;
-        void this.finish('error', errorDoc('Function.ResponseSizeTooLarge', message), 'Function.ResponseSizeTooLarge');
+        this.failTooLarge(result.limit);
         return reply({ status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${result.limit} bytes` });
       }
       void this.finish(result.kind, result.body, result.kind === 'error' ? result.errorType : undefined);
@@ -364,7 +363,11 @@ export class Instance {
 
   private responseTooLarge(requestId: string) {
     if (this.current?.invocation.requestId !== requestId) return;
-    const message = `Response payload size exceeded maximum allowed payload size (6291456 bytes).`;
+    this.failTooLarge(MAX_RESPONSE_BYTES);
+  }
+
+  private failTooLarge(limit: number) {
+    const message = `Response payload size exceeded maximum allowed payload size (${limit} bytes).`;
     void this.finish('error', errorDoc('Function.ResponseSizeTooLarge', message), 'Function.ResponseSizeTooLarge');
   }
 
@@ -432,9 +435,7 @@ export class Instance {
     return Promise.race([this.outputDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS))]).then(() => {
       this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${failure.errorType}\n`);
       this.log(this.platform.start(invocation.requestId));
-      const outcome = this.report(invocation, { ...failure, durationMs: initMs, cold: true, initDurationMs: initMs });
-      this.stop();
-      return outcome;
+      return this.report(invocation, { ...failure, durationMs: initMs, cold: true, initDurationMs: initMs });
     });
   }
 

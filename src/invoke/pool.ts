@@ -277,12 +277,7 @@ export class Pool {
   recycle(name: string): void {
     for (const group of [...this.groups.values()]) {
       if (!group.key.startsWith(`${name}\0`)) continue;
-      for (const instance of group.instances) {
-        instance.retired = true;
-        // No longer counted for its configuration, so that a replacement starts now.
-        instance.provisionedFor = null;
-        if (instance.available || instance.state === 'returning') instance.stop();
-      }
+      this.retireInstances(group);
       this.maintainProvisioned(group);
     }
   }
@@ -302,12 +297,20 @@ export class Pool {
     for (const group of [...this.groups.values()]) {
       if (!chosen(group.key)) continue;
       group.provisioned.clear();
-      for (const instance of group.instances) {
-        instance.retired = true;
-        instance.provisionedFor = null;
-        if (instance.available || instance.state === 'returning') instance.stop();
-      }
+      this.retireInstances(group);
       this.tidy(group);
+    }
+  }
+
+  /**
+   * Marks every instance of the version not to serve again and stops the idle ones now; the others
+   * stop once they have served what waits for them. None counts for a configuration any more.
+   */
+  private retireInstances(group: VersionGroup) {
+    for (const instance of group.instances) {
+      instance.retired = true;
+      instance.provisionedFor = null;
+      if (instance.available || instance.state === 'returning') instance.stop();
     }
   }
 

@@ -28,7 +28,7 @@ export interface RuntimeApi {
   close(): void;
 }
 
-export function answer(res: http.ServerResponse, ack: RuntimeAck) {
+function answer(res: http.ServerResponse, ack: RuntimeAck) {
   const body = ack.status === 202 ? '{"status":"OK"}' : JSON.stringify({ errorMessage: ack.errorMessage, errorType: ack.errorType });
   res.writeHead(ack.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);

@@ -6,7 +6,8 @@ import { openDatabases } from '../../src/storage/database.js';
 import { SqlScheduleStore, sqlScheduleFiringTransaction, type ScheduleRecord, type ScheduleStore } from '../../src/storage/schedule-store.js';
 import { Schedules } from '../../src/control/schedules.js';
 import { GustError } from '../../src/errors.js';
-import { computeFirstRun, computeNextRun, RETRY_AFTER_FAILURE_MS, Scheduler, type Clock } from '../../src/triggers/schedule/scheduler.js';
+import type { Clock } from '../../src/clock.js';
+import { computeFirstRun, computeNextRun, RETRY_AFTER_FAILURE_MS, Scheduler } from '../../src/triggers/schedule/scheduler.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 

@@ -6,7 +6,6 @@ import type { AsyncEventStore } from '../../storage/async-event-store.js';
 import type { ScheduleFiringTransaction, ScheduleRecord, ScheduleStore } from '../../storage/schedule-store.js';
 import { nextRun, parseScheduleExpression } from './schedule-expression.js';
 
-export { realClock, type Clock } from '../../clock.js';
 import type { Clock } from '../../clock.js';
 
 export interface SchedulerDeps {
