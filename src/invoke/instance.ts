@@ -36,6 +36,13 @@ const TAIL_KEEP = 8 * 1024;
  * Lambda; but at least this long, so a handler that used its whole timeout still gets a moment.
  */
 const MIN_RETURN_MS = 1000;
+/**
+ * An instance is frozen once it has been parked this long, not the moment it parks: under load it
+ * is invoked again within microseconds, and a freeze and thaw (two cgroup writes, and the kernel
+ * stopping and waking its processes) cost more than the invocation itself. Work a function leaves
+ * running after its response gets at most this much unbilled time.
+ */
+export const FREEZE_AFTER_IDLE_MS = 100;
 
 export interface LogSink {
   append(group: string, stream: string, timestamp: number, message: string): void;
@@ -106,6 +113,9 @@ export class Instance {
   private outputDone: Promise<void> = Promise.resolve();
   private egress: EgressConnector | null = null;
   private hostsPath: string | null = null;
+  /** One timer per instance, re-armed on each park (no allocation per invocation). */
+  private freezeTimer: NodeJS.Timeout | null = null;
+  private parkedAt = 0;
 
   /** `warmedAhead`: initialised before any invocation (provisioned), so none pays or reports the init. */
   constructor(
@@ -243,6 +253,7 @@ export class Instance {
     this.machine.to('dying');
     this.failInit({ kind: 'init-error', payload: errorDoc('Runtime.ExitError', 'Runtime exited with error: instance stopped during init'), errorType: 'Runtime.ExitError' });
     if (this.returnTimer) clearTimeout(this.returnTimer);
+    if (this.freezeTimer) clearTimeout(this.freezeTimer);
     this.sandbox?.kill();
     // A tick later, so that a request that caused the stop still gets its answer.
     setImmediate(() => this.api?.close());
@@ -286,14 +297,24 @@ export class Instance {
     // busy with the outcome on its way: finish() parks it once the outcome is reported.
   }
 
-  /** Parked on /next: offered to the pool, and frozen if nobody takes it at once. */
+  /** Parked on /next: offered to the pool, and frozen once nobody took it for a while. */
   private park() {
     if (this.returnTimer) clearTimeout(this.returnTimer);
     this.returnTimer = null;
     this.machine.to('parked');
     this.idleSince = (this.deps.now ?? Date.now)();
+    this.parkedAt = performance.now();
     this.onParked();
-    if (this.machine.state === 'parked' && this.sandbox!.freeze()) this.machine.to('frozen');
+    if (this.machine.state !== 'parked') return;
+    if (this.freezeTimer === null) this.freezeTimer = setTimeout(() => this.freezeIfIdle(), FREEZE_AFTER_IDLE_MS).unref();
+    else this.freezeTimer.refresh();
+  }
+
+  private freezeIfIdle() {
+    if (this.machine.state !== 'parked') return; // busy again, or ending: the next park re-arms it
+    const idleFor = performance.now() - this.parkedAt;
+    if (idleFor < FREEZE_AFTER_IDLE_MS) return void this.freezeTimer!.refresh();
+    if (this.sandbox!.freeze()) this.machine.to('frozen');
   }
 
   private deliver(res: ServerResponse) {
