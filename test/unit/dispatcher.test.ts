@@ -59,7 +59,8 @@ test('path parameters are percent-decoded; bad percent-encoding is the service�
 
 test('operations Gust lacks, and addresses under a service’s prefix that are no operation, are that service’s UnknownOperationException', async () => {
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2020-04-22/code-signing-configs/arn'))), 'lambda ?UnknownOperationException');
-  assert.equal(describe(await dispatcher.recognise(head('GET', '/2018-10-31/layers?find=LayerVersion'))), 'lambda ?UnknownOperationException');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/2025-11-30/capacity-providers'))), 'lambda ?UnknownOperationException');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/2018-10-31/layers?find=LayerVersion'))), 'lambda ListLayers');
   assert.equal(describe(await dispatcher.recognise(head('PATCH', '/2015-03-31/functions/f'))), 'lambda ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/nothing/here'))), 'lambda ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/schedule-groups'))), 'scheduler ?UnknownOperationException');
