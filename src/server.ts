@@ -56,6 +56,13 @@ import { LogStore } from './storage/log-store.js';
 import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
 import { HttpGateway } from './triggers/http/gateway.js';
+import { LayerApi } from './api/lambda/layer-routes.js';
+import { Layers } from './control/layers.js';
+import { LayerTrees } from './control/layer-merge.js';
+import { registerRuntimeVersions } from './control/runtime-versions.js';
+import { RuntimeCatalog } from './invoke/runtime-catalog.js';
+import { isCustomRuntime } from './invoke/runtime-launch.js';
+import { SqlLayerStore } from './storage/layer-store.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -93,6 +100,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const unitOfWork = sqlUnitOfWork(dbs.metadataSql, functionCache);
   const functionExists = async (name: string) => (await functionStore.get(name, LATEST)) !== undefined;
   const code = new CodeStore(config.dataDir);
+  const layerContent = new CodeStore(config.dataDir, 'layers');
+  const layerTrees = new LayerTrees(config.dataDir, (key) => layerContent.dirOf(key));
+  const runtimes = new RuntimeCatalog(config.dataDir);
+  registerRuntimeVersions((runtime) => runtimes.interpreter(runtime)?.version);
   const logs = new LogStore(dbs.telemetry, {
     maxGroupBytes: config.logGroupMaxMb > 0 ? config.logGroupMaxMb * 1024 * 1024 : Infinity,
     onOverCap: () => logRetention.wake(),
@@ -110,13 +121,24 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,
-    prepare: async (fn) => ({
-      logs,
-      region: config.region,
-      socketDir,
-      // Tags belong to the function: every version's instances start with its current gust: tags.
-      launch: buildLaunch({ ...fn, tags: (await functionStore.get(fn.name, LATEST))?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), { ...home, endpoint, credentials: await keys.forFunction(fn.name) }),
-    }),
+    prepare: async (fn) => {
+      const interpreter = runtimes.interpreter(fn.runtime);
+      if (!interpreter && !isCustomRuntime(fn.runtime)) runtimes.check(fn.runtime); // removed since the function was made: say so
+      const optDir = fn.layers && fn.layers.length > 0 ? layerTrees.treeFor(fn.layers.map((l) => l.codeKey)) : undefined;
+      return {
+        logs,
+        region: config.region,
+        socketDir,
+        // Tags belong to the function: every version's instances start with its current gust: tags.
+        launch: buildLaunch({ ...fn, tags: (await functionStore.get(fn.name, LATEST))?.tags ?? fn.tags }, code.dirOf(fn.codeKey), driver.taskRoot(code.dirOf(fn.codeKey)), {
+          ...home,
+          interpreter,
+          opt: optDir ? { hostDir: optDir, root: driver.optRoot(optDir) } : undefined,
+          endpoint,
+          credentials: await keys.forFunction(fn.name),
+        }),
+      };
+    },
   });
   const concurrency = new Concurrency(config.concurrencyLimit, await Reservations.load(new SqlReservationStore(dbs.metadataSql)));
   let worker: AsyncWorker | undefined;
@@ -185,7 +207,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const schedules = new Schedules(scheduleStore, home, functionExists, () => scheduler.refresh());
 
   // Control: the function lifecycle and what hangs off a function.
+  const layers = new Layers({ store: new SqlLayerStore(dbs.metadataSql), content: layerContent, home, usedByFunctions: (key) => functionStore.isLayerContentInUse(key) });
   const functions = new Functions({
+    layers,
+    layerDirOf: (key) => layerContent.dirOf(key),
+    checkRuntime: (runtime) => runtimes.check(runtime),
     store: functionStore,
     unitOfWork,
     code,
@@ -215,6 +241,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       worker?.wake();
     },
     code,
+    layerContent,
     linkSecret: randomBytes(32).toString('hex'),
     endpoint: () => endpoint,
     status: async () => ({
@@ -249,7 +276,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust }),
+    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust }),
     gateway,
     auth: authenticator,
     grants: policies,

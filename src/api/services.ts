@@ -4,6 +4,7 @@ import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
+import type { LayerApi } from './lambda/layer-routes.js';
 import { logsService } from './logs/logs-service.js';
 import type { LogsApi } from './logs/logs-api.js';
 import { schedulerService } from './scheduler/scheduler-service.js';
@@ -12,6 +13,8 @@ import type { Service } from './service.js';
 
 export interface ServiceImplementations {
   lambda: LambdaApi;
+  /** Lambda's layer operations, part of the Lambda service. */
+  layers: LayerApi;
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
@@ -19,7 +22,7 @@ export interface ServiceImplementations {
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
   return [
-    lambdaService(impl.lambda),
+    lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
     gustService(impl.gust),

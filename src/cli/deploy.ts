@@ -14,6 +14,8 @@ export interface DeployOptions extends OutputOptions {
   timeout?: string;
   env?: string[];
   description?: string;
+  /** Layer version ARNs, in order (--layer, repeatable). */
+  layer?: string[];
 }
 
 function guess(dir: string | null): { runtime?: string; handler?: string } {
@@ -52,6 +54,7 @@ export async function deploy(client: GustClient, target: string, opts: DeployOpt
   if (opts.description !== undefined) config.Description = opts.description;
   const env = parseEnv(opts.env);
   if (env) config.Environment = { Variables: env };
+  if (opts.layer && opts.layer.length > 0) config.Layers = opts.layer;
 
   const fnPath = `/2015-03-31/functions/${encodeURIComponent(name)}`;
   const exists = await client.request('GET', `${fnPath}/configuration`).then(

@@ -12,6 +12,8 @@ import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { up } from './up.js';
+import { listLayers, publishLayer, removeLayer } from './layers.js';
+import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
 
 const program = new Command('gust')
@@ -70,7 +72,22 @@ program
   .option('-t, --timeout <seconds>', 'timeout in seconds, 1–900')
   .option('-e, --env <KEY=VALUE...>', 'environment variables')
   .option('-d, --description <text>', 'description')
+  .option('-l, --layer <arn>', 'a layer version ARN; repeat for more (in order, at most 5)', (v: string, acc: string[] = []) => [...acc, v])
   .action((path, o) => deploy(client(), path, { ...o, json: json() }));
+
+const layer = program.command('layer').description('Lambda layers: shared code and files under /opt');
+layer
+  .command('publish <name> <path>')
+  .description('publish a new version of a layer from a directory or a .zip')
+  .option('--runtimes <runtime...>', 'compatible runtimes, e.g. nodejs20.x python3.12')
+  .option('-d, --description <text>', 'description')
+  .action((name, path, o) => publishLayer(client(), name, path, { ...o, json: json() }));
+layer.command('ls [name]').description('list layers, or the versions of one').action((name) => listLayers(client(), name, { json: json() }));
+layer.command('rm <name> <version>').description('delete a layer version (functions using it keep it)').action((name, version) => removeLayer(client(), name, version, { json: json() }));
+
+const runtime = program.command('runtime').description('the interpreters this machine has for each runtime name');
+runtime.command('ls').description('list runtimes and the interpreter each runs on').action(() => listRuntimes(program.opts().dataDir, { json: json() }));
+runtime.command('add <runtime>').description('install a Node.js runtime (e.g. nodejs22.x) from the npm registry into the data directory').action((r) => addRuntime(program.opts().dataDir, r, { json: json() }));
 
 program
   .command('invoke <name> [payload]')

@@ -1,5 +1,6 @@
 // What Gust stores about a function version: the configuration Lambda's API exposes, plus where
 // its unpacked code lives. Published versions (a later issue) are rows with the same shape.
+import type { FunctionLayer } from './layers.js';
 
 export interface FunctionRecord {
   name: string;
@@ -33,6 +34,8 @@ export interface FunctionRecord {
   deadLetterTargetArn?: string;
   /** Get/PutRuntimeManagementConfig; absent = Auto. */
   runtimeManagement?: { updateRuntimeOn: 'Auto' | 'Manual' | 'FunctionUpdate'; runtimeVersionArn?: string };
+  /** Layers, in order (later ones override earlier files under /opt); absent = none. */
+  layers?: FunctionLayer[];
   /** Get/PutFunctionRecursionConfig (kept on $LATEST); absent = Terminate. */
   recursiveLoop?: 'Allow' | 'Terminate';
 }

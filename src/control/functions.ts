@@ -4,15 +4,19 @@ import { randomUUID } from 'node:crypto';
 import { GustError, invalidParameter } from '../errors.js';
 import type { Pool } from '../invoke/pool.js';
 import { CodeUnpackError } from './code-unpack.js';
-import type { CodeStore, StoredCode } from '../storage/code-store.js';
+import { treeBytes, type CodeStore, type StoredCode } from '../storage/code-store.js';
+import type { FunctionLayer, Layers } from './layers.js';
 import type { FunctionStore } from '../storage/function-store.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
 import { checkTagSet, parseConfigFields, parseTags, type ConfigFields } from './function-input.js';
 import { mergeLoggingConfig } from './logging-config.js';
 import { checkHandler } from './handler-check.js';
+import { decodeZipFile } from './zip-upload.js';
 
-const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+
+/** Lambda's 250 MB unzipped quota, function and layers together. */
+const MAX_UNZIPPED_BYTES = 262_144_000;
 
 /** The fields of a request that map 1:1 onto the record. */
 function plain(fields: ConfigFields) {
@@ -33,7 +37,6 @@ function withSettings(fn: FunctionRecord, changes: Partial<FunctionRecord>): Fun
   if (record.deadLetterTargetArn === undefined) delete record.deadLetterTargetArn;
   return record;
 }
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export interface FunctionsDeps {
   store: FunctionStore;
@@ -47,6 +50,11 @@ export interface FunctionsDeps {
   deadLetterArn: string;
   /** Whether the sandbox can run a function with `gust:network` off or an allow-list. */
   networkIsolationSupported: boolean;
+  /** Resolves a request's Layers (each must exist) and finds their unpacked content. */
+  layers: Pick<Layers, 'resolveForFunction'>;
+  layerDirOf(codeKey: string): string;
+  /** Refuses a runtime this machine cannot run (InvalidParameterValueException naming the ones it can). */
+  checkRuntime(runtime: string): void;
   /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
   onCreated(name: string): void;
   /** Called once a function and what hung off it are gone, e.g. to revoke its credentials. */
@@ -56,12 +64,7 @@ export interface FunctionsDeps {
 function decodeZip(code: unknown): Buffer {
   const c = code as { ZipFile?: unknown; S3Bucket?: unknown; ImageUri?: unknown } | undefined;
   if (c?.S3Bucket !== undefined || c?.ImageUri !== undefined) throw invalidParameter('Gust accepts code as Code.ZipFile only (S3 and container images are not supported yet).');
-  if (typeof c?.ZipFile !== 'string' || c.ZipFile.length === 0) throw invalidParameter('Code.ZipFile is required: the base64-encoded contents of a .zip file.');
-  const text = c.ZipFile.replace(/\s+/g, '');
-  if (text.length % 4 === 1 || !BASE64.test(text)) throw invalidParameter('Code.ZipFile is not valid base64.');
-  const zip = Buffer.from(text, 'base64');
-  if (zip.length > MAX_ZIP_BYTES) throw new GustError('RequestTooLargeException', `Zipped code must be smaller than ${MAX_ZIP_BYTES} bytes for direct upload.`);
-  return zip;
+  return decodeZipFile(c?.ZipFile, 'Code.ZipFile');
 }
 
 export class Functions {
@@ -91,8 +94,10 @@ export class Functions {
     if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
     const handler = fields.handler ?? (runtime.startsWith('provided') ? 'bootstrap' : undefined);
     if (!handler) throw invalidParameter('Handler is required for a .zip deployment package.');
+    this.deps.checkRuntime(runtime);
     await this.refuseExisting(name);
-    const code = await this.storeCode(decodeZip(body.Code), runtime, handler);
+    const layers = body.Layers === undefined ? [] : await this.deps.layers.resolveForFunction(body.Layers);
+    const code = await this.storeCode(decodeZip(body.Code), runtime, handler, layers);
     await this.refuseExisting(name); // another request may have created it while the code was unpacked
     const record: FunctionRecord = {
       name,
@@ -108,6 +113,7 @@ export class Functions {
       ephemeralStorageMb: fields.ephemeralStorageMb ?? 512,
       tags,
       ...extra,
+      ...(layers.length > 0 ? { layers } : {}),
       codeSha256: code.sha256Base64,
       codeSize: code.size,
       codeKey: code.key,
@@ -122,7 +128,7 @@ export class Functions {
   async updateCode(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
-    const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler);
+    const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler, current.layers ?? []);
     if (body.DryRun === true) return current;
     return this.save(name, body.RevisionId, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
   }
@@ -131,10 +137,18 @@ export class Functions {
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn, runtime: current.runtime });
-    const next = { ...current, ...plain(fields) };
-    if (next.runtime !== current.runtime || next.handler !== current.handler) checkHandler(next.runtime, next.handler, this.deps.code.dirOf(current.codeKey));
+    if (fields.runtime !== undefined && fields.runtime !== current.runtime) this.deps.checkRuntime(fields.runtime);
+    const layers = body.Layers === undefined ? undefined : await this.deps.layers.resolveForFunction(body.Layers, current.layers);
+    const next = { ...current, ...plain(fields), ...(layers ? { layers } : {}) };
+    const codeDir = this.deps.code.dirOf(current.codeKey);
+    if (next.runtime !== current.runtime || next.handler !== current.handler || layers) checkHandler(next.runtime, next.handler, codeDir, this.layerDirs(next.layers ?? []));
+    if (layers) this.checkTotalSize(codeDir, layers);
     mergeLoggingConfig(current.loggingConfig, fields.loggingPatch ?? {}); // refuse before anything is written
-    return this.save(name, body.RevisionId, (fn) => withSettings({ ...fn, ...plain(fields) }, settings(fn, fields)));
+    return this.save(name, body.RevisionId, (fn) => {
+      const record = withSettings({ ...fn, ...plain(fields), ...(layers ? { layers } : {}) }, settings(fn, fields));
+      if (record.layers?.length === 0) delete record.layers;
+      return record;
+    });
   }
 
   /** TagResource / UntagResource: a new revision, so instances start again with Gust's own tags applied. */
@@ -195,7 +209,20 @@ export class Functions {
     return record;
   }
 
-  private async storeCode(zip: Buffer, runtime: string, handler: string): Promise<StoredCode> {
+  private layerDirs(layers: readonly FunctionLayer[]): string[] {
+    return layers.map((l) => this.deps.layerDirOf(l.codeKey));
+  }
+
+  /** Lambda's 250 MB quota counts the function's code and its layers together, unzipped. */
+  private checkTotalSize(codeDir: string, layers: readonly FunctionLayer[]): void {
+    if (layers.length === 0) return;
+    const total = treeBytes(codeDir) + layers.reduce((sum, l) => sum + l.unzippedBytes, 0);
+    if (total > MAX_UNZIPPED_BYTES) {
+      throw invalidParameter(`Function code combined with layers exceeds the maximum allowed size of ${MAX_UNZIPPED_BYTES} bytes. The actual size is ${total} bytes.`);
+    }
+  }
+
+  private async storeCode(zip: Buffer, runtime: string, handler: string, layers: readonly FunctionLayer[]): Promise<StoredCode> {
     let code: StoredCode;
     try {
       code = await this.deps.code.put(zip);
@@ -204,7 +231,8 @@ export class Functions {
       throw err;
     }
     try {
-      checkHandler(runtime, handler, code.dir);
+      checkHandler(runtime, handler, code.dir, this.layerDirs(layers));
+      this.checkTotalSize(code.dir, layers);
     } catch (err) {
       if (!(await this.deps.store.isCodeInUse(code.key))) this.deps.code.remove(code.key);
       throw err;

@@ -8,9 +8,12 @@ import { hasBootstrap, isCustomRuntime } from '../invoke/runtime-launch.js';
 
 const exists = (file: string) => fs.existsSync(file);
 
-export function checkHandler(runtime: string, handler: string, codeDir: string): void {
+/** `layerDirs`: the unpacked layers; a custom runtime's bootstrap may come from one (/opt/bootstrap). */
+export function checkHandler(runtime: string, handler: string, codeDir: string, layerDirs: readonly string[] = []): void {
   if (isCustomRuntime(runtime)) {
-    if (!hasBootstrap(codeDir)) throw invalidParameter(`Runtime ${runtime} needs an executable file named 'bootstrap' at the root of the deployment package.`);
+    if (!hasBootstrap(codeDir) && !layerDirs.some(hasBootstrap)) {
+      throw invalidParameter(`Runtime ${runtime} needs an executable file named 'bootstrap' at the root of the deployment package or of one of its layers.`);
+    }
     return;
   }
   const dot = handler.lastIndexOf('.');

@@ -1,6 +1,8 @@
 // Runtime versions as Lambda names them (arn:aws:lambda:REGION::runtime:<sha256>): Gust has one
-// version of each runtime, the one on this machine, so the ARN is derived from the runtime's name.
-// Get/PutRuntimeManagementConfig accept that one version and no other.
+// version of each runtime, the interpreter on this machine, so the ARN is derived from the
+// runtime's name and that interpreter's real version (3.12.1, 22.23.5), which the server registers
+// once at start-up (the machine's, not any request's). Get/PutRuntimeManagementConfig accept that
+// one version and no other.
 import { createHash } from 'node:crypto';
 import { GustError, invalidParameter } from '../errors.js';
 import type { FunctionRecord } from './function-record.js';
@@ -8,8 +10,17 @@ import type { FunctionRecord } from './function-record.js';
 const MODES = ['Auto', 'Manual', 'FunctionUpdate'] as const;
 const ARN = /^arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}::runtime:.+$/;
 
-export const runtimeVersionArn = (region: string, runtime: string) =>
-  `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(`gust:${runtime}`).digest('hex')}`;
+let versionOf: (runtime: string) => string | undefined = () => undefined;
+
+/** Tells runtime version ARNs which interpreter version runs each runtime (RuntimeCatalog). */
+export function registerRuntimeVersions(lookup: (runtime: string) => string | undefined): void {
+  versionOf = lookup;
+}
+
+export const runtimeVersionArn = (region: string, runtime: string) => {
+  const version = versionOf(runtime);
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(version ? `gust:${runtime}:${version}` : `gust:${runtime}`).digest('hex')}`;
+};
 
 /** The stored setting a PutRuntimeManagementConfig body asks for, validated. */
 export function parseRuntimeManagement(body: Record<string, unknown>, fn: FunctionRecord, region: string): NonNullable<FunctionRecord['runtimeManagement']> {

@@ -153,7 +153,7 @@ export class Instance {
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
     this.log(this.platform.initStart());
-    const { cmd, env, codeDir, readOnlyPaths, network, allowed, hostsFile, forwarder } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths, optDir, network, allowed, hostsFile, forwarder } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
     let hostsPath: string | undefined;
@@ -197,6 +197,7 @@ export class Instance {
         env: { ...env, ...apiEnv, AWS_LAMBDA_LOG_STREAM_NAME: this.stream },
         codeDir,
         readOnlyPaths,
+        optDir,
         memoryMb: this.fn.memorySize,
         tmpMb: this.fn.ephemeralStorageMb,
         network,

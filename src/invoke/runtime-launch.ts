@@ -1,12 +1,12 @@
 // How each supported runtime is started: the command line and the exact environment Lambda
 // gives a function. Nothing of Gust's own environment leaks into a function's process.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionRecord } from '../control/function-record.js';
 import { EGRESS_SOCKET_IN_SANDBOX, RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
 import { logGroupOf, loggingEnvironment } from '../control/logging-config.js';
+import type { Interpreter } from './runtime-catalog.js';
 
 const RUNTIMES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/runtimes');
 
@@ -26,28 +26,14 @@ export const SUPPORTED_RUNTIMES = [
 
 export const isCustomRuntime = (runtime: string) => runtime.startsWith('provided');
 
-interface PythonInstallation {
-  executable: string;
-  sitePackages: string;
-  /** The installation's root, which a sandbox must be able to read. */
-  prefix: string;
-}
-
-let python: PythonInstallation | undefined;
-
-/** `python3` on PATH may be a pyenv shim costing ~100 ms a start: resolve the real one once. */
-function resolvePython(): PythonInstallation {
-  if (!python) {
-    const out = execFileSync('python3', ['-c', 'import sys, sysconfig; print(sys.executable); print(sysconfig.get_paths()["purelib"]); print(sys.base_prefix)'], {
-      encoding: 'utf8',
-    });
-    const [executable, sitePackages, prefix] = out.trim().split('\n');
-    python = { executable, sitePackages, prefix };
-  }
-  return python;
-}
-
 export interface LaunchContext {
+  /** The runtime's interpreter on the host (RuntimeCatalog); none for a custom runtime. */
+  interpreter?: Interpreter;
+  /**
+   * The function's layers merged into one tree: `hostDir` on the host, seen by the function at
+   * `root` (/opt inside namespaces; the host path itself with --sandbox process).
+   */
+  opt?: { hostDir: string; root: string };
   region: string;
   accountId: string;
   endpoint: string;
@@ -61,6 +47,8 @@ export interface Launch {
   codeDir: string;
   /** Host paths the runtime needs besides the code: its client and its interpreter. */
   readOnlyPaths: string[];
+  /** The merged layers on the host, shown read-only at /opt. */
+  optDir?: string;
   network: NetworkMode;
   /** For an allow-list: the sandbox's /etc/hosts, mapping each allowed host to its loopback address. */
   hostsFile?: string;
@@ -108,30 +96,53 @@ function egressPlan(allowed: Destination[]) {
   };
 }
 
+/** Lambda's search paths under /opt, for `opt` where the function sees its layers. */
+function layerEnv(runtime: string, opt: string | undefined, interpreter: Interpreter | undefined) {
+  if (!opt) return { nodePath: [], pythonPath: [], path: [], libraryPath: [] };
+  const minor = interpreter?.version.split('.').slice(0, 2).join('.');
+  const nodeMajor = interpreter?.version.split('.')[0];
+  return {
+    nodePath: [...(nodeMajor ? [`${opt}/nodejs/node${nodeMajor}/node_modules`] : []), `${opt}/nodejs/node_modules`],
+    pythonPath: [...(minor && runtime.startsWith('python') ? [`${opt}/python/lib/python${minor}/site-packages`] : []), `${opt}/python`],
+    path: [`${opt}/bin`],
+    libraryPath: [`${opt}/lib`],
+  };
+}
+
 /** `taskRoot` is where the function sees its code: the host path, or /var/task in a sandbox. */
-function command(fn: FunctionRecord, taskRoot: string): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
+function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
+  const layers = layerEnv(fn.runtime, ctx.opt?.root, ctx.interpreter);
+  const interpreter = ctx.interpreter;
   if (fn.runtime.startsWith('nodejs')) {
+    if (!interpreter) throw new Error(`no interpreter for ${fn.runtime}`);
     return {
-      cmd: [process.execPath, path.join(RUNTIMES_DIR, 'node/bootstrap.mjs')],
-      extraEnv: { NODE_PATH: '/opt/nodejs/node_modules' },
-      paths: [RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))],
+      cmd: [interpreter.executable, path.join(RUNTIMES_DIR, 'node/bootstrap.mjs')],
+      extraEnv: { NODE_PATH: [...(layers.nodePath.length > 0 ? layers.nodePath : ['/opt/nodejs/node_modules']), taskRoot].join(':') },
+      paths: [RUNTIMES_DIR, ...interpreter.paths],
     };
   }
   if (fn.runtime.startsWith('python')) {
-    const py = resolvePython();
-    // -S skips the site module (≈40 ms); boto3 stays importable through PYTHONPATH.
+    if (!interpreter) throw new Error(`no interpreter for ${fn.runtime}`);
+    // -S skips the site module (≈40 ms); the interpreter's own site-packages (boto3, when installed
+    // there) stays importable through PYTHONPATH, behind the code and the layers as on Lambda.
     return {
-      cmd: [py.executable, '-S', path.join(RUNTIMES_DIR, 'python/bootstrap.py')],
-      extraEnv: { PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), py.sitePackages].join(':'), PYTHONDONTWRITEBYTECODE: '1' },
-      paths: [RUNTIMES_DIR, py.prefix, py.sitePackages],
+      cmd: [interpreter.executable, '-S', path.join(RUNTIMES_DIR, 'python/bootstrap.py')],
+      extraEnv: {
+        PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(interpreter.sitePackages ? [interpreter.sitePackages] : [])].join(':'),
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+      paths: [RUNTIMES_DIR, ...interpreter.paths],
     };
   }
-  return { cmd: [path.join(taskRoot, 'bootstrap')], extraEnv: {}, paths: [] };
+  // Lambda runs the code's bootstrap, or else the one a layer brought (/opt/bootstrap).
+  const fromLayer = ctx.opt && !hasBootstrap(codeDir) && hasBootstrap(ctx.opt.hostDir);
+  return { cmd: [fromLayer ? `${ctx.opt!.root}/bootstrap` : path.join(taskRoot, 'bootstrap')], extraEnv: {}, paths: [] };
 }
 
 export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
   const { mode: network, allowed } = networkOf(fn);
-  const { cmd, extraEnv, paths: runtimePaths } = command(fn, taskRoot);
+  const { cmd, extraEnv, paths: runtimePaths } = command(fn, codeDir, taskRoot, ctx);
+  const layers = layerEnv(fn.runtime, ctx.opt?.root, ctx.interpreter);
   // Without the host's network, a forwarder inside the sandbox carries custom runtimes' Runtime
   // API calls and, for an allow-list, the allowed outbound connections.
   const forwards: { listen: string; socket: string; preamble?: string }[] = [];
@@ -144,7 +155,8 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
-    PATH: '/usr/local/bin:/usr/bin:/bin',
+    PATH: ['/usr/local/bin', '/usr/bin', '/bin', ...layers.path].join(':'),
+    ...(layers.libraryPath.length > 0 ? { LD_LIBRARY_PATH: [...layers.libraryPath, `${taskRoot}/lib`].join(':') } : {}),
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: taskRoot,
@@ -163,7 +175,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], network, allowed, hostsFile: plan?.hostsFile, forwarder };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, network, allowed, hostsFile: plan?.hostsFile, forwarder };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

@@ -1,5 +1,5 @@
 // The namespace sandbox's command line: bubblewrap builds a fresh mount, PID, IPC and UTS
-// namespace with a read-only view of the system, the code at /var/task, a private size-capped
+// namespace with a read-only view of the system, the code at /var/task, its layers at /opt, a private size-capped
 // /tmp, and nothing of Gust's data directory, keeps only the capabilities the next step needs
 // and loads the seccomp filter; setpriv then drops to an unprivileged user with no capabilities
 // and no way to gain privileges, and only then does the function's environment come into play.
@@ -8,6 +8,8 @@ import { execFunctionCommand } from './function-exec.js';
 
 export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
 export const TASK_ROOT = '/var/task';
+/** Where a function's layers are, read-only, as on Lambda. */
+export const OPT_ROOT = '/opt';
 /** The user functions run as: nobody, which owns nothing on the host. */
 export const SANDBOX_UID = 65534;
 /** Where an instance without network finds its Runtime API's unix socket. */
@@ -18,6 +20,8 @@ export interface BubblewrapSpec {
   tmpMb: number;
   /** Host paths the runtime needs (its client, the interpreter), bound read-only at the same path. */
   readOnlyPaths: string[];
+  /** The merged layers, bound read-only at /opt. */
+  optDir?: string;
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
   egressSocket?: string;
@@ -95,6 +99,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--perms', '1777', '--size', String(spec.tmpMb * 1024 * 1024), '--tmpfs', '/tmp',
     '--perms', '0755', '--dir', '/var',
     '--ro-bind', spec.codeDir, TASK_ROOT,
+    ...(spec.optDir ? ['--ro-bind', spec.optDir, OPT_ROOT] : []),
     ...binds,
     ...networkMounts(spec),
     '--chdir', TASK_ROOT,

@@ -19,6 +19,8 @@ export interface SandboxSpec {
   tmpMb: number;
   /** Host paths the runtime itself needs (its client, the interpreter), read-only. */
   readOnlyPaths: string[];
+  /** The function's layers, merged, shown read-only at /opt (namespaces only; see optRoot). */
+  optDir?: string;
   /**
    * 'off': no network at all; the Runtime API is then a unix socket bound into the sandbox.
    * 'allow-list': the same, plus an egress socket and an /etc/hosts for the allowed hosts.
@@ -70,6 +72,8 @@ export interface SandboxDriver {
   describe(): string;
   /** Where a function sees its code: /var/task inside namespaces, the host path otherwise. */
   taskRoot(codeDir: string): string;
+  /** Where a function sees its layers: /opt inside namespaces, the host path otherwise. */
+  optRoot(optDir: string): string;
   /** Whether instances can be cut off from the network (needs namespaces). */
   supportsNetworkIsolation(): boolean;
   start(spec: SandboxSpec): Sandbox;

@@ -1,5 +1,6 @@
 // Function code on local disk, content-addressed by the zip's SHA-256: code/<hex>.zip is what
-// GetFunction serves back, code/<hex>/ the unpacked tree instances run from.
+// GetFunction serves back, code/<hex>/ the unpacked tree instances run from. Layers have a store
+// of their own (layers/), so that removing a function's code never touches a layer's.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,16 +13,28 @@ export interface StoredCode {
   dir: string;
 }
 
+/** Bytes of the files and link targets under `dir` (never following a link): the unzipped size. */
+export function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += treeBytes(full);
+    else if (entry.isSymbolicLink()) total += Buffer.byteLength(fs.readlinkSync(full));
+    else total += fs.lstatSync(full).size;
+  }
+  return total;
+}
+
 export class CodeStore {
   private readonly root: string;
 
-  constructor(dataDir: string) {
-    this.root = path.join(dataDir, 'code');
+  constructor(dataDir: string, subdir = 'code') {
+    this.root = path.join(dataDir, subdir);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 
   /** Stores and unpacks a zip; throws CodeUnpackError (and stores nothing) when it is unsafe. */
-  async put(zip: Buffer): Promise<StoredCode> {
+  async put(zip: Buffer): Promise<StoredCode & { unzippedBytes: number }> {
     const digest = createHash('sha256').update(zip).digest();
     const key = digest.toString('hex');
     const dir = this.dirOf(key);
@@ -39,7 +52,7 @@ export class CodeStore {
       fs.writeFileSync(tmp, zip, { mode: 0o600 });
       fs.renameSync(tmp, zipFile);
     }
-    return { key, sha256Base64: digest.toString('base64'), size: zip.length, dir };
+    return { key, sha256Base64: digest.toString('base64'), size: zip.length, dir, unzippedBytes: treeBytes(dir) };
   }
 
   dirOf(key: string): string {

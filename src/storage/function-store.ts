@@ -20,6 +20,8 @@ export interface FunctionStore {
   deleteVersion(name: string, version: string): Promise<void>;
   /** Whether any version of any function runs this code package. */
   isCodeInUse(codeKey: string): Promise<boolean>;
+  /** Whether any version of any function uses a layer with this content. */
+  isLayerContentInUse(codeKey: string): Promise<boolean>;
 }
 
 const parse = (config: string) => Object.freeze(JSON.parse(config) as FunctionRecord);
@@ -78,5 +80,10 @@ export class SqlFunctionStore implements FunctionStore {
     // The key sits inside the JSON config: LIKE narrows portably (no json_extract), parsing decides.
     const rows = await this.db.selectFrom('function_versions').select('config').where('config', 'like', `%${codeKey}%`).execute();
     return rows.some((r) => (JSON.parse(r.config) as FunctionRecord).codeKey === codeKey);
+  }
+
+  async isLayerContentInUse(codeKey: string) {
+    const rows = await this.db.selectFrom('function_versions').select('config').where('config', 'like', `%${codeKey}%`).execute();
+    return rows.some((r) => (JSON.parse(r.config) as FunctionRecord).layers?.some((l) => l.codeKey === codeKey) ?? false);
   }
 }

@@ -37,6 +37,8 @@ export interface MetadataTables {
   };
   function_policies: { function_name: string; qualifier: string; revision_id: string; statements: string };
   access_keys: { access_key_id: string; secret: string; scope: Generated<string>; created_at: number; revoked_at: number | null };
+  layers: { layer_name: string; last_version: number };
+  layer_versions: { layer_name: string; version: number; config: string; policy: string | null };
   schema_migrations: { version: number; name: string; applied_at: number };
 }
 

@@ -52,4 +52,14 @@ export function functionStoreContract(backend: string, open: () => Promise<Funct
     await store.deleteVersion('f', '1');
     assert.equal(await store.isCodeInUse('abc123'), false);
   });
+
+  test(`${backend} FunctionStore: isLayerContentInUse sees the layers of any version, not the code`, async () => {
+    const store = await open();
+    await store.put(rec('f', '2', { codeKey: 'code1', layers: [{ arn: 'arn:aws:lambda:r:123456789012:layer:l:1', codeSize: 1, codeKey: 'layer1', unzippedBytes: 2 }] }));
+    assert.equal(await store.isLayerContentInUse('layer1'), true);
+    assert.equal(await store.isLayerContentInUse('code1'), false);
+    assert.equal(await store.isLayerContentInUse('layer'), false);
+    await store.deleteVersion('f', '2');
+    assert.equal(await store.isLayerContentInUse('layer1'), false);
+  });
 }

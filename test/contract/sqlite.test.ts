@@ -10,6 +10,7 @@ import { SqlEventInvokeConfigStore } from '../../src/storage/event-invoke-config
 import { InMemoryFunctionCache } from '../../src/storage/function-cache.js';
 import { SqlFunctionStore } from '../../src/storage/function-store.js';
 import { SqlFunctionUrlStore } from '../../src/storage/function-url-store.js';
+import { SqlLayerStore } from '../../src/storage/layer-store.js';
 import { SqlPolicyStore } from '../../src/storage/policy-store.js';
 import { SqlProvisionedConfigStore } from '../../src/storage/provisioned-config-store.js';
 import { SqlReservationStore } from '../../src/storage/reservation-store.js';
@@ -27,6 +28,7 @@ import { deadLetterStoreContract } from './dead-letter-store.contract.js';
 import { eventInvokeConfigStoreContract } from './event-invoke-config-store.contract.js';
 import { functionStoreContract } from './function-store.contract.js';
 import { functionUrlStoreContract } from './function-url-store.contract.js';
+import { layerStoreContract } from './layer-store.contract.js';
 import { policyStoreContract } from './policy-store.contract.js';
 import { provisionedConfigStoreContract } from './provisioned-config-store.contract.js';
 import { reservationStoreContract } from './reservation-store.contract.js';
@@ -44,6 +46,7 @@ const metadata = async () => {
 };
 
 provisionedConfigStoreContract('SQLite', async () => new SqlProvisionedConfigStore(await metadata()));
+layerStoreContract('SQLite', async () => new SqlLayerStore(await metadata()));
 accessKeyStoreContract('SQLite', async () => new SqlAccessKeyStore(await metadata()));
 asyncEventStoreContract('SQLite', async () => new SqlAsyncEventStore(await metadata()));
 deadLetterStoreContract('SQLite', async () => new SqlDeadLetterStore(await metadata()));

@@ -105,7 +105,7 @@ describe('function lifecycle', () => {
 describe('invocation', () => {
   before(async () => {
     await create('hello', 'node-hello', 'nodejs20.x', 'index.handler');
-    await create('ctx', 'node-context', 'nodejs22.x', 'index.handler', { Environment: { Variables: { GREETING: 'hi' } }, MemorySize: 192 });
+    await create('ctx', 'node-context', 'nodejs20.x', 'index.handler', { Environment: { Variables: { GREETING: 'hi' } }, MemorySize: 192 });
   });
 
   test('RequestResponse returns the result with a log tail', async () => {
@@ -160,7 +160,7 @@ describe('invocation', () => {
   });
 
   test('ESM and callback handlers', async () => {
-    await create('esm', 'node-esm', 'nodejs24.x', 'index.handler');
+    await create('esm', 'node-esm', 'nodejs20.x', 'index.handler');
     await create('cb', 'node-callback', 'nodejs20.x', 'index.handler');
     assert.deepEqual(decode((await invoke('esm', { a: 1 })).Payload), { esm: true, echo: { a: 1 } });
     assert.deepEqual(decode((await invoke('cb')).Payload), { callback: true, remaining: true });

@@ -127,6 +127,10 @@ export class FakeDriver implements SandboxDriver {
   describe(): string {
     return 'fake';
   }
+  optRoot(optDir: string): string {
+    return optDir;
+  }
+
   taskRoot(codeDir: string): string {
     return codeDir;
   }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dispatcher, type Recognition, type RequestHead } from '../../src/api/dispatcher.js';
 import type { GustRoutes } from '../../src/api/gust/gust-routes.js';
+import type { LayerApi } from '../../src/api/lambda/layer-routes.js';
 import type { LambdaApi } from '../../src/api/lambda/lambda-routes.js';
 import type { LogsApi } from '../../src/api/logs/logs-api.js';
 import type { SchedulerApi } from '../../src/api/scheduler/scheduler-routes.js';
@@ -11,7 +12,7 @@ import { registeredServices } from '../../src/api/services.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);
@@ -58,7 +59,8 @@ test('path parameters are percent-decoded; bad percent-encoding is the service�
 
 test('operations Gust lacks, and addresses under a service’s prefix that are no operation, are that service’s UnknownOperationException', async () => {
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2020-04-22/code-signing-configs/arn'))), 'lambda ?UnknownOperationException');
-  assert.equal(describe(await dispatcher.recognise(head('GET', '/2018-10-31/layers?find=LayerVersion'))), 'lambda ?UnknownOperationException');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/2025-11-30/capacity-providers'))), 'lambda ?UnknownOperationException');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/2018-10-31/layers?find=LayerVersion'))), 'lambda ListLayers');
   assert.equal(describe(await dispatcher.recognise(head('PATCH', '/2015-03-31/functions/f'))), 'lambda ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/nothing/here'))), 'lambda ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/schedule-groups'))), 'scheduler ?UnknownOperationException');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LambdaApi } from '../../src/api/lambda/lambda-routes.js';
+import type { LayerApi } from '../../src/api/lambda/layer-routes.js';
 import { lambdaService } from '../../src/api/lambda/lambda-service.js';
 import { lambdaModel } from '../helpers/service-model.js';
 
@@ -11,7 +12,7 @@ const SAME_ROUTE_AS = { ListProvisionedConcurrencyConfigs: 'GetProvisionedConcur
 
 test('every operation of botocore’s Lambda model is declared with its method and path', () => {
   const operations = (lambdaModel() as unknown as { operations: Record<string, { http: { method: string; requestUri: string } }> }).operations;
-  const declared = new Map(lambdaService({} as LambdaApi).operations.map((op) => [op.name, `${op.method} ${op.path}`]));
+  const declared = new Map(lambdaService({} as LambdaApi, {} as LayerApi).operations.map((op) => [op.name, `${op.method} ${op.path}`]));
   const missing: string[] = [];
   for (const [name, { http }] of Object.entries(operations)) {
     const path = http.requestUri.split('?')[0].replace(/\/$/, '').replace(/\{(\w+)\+?\}/g, ':$1');

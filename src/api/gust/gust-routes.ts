@@ -27,6 +27,8 @@ export interface GustRoutesDeps {
   /** Queues a dead letter's original event again for its function. */
   redrive(deadLetter: DeadLetter): Promise<void>;
   code: CodeStore;
+  /** Layer content (GetLayerVersion's Content.Location), served by the same signed links. */
+  layerContent?: CodeStore;
   /** Secret for signing code download links. */
   linkSecret: string;
   endpoint: () => string;
@@ -37,8 +39,13 @@ export class GustRoutes {
   constructor(private readonly deps: GustRoutesDeps) {}
 
   codeLocation(fn: FunctionRecord): string {
+    return this.contentLocation(fn.codeKey);
+  }
+
+  /** A signed link to a stored zip (function code or layer content), by its content address. */
+  contentLocation(key: string): string {
     const expires = Math.floor(Date.now() / 1000) + CODE_LINK_SECONDS;
-    return `${this.deps.endpoint()}/gust/code/${fn.codeKey}.zip?expires=${expires}&signature=${this.sign(fn.codeKey, expires)}`;
+    return `${this.deps.endpoint()}/gust/code/${key}.zip?expires=${expires}&signature=${this.sign(key, expires)}`;
   }
 
   /**
@@ -167,7 +174,8 @@ export class GustRoutes {
     if (!(expires * 1000 > Date.now()) || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
       throw new GustError('ResourceNotFoundException', 'This code link is invalid or has expired; call GetFunction for a new one.');
     }
-    const file = this.deps.code.zipOf(key);
+    const inCode = this.deps.code.zipOf(key);
+    const file = fs.existsSync(inCode) || !this.deps.layerContent ? inCode : this.deps.layerContent.zipOf(key);
     let stat;
     try {
       stat = fs.statSync(file);

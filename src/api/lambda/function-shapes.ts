@@ -21,6 +21,7 @@ export function functionConfiguration(fn: FunctionRecord, arn: string) {
     Version: fn.version,
     ...(fn.deadLetterTargetArn ? { DeadLetterConfig: { TargetArn: fn.deadLetterTargetArn } } : {}),
     Environment: { Variables: fn.environment },
+    ...(fn.layers && fn.layers.length > 0 ? { Layers: fn.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })) } : {}),
     TracingConfig: { Mode: fn.tracingMode ?? 'PassThrough' },
     RevisionId: fn.revisionId,
     State: 'Active',

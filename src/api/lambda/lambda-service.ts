@@ -6,6 +6,7 @@ import { MAX_SYNC_PAYLOAD } from '../../invoke/invoker.js';
 import { SIGNING_SERVICES } from '../authenticator.js';
 import type { HttpMethod, RestOperation, RestService } from '../service.js';
 import type { Ctx, LambdaApi } from './lambda-routes.js';
+import type { LayerApi } from './layer-routes.js';
 import { UNIMPLEMENTED_LAMBDA_OPERATIONS } from './unimplemented-operations.js';
 
 /** A 50 MB zip, base64-encoded inside JSON. */
@@ -18,9 +19,10 @@ export const LAMBDA_PATH_PREFIXES = [
   '/2020-04-22/', '/2020-06-30/', '/2021-07-20/', '/2021-10-31/', '/2021-11-15/', '/2024-08-31/', '/2025-11-30/', '/2025-12-01/',
 ];
 
-export function lambdaService(api: LambdaApi): RestService {
+export function lambdaService(api: LambdaApi, layers: LayerApi): RestService {
   const op = (name: string, method: HttpMethod, path: string, handle: (ctx: Ctx) => Promise<void>, bodyLimit?: RestOperation['bodyLimit']): RestOperation => ({ name, method, path, handle, bodyLimit });
   const fn = '/2015-03-31/functions/:FunctionName';
+  const layer = '/2018-10-31/layers/:LayerName/versions/:VersionNumber';
   return {
     name: 'lambda',
     protocol: 'rest-json',
@@ -74,6 +76,16 @@ export function lambdaService(api: LambdaApi): RestService {
       op('ListFunctionUrlConfigs', 'GET', '/2021-10-31/functions/:FunctionName/urls', (c) => api.listFunctionUrlConfigs(c)),
       op('GetFunctionRecursionConfig', 'GET', '/2024-08-31/functions/:FunctionName/recursion-config', (c) => api.getFunctionRecursionConfig(c)),
       op('PutFunctionRecursionConfig', 'PUT', '/2024-08-31/functions/:FunctionName/recursion-config', (c) => api.putFunctionRecursionConfig(c)),
+      op('PublishLayerVersion', 'POST', '/2018-10-31/layers/:LayerName/versions', (c) => layers.publishLayerVersion(c)),
+      op('ListLayerVersions', 'GET', '/2018-10-31/layers/:LayerName/versions', (c) => layers.listLayerVersions(c)),
+      // ListLayers and GetLayerVersionByArn (?find=LayerVersion) share GET /2018-10-31/layers.
+      op('ListLayers', 'GET', '/2018-10-31/layers', (c) => layers.listLayersOrFind(c)),
+      op('GetLayerVersionByArn', 'GET', '/2018-10-31/layers', (c) => layers.listLayersOrFind(c)),
+      op('GetLayerVersion', 'GET', layer, (c) => layers.getLayerVersion(c)),
+      op('DeleteLayerVersion', 'DELETE', layer, (c) => layers.deleteLayerVersion(c)),
+      op('AddLayerVersionPermission', 'POST', `${layer}/policy`, (c) => layers.addLayerVersionPermission(c)),
+      op('GetLayerVersionPolicy', 'GET', `${layer}/policy`, (c) => layers.getLayerVersionPolicy(c)),
+      op('RemoveLayerVersionPermission', 'DELETE', `${layer}/policy/:StatementId`, (c) => layers.removeLayerVersionPermission(c)),
       ...UNIMPLEMENTED_LAMBDA_OPERATIONS.map(([name, method, path]) => ({ name, method, path })),
     ],
   };

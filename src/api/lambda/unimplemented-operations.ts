@@ -5,7 +5,6 @@
 import type { HttpMethod } from '../service.js';
 
 export const UNIMPLEMENTED_LAMBDA_OPERATIONS: readonly [name: string, method: HttpMethod, path: string][] = [
-  ['AddLayerVersionPermission', 'POST', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy'],
   ['CheckpointDurableExecution', 'POST', '/2025-12-01/durable-executions/:DurableExecutionArn/checkpoint'],
   ['CreateCapacityProvider', 'POST', '/2025-11-30/capacity-providers'],
   ['CreateCodeSigningConfig', 'POST', '/2020-04-22/code-signing-configs'],
@@ -14,7 +13,6 @@ export const UNIMPLEMENTED_LAMBDA_OPERATIONS: readonly [name: string, method: Ht
   ['DeleteCodeSigningConfig', 'DELETE', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn'],
   ['DeleteEventSourceMapping', 'DELETE', '/2015-03-31/event-source-mappings/:UUID'],
   ['DeleteFunctionCodeSigningConfig', 'DELETE', '/2020-06-30/functions/:FunctionName/code-signing-config'],
-  ['DeleteLayerVersion', 'DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber'],
   ['GetCapacityProvider', 'GET', '/2025-11-30/capacity-providers/:CapacityProviderName'],
   ['GetCodeSigningConfig', 'GET', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn'],
   ['GetDurableExecution', 'GET', '/2025-12-01/durable-executions/:DurableExecutionArn'],
@@ -23,11 +21,6 @@ export const UNIMPLEMENTED_LAMBDA_OPERATIONS: readonly [name: string, method: Ht
   ['GetEventSourceMapping', 'GET', '/2015-03-31/event-source-mappings/:UUID'],
   ['GetFunctionCodeSigningConfig', 'GET', '/2020-06-30/functions/:FunctionName/code-signing-config'],
   ['GetFunctionScalingConfig', 'GET', '/2025-11-30/functions/:FunctionName/function-scaling-config'],
-  ['GetLayerVersion', 'GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber'],
-  // ListLayers and GetLayerVersionByArn (?find=LayerVersion) share GET /2018-10-31/layers.
-  ['ListLayers', 'GET', '/2018-10-31/layers'],
-  ['GetLayerVersionByArn', 'GET', '/2018-10-31/layers'],
-  ['GetLayerVersionPolicy', 'GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy'],
   ['InvokeAsync', 'POST', '/2014-11-13/functions/:FunctionName/invoke-async'],
   ['ListCapacityProviders', 'GET', '/2025-11-30/capacity-providers'],
   ['ListCodeSigningConfigs', 'GET', '/2020-04-22/code-signing-configs'],
@@ -35,11 +28,8 @@ export const UNIMPLEMENTED_LAMBDA_OPERATIONS: readonly [name: string, method: Ht
   ['ListEventSourceMappings', 'GET', '/2015-03-31/event-source-mappings'],
   ['ListFunctionVersionsByCapacityProvider', 'GET', '/2025-11-30/capacity-providers/:CapacityProviderName/function-versions'],
   ['ListFunctionsByCodeSigningConfig', 'GET', '/2020-04-22/code-signing-configs/:CodeSigningConfigArn/functions'],
-  ['ListLayerVersions', 'GET', '/2018-10-31/layers/:LayerName/versions'],
-  ['PublishLayerVersion', 'POST', '/2018-10-31/layers/:LayerName/versions'],
   ['PutFunctionCodeSigningConfig', 'PUT', '/2020-06-30/functions/:FunctionName/code-signing-config'],
   ['PutFunctionScalingConfig', 'PUT', '/2025-11-30/functions/:FunctionName/function-scaling-config'],
-  ['RemoveLayerVersionPermission', 'DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber/policy/:StatementId'],
   ['SendDurableExecutionCallbackFailure', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/fail'],
   ['SendDurableExecutionCallbackHeartbeat', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/heartbeat'],
   ['SendDurableExecutionCallbackSuccess', 'POST', '/2025-12-01/durable-execution-callbacks/:CallbackId/succeed'],
