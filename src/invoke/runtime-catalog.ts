@@ -18,7 +18,16 @@ export interface Interpreter {
   paths: string[];
   /** Python: its site-packages directory (boto3, when installed there). */
   sitePackages?: string;
+  /** Python without boto3 of its own: a directory holding the AWS SDK for Python, last on sys.path. */
+  sdkDir?: string;
 }
+
+/**
+ * Lambda's Python runtimes all carry boto3. It is pure Python (with its dependencies), so a Python
+ * without it borrows the one another interpreter on the machine has: these packages, linked into
+ * one directory so that nothing else of that interpreter's site-packages comes along.
+ */
+const PYTHON_SDK_PACKAGES = ['boto3', 'botocore', 's3transfer', 'jmespath', 'dateutil', 'six.py', 'urllib3'];
 
 const PYTHON_PROBE = 'import sys, sysconfig; print(sys.executable); print(sysconfig.get_paths()["purelib"]); print(sys.base_prefix); print("%d.%d.%d" % sys.version_info[:3])';
 
@@ -77,10 +86,54 @@ export class RuntimeCatalog {
 
   private python(minor: string): Interpreter | undefined {
     if (!/^3\.\d+$/.test(minor)) return undefined;
-    if (!this.pythons.has(minor)) this.pythons.set(minor, findPython(minor) ?? null);
+    if (!this.pythons.has(minor)) {
+      const found = findPython(minor);
+      if (found && !hasBoto3(found.sitePackages)) {
+        const sdk = this.pythonSdk();
+        if (sdk && importsBoto3(found.executable, sdk.dir)) Object.assign(found, { sdkDir: sdk.dir, paths: [...found.paths, sdk.dir, sdk.donor] });
+      }
+      this.pythons.set(minor, found ?? null);
+    }
     return this.pythons.get(minor) ?? undefined;
   }
+
+  private sdk: { dir: string; donor: string } | null | undefined;
+
+  /** <dataDir>/runtimes/python-sdk: links to the boto3 of a Python that has it (once per start). */
+  private pythonSdk(): { dir: string; donor: string } | undefined {
+    if (this.sdk === undefined) {
+      this.sdk = null;
+      for (const minor of ['3.11', '3.12', '3.13', '3.10', '3.9']) {
+        const donor = this.pythons.get(minor) ?? findPython(minor);
+        if (!donor?.sitePackages || !hasBoto3(donor.sitePackages)) continue;
+        const dir = path.join(this.dataDir, 'runtimes', 'python-sdk');
+        const staging = `${dir}.${process.pid}`;
+        fs.rmSync(staging, { recursive: true, force: true });
+        fs.mkdirSync(staging, { recursive: true });
+        for (const name of PYTHON_SDK_PACKAGES) {
+          if (fs.existsSync(path.join(donor.sitePackages, name))) fs.symlinkSync(path.join(donor.sitePackages, name), path.join(staging, name));
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.renameSync(staging, dir);
+        this.sdk = { dir, donor: donor.sitePackages };
+        break;
+      }
+    }
+    return this.sdk ?? undefined;
+  }
 }
+
+/** Whether the borrowed SDK works on this interpreter (a newer urllib3 needs Python 3.10, say). */
+function importsBoto3(executable: string, sdkDir: string): boolean {
+  try {
+    execFileSync(executable, ['-S', '-c', 'import boto3'], { env: { PYTHONPATH: sdkDir }, stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasBoto3 = (sitePackages: string | undefined) => sitePackages !== undefined && fs.existsSync(path.join(sitePackages, 'boto3', '__init__.py'));
 
 function pyenvRoot(): string {
   return process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv');

@@ -124,11 +124,12 @@ function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: Lau
   if (fn.runtime.startsWith('python')) {
     if (!interpreter) throw new Error(`no interpreter for ${fn.runtime}`);
     // -S skips the site module (≈40 ms); the interpreter's own site-packages (boto3, when installed
-    // there) stays importable through PYTHONPATH, behind the code and the layers as on Lambda.
+    // there) stays importable through PYTHONPATH, behind the code and the layers as on Lambda, and
+    // last the boto3 borrowed for a Python that has none (runtime-catalog.ts).
     return {
       cmd: [interpreter.executable, '-S', path.join(RUNTIMES_DIR, 'python/bootstrap.py')],
       extraEnv: {
-        PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(interpreter.sitePackages ? [interpreter.sitePackages] : [])].join(':'),
+        PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(interpreter.sitePackages ? [interpreter.sitePackages] : []), ...(interpreter.sdkDir ? [interpreter.sdkDir] : [])].join(':'),
         PYTHONDONTWRITEBYTECODE: '1',
       },
       paths: [RUNTIMES_DIR, ...interpreter.paths],

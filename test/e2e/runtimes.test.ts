@@ -1,4 +1,5 @@
-// Each runtime name runs its own interpreter: python3.9 and python3.12 report their versions,
+// Each runtime name runs its own interpreter: python3.9 and python3.12 report their versions (and
+// import boto3, as on Lambda),
 // nodejs22.x runs Node 22 once `gust runtime add` installed it (npm's cache keeps the ~50 MB
 // tarball, so a machine downloads it once), and names the machine cannot run are refused.
 import assert from 'node:assert/strict';
@@ -22,7 +23,9 @@ async function zipOf(file: string, text: string) {
   fs.writeFileSync(path.join(dir, file), text);
   return zipDirectory(dir);
 }
-const PY = 'import sys, os\ndef handler(e, c):\n    return {"version": "%d.%d" % sys.version_info[:2], "env": os.environ["AWS_EXECUTION_ENV"]}\n';
+// Lambda's Python runtimes have boto3: Gust lends the machine's to a Python without its own,
+// where it runs (this machine's urllib3 needs Python 3.10 or newer).
+const PY = 'import sys, os\ntry:\n    import boto3\nexcept ImportError:\n    boto3 = None\ndef handler(e, c):\n    return {"version": "%d.%d" % sys.version_info[:2], "env": os.environ["AWS_EXECUTION_ENV"], "boto3": boto3 is not None}\n';
 const NODE = 'exports.handler = async () => ({ version: process.version, env: process.env.AWS_EXECUTION_ENV });';
 
 async function create(name: string, runtime: string) {
@@ -46,7 +49,7 @@ test('python3.9 and python3.12 run Python 3.9 and 3.12', async () => {
   for (const [name, runtime, version] of [['py39', 'python3.9', '3.9'], ['py312', 'python3.12', '3.12']]) {
     const fn = await create(name, runtime);
     assert.match(fn.RuntimeVersionConfig?.RuntimeVersionArn ?? '', /^arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}$/);
-    assert.deepEqual(await invoke(name), { version, env: `AWS_Lambda_${runtime}` });
+    assert.deepEqual(await invoke(name), { version, env: `AWS_Lambda_${runtime}`, boto3: version !== '3.9' });
   }
 });
 
