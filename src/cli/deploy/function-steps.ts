@@ -26,10 +26,11 @@ function wantedConfig(f: ProjectFunction, pkgEnv: Record<string, string>, layers
   };
 }
 
-function configDiffers(d: DeployedFunction, want: ReturnType<typeof wantedConfig>): boolean {
+/** The configuration fields that differ, by their Lambda names. */
+function configChanges(d: DeployedFunction, want: ReturnType<typeof wantedConfig>): string[] {
   const c = d.config;
-  const haveLayers = (c.Layers ?? []).map((l: { Arn: string }) => l.Arn);
-  return c.Runtime !== want.Runtime || c.Handler !== want.Handler || c.MemorySize !== want.MemorySize || c.Timeout !== want.Timeout || (c.Description ?? '') !== want.Description || !same(c.Environment?.Variables ?? {}, want.Environment.Variables) || !same(haveLayers, want.Layers ?? []);
+  const have: Record<string, unknown> = { ...c, Description: c.Description ?? '', Environment: { Variables: c.Environment?.Variables ?? {} }, Layers: (c.Layers ?? []).map((l: { Arn: string }) => l.Arn) };
+  return (Object.keys(want) as (keyof typeof want)[]).concat(want.Layers ? [] : ['Layers' as const]).filter((k) => !same(have[k], want[k] ?? []));
 }
 
 export function functionSteps(input: PlanInput): Step[] {
@@ -41,13 +42,14 @@ export function functionSteps(input: PlanInput): Step[] {
     const want = wantedConfig(f, pkg.environment, layers);
     const d = current.functions.get(f.name);
     const codeChanged = !d || d.config.CodeSha256 !== pkg.sha256;
-    const configChanged = !d || configDiffers(d, want);
+    const changes = d ? configChanges(d, want) : [];
+    const configChanged = !d || changes.length > 0;
     if (!d) {
       const body = { FunctionName: f.name, ...want, Role: 'arn:aws:iam::000000000000:role/gust', Tags: f.tags, Code: { ZipFile: pkg.zip.toString('base64') } };
       steps.push({ action: 'create', kind: 'function', target: f.name, detail: `${f.runtime} ${f.handler}, ${pkg.zip.length} bytes`, run: () => client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) }).then(() => {}) });
     } else {
       if (codeChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: `code (${pkg.zip.length} bytes)`, run: () => client.request('PUT', `${fnPath(f.name)}/code`, { body: JSON.stringify({ ZipFile: pkg.zip.toString('base64') }) }).then(() => {}) });
-      if (configChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: 'configuration', run: () => waitThen(client, f.name, () => client.request('PUT', `${fnPath(f.name)}/configuration`, { body: JSON.stringify(want) })) });
+      if (configChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: `configuration: ${changes.join(', ')}`, run: () => waitThen(client, f.name, () => client.request('PUT', `${fnPath(f.name)}/configuration`, { body: JSON.stringify(want) })) });
       if (!same(d.tags, f.tags)) steps.push({ action: 'update', kind: 'function', target: f.name, detail: 'tags', run: () => retag(client, d, f.tags) });
     }
     if (f.reservedConcurrency !== d?.reserved) {

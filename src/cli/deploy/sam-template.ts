@@ -174,7 +174,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
       memorySize: p.MemorySize === undefined ? undefined : Number(p.MemorySize),
       timeout: p.Timeout === undefined ? undefined : Number(p.Timeout),
       description: p.Description,
-      environment: Object.fromEntries(Object.entries(p.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)])),
+      environment: Object.fromEntries(Object.entries(p.Environment?.Variables ?? {}).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)])),
       layers: (p.Layers ?? []).map(String),
       tags: { ...(p.Tags ?? {}), [PROJECT_TAG]: stackName },
       reservedConcurrency: p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions),
