@@ -64,7 +64,12 @@ export function plan(input: PlanInput): Step[] {
   for (const f of project.functions) for (const e of f.s3) s3Buckets.set(e.bucket, [...(s3Buckets.get(e.bucket) ?? []), { functionArn: arn(f.name), fn: f.name, event: e }]);
   const removing = wanted.length === 0;
   if (removing) {
-    for (const bucket of s3Buckets.keys()) steps.push({ action: 'delete', kind: 'notification', target: bucket, detail: 'this project’s entries', run: () => setNotifications(client, bucket, ownArns, []) });
+    for (const bucket of s3Buckets.keys()) steps.push({ action: 'delete', kind: 'notification', target: bucket, detail: 'this project’s entries', run: () =>
+          // A Gust without S3 holds no notifications to remove.
+          setNotifications(client, bucket, ownArns, []).catch((err: Error) => {
+            if (!/S3 is not available/.test(err.message)) throw err;
+          }),
+      });
   }
 
   for (const [name, d] of current.functions) if (!wantedNames.has(name)) steps.push(...deleteFunctionSteps(client, d));
