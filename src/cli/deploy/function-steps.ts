@@ -5,6 +5,7 @@ import type { GustClient } from '../client.js';
 import type { DeployedFunction } from './current-state.js';
 import type { PlanInput, Step } from './plan.js';
 import type { ProjectFunction } from './project.js';
+import { resolveLayers } from './layer-steps.js';
 
 const fnPath = (name: string) => `/2015-03-31/functions/${encodeURIComponent(name)}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
@@ -34,22 +35,26 @@ function configChanges(d: DeployedFunction, want: ReturnType<typeof wantedConfig
 }
 
 export function functionSteps(input: PlanInput): Step[] {
-  const { client, project, wanted, packages, current, layersSupported } = input;
+  const { client, project, wanted, packages, current, layersSupported, layers: layerPlan } = input;
   const steps: Step[] = [];
   for (const f of wanted) {
     const pkg = packages.get(f.key)!;
     const layers = layersSupported ? f.layers : [];
-    const want = wantedConfig(f, pkg.environment, layers);
+    const want = wantedConfig(f, pkg.environment, resolveLayers(layers, layerPlan.arns));
+    // A layer published by this deploy has its version ARN only once it ran: read it then.
+    const atRunTime = () => wantedConfig(f, pkg.environment, resolveLayers(layers, layerPlan.arns));
+    const newLayer = layers.some((l) => layerPlan.republished.has(l));
     const d = current.functions.get(f.name);
     const codeChanged = !d || d.config.CodeSha256 !== pkg.sha256;
     const changes = d ? configChanges(d, want) : [];
+    if (d && newLayer && !changes.includes('Layers')) changes.push('Layers');
     const configChanged = !d || changes.length > 0;
     if (!d) {
-      const body = { FunctionName: f.name, ...want, Role: 'arn:aws:iam::000000000000:role/gust', Tags: f.tags, Code: { ZipFile: pkg.zip.toString('base64') } };
-      steps.push({ action: 'create', kind: 'function', target: f.name, detail: `${f.runtime} ${f.handler}, ${pkg.zip.length} bytes`, run: () => client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) }).then(() => {}) });
+      const body = () => ({ FunctionName: f.name, ...atRunTime(), Role: 'arn:aws:iam::000000000000:role/gust', Tags: f.tags, Code: { ZipFile: pkg.zip.toString('base64') } });
+      steps.push({ action: 'create', kind: 'function', target: f.name, detail: `${f.runtime} ${f.handler}, ${pkg.zip.length} bytes`, run: () => client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body()) }).then(() => {}) });
     } else {
       if (codeChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: `code (${pkg.zip.length} bytes)`, run: () => client.request('PUT', `${fnPath(f.name)}/code`, { body: JSON.stringify({ ZipFile: pkg.zip.toString('base64') }) }).then(() => {}) });
-      if (configChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: `configuration: ${changes.join(', ')}`, run: () => waitThen(client, f.name, () => client.request('PUT', `${fnPath(f.name)}/configuration`, { body: JSON.stringify(want) })) });
+      if (configChanged) steps.push({ action: 'update', kind: 'function', target: f.name, detail: `configuration: ${changes.join(', ')}`, run: () => waitThen(client, f.name, () => client.request('PUT', `${fnPath(f.name)}/configuration`, { body: JSON.stringify(atRunTime()) })) });
       if (!same(d.tags, f.tags)) steps.push({ action: 'update', kind: 'function', target: f.name, detail: 'tags', run: () => retag(client, d, f.tags) });
     }
     if (f.reservedConcurrency !== d?.reserved) {

@@ -134,6 +134,12 @@ async function pipInstall(codeDir: string, env: NodeJS.ProcessEnv): Promise<stri
   return target;
 }
 
+/** Zips a whole directory (a layer's content) with the default exclusions. */
+export function zipDirectory(dir: string): Promise<Buffer> {
+  if (!fs.existsSync(dir)) throw new CliError(`The directory ${dir} does not exist.`, EXIT.usage);
+  return zipFiles(listFiles(dir).filter((rel) => includedBy([], rel)).map((rel) => ({ rel, full: path.join(dir, rel) })));
+}
+
 /** Builds the zip of one function. */
 export async function packageFunction(fn: ProjectFunction, env: NodeJS.ProcessEnv = process.env): Promise<Package> {
   if (!fs.existsSync(fn.codeDir)) throw new CliError(`${fn.key}: the code directory ${fn.codeDir} does not exist.`, EXIT.usage);

@@ -7,6 +7,7 @@ import type { Package } from './package.js';
 import { functionArn, PROJECT_TAG, type Project, type ProjectFunction } from './project.js';
 import { allowS3, ensureBucket, setNotifications } from './s3-notifications.js';
 import { functionSteps } from './function-steps.js';
+import type { LayerPlan } from './layer-steps.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'publish' | 'ensure';
 
@@ -27,6 +28,7 @@ export interface PlanInput {
   current: CurrentState;
   accountId: string;
   layersSupported: boolean;
+  layers: LayerPlan;
 }
 
 const scheduler = { service: 'scheduler' };
@@ -75,7 +77,7 @@ export function plan(input: PlanInput): Step[] {
   for (const [name, d] of current.functions) if (!wantedNames.has(name)) steps.push(...deleteFunctionSteps(client, d));
 
   if (!removing) {
-    steps.push(...functionSteps(input));
+    steps.push(...input.layers.steps, ...functionSteps(input));
     for (const f of wanted) {
       const have = new Set(ourRoutes.filter((r) => r.functionName === f.name).map(routeKey));
       for (const r of f.routes) {

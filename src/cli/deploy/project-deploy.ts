@@ -5,6 +5,7 @@ import { CliError, EXIT, type GustClient } from '../client.js';
 import { printJson } from '../output.js';
 import { accountIdOf, readCurrentState } from './current-state.js';
 import { packageFunction, type Package } from './package.js';
+import { planLayers } from './layer-steps.js';
 import { plan, type Step } from './plan.js';
 import type { Project } from './project.js';
 import { findSamTemplate, parseParameterOverrides, readSamTemplate } from './sam-template.js';
@@ -71,7 +72,8 @@ export async function deployProject(client: GustClient, file: string, opts: Proj
   const wanted = removing ? [] : project.functions;
   const current = await readCurrentState(client, project.id, project.functions.map((f) => f.name));
   if (removing) for (const f of project.functions) if (current.functions.get(f.name) && current.functions.get(f.name)!.tags['gust:project'] !== project.id) current.functions.delete(f.name);
-  const steps = plan({ client, project, wanted, packages, current, accountId: await accountIdOf(client), layersSupported: withLayers });
+  const layers = withLayers && !removing ? await planLayers(client, project.layers) : { steps: [], arns: new Map<string, string>(), republished: new Set<string>() };
+  const steps = plan({ client, project, wanted, packages, current, accountId: await accountIdOf(client), layersSupported: withLayers, layers });
   const label = `${project.kind === 'serverless' ? 'service' : 'stack'} ${project.id} (${path.relative(process.cwd(), file) || file})`;
 
   if (opts.dryRun) {

@@ -9,6 +9,7 @@ import { CFN_TAGS, evaluate, evaluateProperties, type IntrinsicContext } from '.
 import { bundleFor } from './handler-source.js';
 import { functionArn, PROJECT_TAG, type Project, type ProjectFunction, type ProjectLayer, type ProjectOutput } from './project.js';
 import { samEvents } from './sam-events.js';
+import { layerPlaceholder } from './layer-steps.js';
 
 export interface SamOptions {
   stackName?: string;
@@ -112,7 +113,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
       if (!r) return undefined;
       if (r.Type === 'AWS::Serverless::Function') return nameOf(name);
       if (r.Type === 'AWS::S3::Bucket') return bucketOf(name);
-      if (r.Type === 'AWS::Serverless::LayerVersion') return `arn:aws:lambda:${region}:${accountId}:layer:${layerName(name)}:1`;
+      if (r.Type === 'AWS::Serverless::LayerVersion') return layerPlaceholder(name);
       return name;
     },
     getAtt(id, attr) {
