@@ -10,6 +10,10 @@ export interface DeployedFunction {
   tags: Record<string, string>;
   reserved?: number;
   url?: Record<string, any>;
+  /** Alias name → version. */
+  aliases: Record<string, string>;
+  /** Qualifier → requested provisioned concurrency. */
+  provisioned: Record<string, number>;
 }
 
 export interface Route {
@@ -33,6 +37,8 @@ export interface CurrentState {
   functions: Map<string, DeployedFunction>;
   routes: Route[];
   schedules: Schedule[];
+  /** Retention (days, or null for none) of the log groups that exist, by group name. */
+  logRetention: Map<string, number | null>;
 }
 
 const fnPath = (name: string) => `/2015-03-31/functions/${encodeURIComponent(name)}`;
@@ -45,7 +51,18 @@ async function describe(client: GustClient, name: string): Promise<DeployedFunct
   const got = await client.request('GET', fnPath(name)).then((r) => r.json(), notFound);
   if (!got) return undefined;
   const url = await client.request('GET', `/2021-10-31/functions/${encodeURIComponent(name)}/url`).then((r) => r.json(), notFound);
-  return { name, arn: got.Configuration.FunctionArn, config: got.Configuration, tags: got.Tags ?? {}, reserved: got.Concurrency?.ReservedConcurrentExecutions, url };
+  const { Aliases } = (await client.request('GET', `${fnPath(name)}/aliases`)).json();
+  const { ProvisionedConcurrencyConfigs } = (await client.request('GET', `/2019-09-30/functions/${encodeURIComponent(name)}/provisioned-concurrency?List=ALL`)).json();
+  return {
+    name,
+    arn: got.Configuration.FunctionArn,
+    config: got.Configuration,
+    tags: got.Tags ?? {},
+    reserved: got.Concurrency?.ReservedConcurrentExecutions,
+    url,
+    aliases: Object.fromEntries(Aliases.map((a: { Name: string; FunctionVersion: string }) => [a.Name, a.FunctionVersion])),
+    provisioned: Object.fromEntries(ProvisionedConcurrencyConfigs.map((c: { FunctionArn: string; RequestedProvisionedConcurrentExecutions: number }) => [c.FunctionArn.split(':').pop(), c.RequestedProvisionedConcurrentExecutions])),
+  };
 }
 
 export async function readCurrentState(client: GustClient, projectId: string, wantedNames: string[]): Promise<CurrentState> {
@@ -72,7 +89,14 @@ export async function readCurrentState(client: GustClient, projectId: string, wa
     const detail = await client.request('GET', `/schedules/${encodeURIComponent(s.Name)}`, { service: 'scheduler' }).then((r) => r.json(), notFound);
     if (detail) schedules.push(detail);
   }
-  return { functions, routes, schedules };
+  const logRetention = new Map<string, number | null>();
+  let nextToken: string | undefined;
+  do {
+    const page = await client.logs('DescribeLogGroups', { logGroupNamePrefix: '/aws/lambda/', ...(nextToken ? { nextToken } : {}) });
+    for (const g of page.logGroups ?? []) logRetention.set(g.logGroupName, g.retentionInDays ?? null);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { functions, routes, schedules, logRetention };
 }
 
 export async function accountIdOf(client: GustClient): Promise<string> {

@@ -67,22 +67,18 @@ export function functionSteps(input: PlanInput): Step[] {
     }
     steps.push(...urlSteps(client, f, d));
     const changed = codeChanged || configChanged;
-    if (f.alias && changed) steps.push(aliasStep(client, f));
-    if (f.provisionedConcurrency !== undefined && changed) steps.push(provisionedStep(client, f));
-    if (project.logRetentionInDays !== undefined && changed) {
-      const logGroupName = `/aws/lambda/${f.name}`;
-      steps.push({
-        action: 'update',
-        kind: 'logs',
-        target: logGroupName,
-        detail: `retention ${project.logRetentionInDays} days`,
-        run: async () => {
-          await client.logs('CreateLogGroup', { logGroupName }).catch((err: Error) => {
-            if (!/ResourceAlreadyExists/.test(err.message)) throw err;
-          });
-          await client.logs('PutRetentionPolicy', { logGroupName, retentionInDays: project.logRetentionInDays });
-        },
-      });
+    // Alias and provisioned concurrency follow a new version, or are made up for when missing.
+    if (f.alias && (changed || !d?.aliases[f.alias.name])) steps.push(aliasStep(client, f));
+    const provisionedOn = f.alias?.name ?? 'provisioned';
+    if (f.provisionedConcurrency !== undefined && (changed || d?.provisioned[provisionedOn] !== f.provisionedConcurrency)) steps.push(provisionedStep(client, f));
+    if (f.provisionedConcurrency === undefined && d?.provisioned[provisionedOn] !== undefined) {
+      steps.push({ action: 'delete', kind: 'concurrency', target: `${f.name}:${provisionedOn}`, detail: 'provisioned', run: () => client.request('DELETE', `/2019-09-30/functions/${encodeURIComponent(f.name)}/provisioned-concurrency?Qualifier=${encodeURIComponent(provisionedOn)}`).then(() => {}) });
+    }
+    // A log group exists once the function has logged: its retention is set from then on.
+    const logGroupName = `/aws/lambda/${f.name}`;
+    const retention = current.logRetention.get(logGroupName);
+    if (project.logRetentionInDays !== undefined && retention !== undefined && retention !== project.logRetentionInDays) {
+      steps.push({ action: 'update', kind: 'logs', target: logGroupName, detail: `retention ${project.logRetentionInDays} days`, run: () => client.logs('PutRetentionPolicy', { logGroupName, retentionInDays: project.logRetentionInDays }).then(() => {}) });
     }
   }
   return steps;

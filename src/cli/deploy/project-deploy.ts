@@ -71,6 +71,10 @@ export async function deployProject(client: GustClient, file: string, opts: Proj
   }
   const wanted = removing ? [] : project.functions;
   const current = await readCurrentState(client, project.id, project.functions.map((f) => f.name));
+  const unlogged = project.functions.filter((f) => !current.logRetention.has(`/aws/lambda/${f.name}`)).map((f) => f.name);
+  if (!removing && project.logRetentionInDays !== undefined && unlogged.length) {
+    process.stderr.write(`gust: note: logRetentionInDays applies to a log group once its function has run (not yet: ${unlogged.join(', ')}); deploy again after that\n`);
+  }
   if (removing) for (const f of project.functions) if (current.functions.get(f.name) && current.functions.get(f.name)!.tags['gust:project'] !== project.id) current.functions.delete(f.name);
   const layers = withLayers && !removing ? await planLayers(client, project.layers) : { steps: [], arns: new Map<string, string>(), republished: new Set<string>() };
   const steps = plan({ client, project, wanted, packages, current, accountId: await accountIdOf(client), layersSupported: withLayers, layers });
