@@ -152,3 +152,41 @@ test('an s3 event needs Gust’s S3 API: until it answers, the deploy fails nami
   await ok(dir, ['remove']);
   assert.deepEqual(await functionNames(), []);
 });
+
+test('SAM AutoPublishAlias with a Canary preference: the new version gets its 10 % through the alias weight', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.writeFileSync(path.join(dir, 'app.py'), 'import os\ndef handler(event, context):\n    return os.environ["COLOR"]\n');
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Color: { Type: String, Default: blue }
+Resources:
+  Paint:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.11
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Canary10Percent5Minutes
+      Environment:
+        Variables:
+          COLOR: !Ref Color
+`,
+  );
+  await ok(dir, ['deploy', '--stack-name', 'paint']);
+  let alias = await aws('lambda', 'get-alias', '--function-name', 'Paint', '--name', 'live');
+  assert.equal(alias.FunctionVersion, '1');
+  assert.equal(alias.RoutingConfig?.AdditionalVersionWeights?.['2'], undefined);
+
+  const second = await ok(dir, ['deploy', '--stack-name', 'paint', '--parameter-overrides', 'Color=green']);
+  assert.match(second.stderr, /note: DeploymentPreference Canary\/Linear/);
+  alias = await aws('lambda', 'get-alias', '--function-name', 'Paint', '--name', 'live');
+  assert.equal(alias.FunctionVersion, '1');
+  assert.deepEqual(alias.RoutingConfig.AdditionalVersionWeights, { '2': 0.1 });
+  const v2 = JSON.parse((await ok(dir, ['invoke', 'Paint', '{}', '--qualifier', '2', '--no-tail'])).stdout);
+  assert.equal(v2, 'green');
+  await ok(dir, ['remove', '--stack-name', 'paint']);
+  assert.deepEqual(await functionNames(), []);
+});
