@@ -2,7 +2,9 @@
 // The `gust` command line: one subcommand per file in this folder, wired up here.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, GustClient } from './client.js';
+import fs from 'node:fs';
 import { deploy } from './deploy.js';
+import { deployProject, findProjectFile } from './deploy/project-deploy.js';
 import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
@@ -63,8 +65,8 @@ program
   );
 
 program
-  .command('deploy <path>')
-  .description('create or update a function from a directory or a .zip')
+  .command('deploy [path]')
+  .description('deploy the serverless.yml or SAM template.yaml project in a directory (default .), or one function from a directory or a .zip')
   .option('-n, --name <name>', 'function name (default: the directory name)')
   .option('-r, --runtime <runtime>', 'e.g. nodejs20.x, python3.11, provided.al2023 (guessed from the files)')
   .option('-H, --handler <handler>', 'e.g. index.handler (guessed from the files)')
@@ -73,7 +75,32 @@ program
   .option('-e, --env <KEY=VALUE...>', 'environment variables')
   .option('-d, --description <text>', 'description')
   .option('-l, --layer <arn>', 'a layer version ARN; repeat for more (in order, at most 5)', (v: string, acc: string[] = []) => [...acc, v])
-  .action((path, o) => deploy(client(), path, { ...o, json: json() }));
+  .option('-s, --stage <stage>', 'serverless.yml: the stage (default provider.stage, else dev)')
+  .option('--region <region>', 'the region the project is deployed to (default the server’s)')
+  .option('--stack-name <name>', 'SAM: the stack name (default samconfig.toml’s, else the directory name)')
+  .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
+  .option('--dry-run', 'project: print what would change, and change nothing')
+  .option('--delete', 'project: remove everything the project deployed')
+  .action((target, o) => {
+    const dir = target ?? '.';
+    const projectFile = !o.name && !o.runtime && !o.handler && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? findProjectFile(dir) : undefined;
+    if (projectFile) return deployProject(client(), projectFile, { ...o, json: json() });
+    if (target === undefined) throw new CliError('No serverless.yml or template.yaml here: give a directory or a .zip to deploy.', EXIT.usage);
+    return deploy(client(), target, { ...o, json: json() });
+  });
+
+program
+  .command('remove [path]')
+  .description('remove what the serverless.yml or SAM project in a directory (default .) deployed')
+  .option('-s, --stage <stage>', 'serverless.yml: the stage')
+  .option('--region <region>', 'the region')
+  .option('--stack-name <name>', 'SAM: the stack name')
+  .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
+  .action((target, o) => {
+    const projectFile = findProjectFile(target ?? '.');
+    if (!projectFile) throw new CliError(`No serverless.yml or template.yaml in ${target ?? 'this directory'}.`, EXIT.usage);
+    return deployProject(client(), projectFile, { ...o, delete: true, json: json() });
+  });
 
 const layer = program.command('layer').description('Lambda layers: shared code and files under /opt');
 layer

@@ -1,0 +1,105 @@
+// What a project has deployed already, read through the same APIs the CLI uses: functions tagged
+// gust:project=ID (plus same-named ones), their routes, schedules and function URLs.
+import type { CliError, GustClient } from '../client.js';
+import { PROJECT_TAG } from './project.js';
+
+export interface DeployedFunction {
+  name: string;
+  arn: string;
+  config: Record<string, any>;
+  tags: Record<string, string>;
+  reserved?: number;
+  url?: Record<string, any>;
+  /** Alias name → version. */
+  aliases: Record<string, string>;
+  /** Qualifier → requested provisioned concurrency. */
+  provisioned: Record<string, number>;
+}
+
+export interface Route {
+  id: string;
+  method: string;
+  path: string;
+  functionName: string;
+  payloadFormat: string;
+}
+
+export interface Schedule {
+  Name: string;
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone?: string;
+  State: string;
+  Target: { Arn: string; Input?: string };
+}
+
+export interface CurrentState {
+  /** Functions of this project, and functions with a wanted name (which may belong to no project). */
+  functions: Map<string, DeployedFunction>;
+  routes: Route[];
+  schedules: Schedule[];
+  /** Retention (days, or null for none) of the log groups that exist, by group name. */
+  logRetention: Map<string, number | null>;
+}
+
+const fnPath = (name: string) => `/2015-03-31/functions/${encodeURIComponent(name)}`;
+const notFound = (err: CliError) => {
+  if (/ResourceNotFoundException/.test(err.message)) return undefined;
+  throw err;
+};
+
+async function describe(client: GustClient, name: string): Promise<DeployedFunction | undefined> {
+  const got = await client.request('GET', fnPath(name)).then((r) => r.json(), notFound);
+  if (!got) return undefined;
+  const url = await client.request('GET', `/2021-10-31/functions/${encodeURIComponent(name)}/url`).then((r) => r.json(), notFound);
+  const { Aliases } = (await client.request('GET', `${fnPath(name)}/aliases`)).json();
+  const { ProvisionedConcurrencyConfigs } = (await client.request('GET', `/2019-09-30/functions/${encodeURIComponent(name)}/provisioned-concurrency?List=ALL`)).json();
+  return {
+    name,
+    arn: got.Configuration.FunctionArn,
+    config: got.Configuration,
+    tags: got.Tags ?? {},
+    reserved: got.Concurrency?.ReservedConcurrentExecutions,
+    url,
+    aliases: Object.fromEntries(Aliases.map((a: { Name: string; FunctionVersion: string }) => [a.Name, a.FunctionVersion])),
+    provisioned: Object.fromEntries(ProvisionedConcurrencyConfigs.map((c: { FunctionArn: string; RequestedProvisionedConcurrentExecutions: number }) => [c.FunctionArn.split(':').pop(), c.RequestedProvisionedConcurrentExecutions])),
+  };
+}
+
+export async function readCurrentState(client: GustClient, projectId: string, wantedNames: string[]): Promise<CurrentState> {
+  const names = new Set(wantedNames);
+  let marker: string | undefined;
+  do {
+    const page = (await client.request('GET', `/2015-03-31/functions?MaxItems=50${marker ? `&Marker=${encodeURIComponent(marker)}` : ''}`)).json();
+    for (const f of page.Functions) {
+      if (names.has(f.FunctionName)) continue;
+      const { Tags } = (await client.request('GET', `/2017-03-31/tags/${encodeURIComponent(f.FunctionArn)}`)).json();
+      if (Tags?.[PROJECT_TAG] === projectId) names.add(f.FunctionName);
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  const functions = new Map<string, DeployedFunction>();
+  for (const name of names) {
+    const d = await describe(client, name);
+    if (d) functions.set(name, d);
+  }
+  const { routes } = (await client.request('GET', '/gust/routes')).json();
+  const { Schedules } = (await client.request('GET', '/schedules', { service: 'scheduler' })).json();
+  const schedules: Schedule[] = [];
+  for (const s of Schedules) {
+    const detail = await client.request('GET', `/schedules/${encodeURIComponent(s.Name)}`, { service: 'scheduler' }).then((r) => r.json(), notFound);
+    if (detail) schedules.push(detail);
+  }
+  const logRetention = new Map<string, number | null>();
+  let nextToken: string | undefined;
+  do {
+    const page = await client.logs('DescribeLogGroups', { logGroupNamePrefix: '/aws/lambda/', ...(nextToken ? { nextToken } : {}) });
+    for (const g of page.logGroups ?? []) logRetention.set(g.logGroupName, g.retentionInDays ?? null);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { functions, routes, schedules, logRetention };
+}
+
+export async function accountIdOf(client: GustClient): Promise<string> {
+  const page = (await client.request('GET', '/2015-03-31/functions?MaxItems=1')).json();
+  return /^arn:[^:]+:lambda:[^:]+:(\d{12}):/.exec(page.Functions?.[0]?.FunctionArn ?? '')?.[1] ?? '000000000000';
+}

@@ -1,0 +1,192 @@
+// `gust deploy` on the examples, unchanged, against a real Gust: the serverless.yml cron seed, a
+// SAM HTTP API and a TypeScript handler bundled by esbuild. Checked with curl, the aws CLI and
+// the gust CLI: --dry-run changes nothing, a redeploy updates what changed, remove tears down.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
+
+const run = promisify(execFile);
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
+let gust: GustProcess;
+
+before(async () => {
+  gust = await startGust();
+});
+after(async () => gust.stop());
+
+/** Runs `gust ARGS` in a directory; resolves with its output and exit code, never throws. */
+async function gustIn(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, GUST_ENDPOINT: gust.url, GUST_DATA_DIR: gust.dataDir, ...env } });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+const ok = async (dir: string, args: string[], env?: NodeJS.ProcessEnv) => {
+  const r = await gustIn(dir, args, env);
+  assert.equal(r.code, 0, `gust ${args.join(' ')} failed: ${r.stderr}`);
+  return r;
+};
+const aws = (...args: string[]) => run('aws', [...args, '--output', 'json'], { env: gust.awsEnv() }).then((r) => JSON.parse(r.stdout));
+const functionNames = async () => JSON.parse((await ok(EXAMPLES, ['--json', 'ls'])).stdout).map((f: { FunctionName: string }) => f.FunctionName).sort();
+const get = (urlPath: string) => fetch(gust.url + urlPath).then(async (r) => ({ status: r.status, body: await r.text() }));
+
+test('the serverless.yml seed: --dry-run changes nothing, deploy makes the function and its schedule, redeploy changes nothing, remove tears down', async () => {
+  const dir = path.join(EXAMPLES, 'serverless-cron');
+  const dry = await ok(dir, ['deploy', '--dry-run']);
+  assert.match(dry.stdout, /create\s+function\s+cron-demo-dev-hello/);
+  assert.match(dry.stdout, /create\s+schedule\s+cron-demo-dev-hello-schedule-1\s+cron\(0 2 \* \* \? \*\)/);
+  assert.deepEqual(await functionNames(), []);
+
+  const deployed = await ok(dir, ['deploy']);
+  assert.equal(deployed.stderr, '', 'no warning for the seed');
+  assert.match(deployed.stdout, /Deployed service cron-demo-dev/);
+  const schedule = await aws('scheduler', 'get-schedule', '--name', 'cron-demo-dev-hello-schedule-1');
+  assert.equal(schedule.ScheduleExpression, 'cron(0 2 * * ? *)');
+  assert.equal(schedule.State, 'ENABLED');
+  assert.match(schedule.Target.Arn, /:function:cron-demo-dev-hello$/);
+  const config = await aws('lambda', 'get-function-configuration', '--function-name', 'cron-demo-dev-hello');
+  assert.deepEqual([config.Handler, config.MemorySize, config.Timeout], ['handler.hello', 1024, 6]);
+  const invoked = JSON.parse((await ok(dir, ['invoke', 'cron-demo-dev-hello', '{"from":"test"}', '--no-tail'])).stdout);
+  assert.deepEqual(invoked.input, { from: 'test' });
+
+  assert.match((await ok(dir, ['deploy'])).stdout, /nothing changed/);
+  assert.match((await ok(dir, ['deploy', '--dry-run'])).stdout, /nothing to change/);
+
+  await ok(dir, ['remove']);
+  assert.deepEqual(await functionNames(), []);
+  assert.deepEqual((await aws('scheduler', 'list-schedules')).Schedules, []);
+});
+
+test('a SAM HTTP API: parameters, globals and conditions applied, routes at payload 2.0 and 1.0, outputs resolved, redeploy updates, --delete removes', async () => {
+  const dir = path.join(EXAMPLES, 'sam-http-api');
+  const first = JSON.parse((await ok(dir, ['--json', 'deploy'])).stdout);
+  assert.deepEqual(first.functions.sort(), ['HelloFunction', 'sam-http-api-items']);
+  assert.equal(first.outputs.HelloApi, `${gust.url}/hello`);
+  assert.equal(first.outputs.ItemsFunctionName, 'sam-http-api-items');
+  assert.match(first.outputs.HelloFunctionArn, /^arn:aws:lambda:us-east-1:\d{12}:function:HelloFunction$/);
+
+  const hello = await get('/hello');
+  assert.equal(hello.status, 200);
+  assert.deepEqual(JSON.parse(hello.body), { message: 'Hello from sam-http-api!', stage: 'dev', logLevel: 'debug', payload: '2.0' });
+  assert.equal(JSON.parse((await get('/rest/hello')).body).payload, '1.0');
+  assert.deepEqual(JSON.parse((await get('/items/42')).body), { id: '42' });
+
+  const overrides = ['--parameter-overrides', 'Stage=prod Greeting=Howdy'];
+  const dry = await ok(dir, ['deploy', '--dry-run', ...overrides]);
+  assert.match(dry.stdout, /update\s+function\s+HelloFunction\s+configuration: Environment/);
+  assert.equal(JSON.parse((await get('/hello')).body).stage, 'dev', 'the dry run changed nothing');
+  await ok(dir, ['deploy', ...overrides]);
+  assert.deepEqual(JSON.parse((await get('/hello')).body), { message: 'Howdy from sam-http-api!', stage: 'prod', logLevel: 'warn', payload: '2.0' });
+
+  await ok(dir, ['deploy', '--delete', ...overrides]);
+  assert.deepEqual(await functionNames(), []);
+  assert.equal((await get('/hello')).status, 404);
+  assert.match((await ok(dir, ['route', 'ls'])).stdout, /No routes yet/);
+});
+
+test('a TypeScript handler is bundled by esbuild with source maps on, served by route and function URL; a changed variable redeploys', async () => {
+  const dir = path.join(EXAMPLES, 'serverless-typescript');
+  const out = JSON.parse((await ok(dir, ['--json', 'deploy'])).stdout);
+  assert.deepEqual(JSON.parse((await get('/greet/ann')).body), { message: 'Hello, ann!', stage: 'dev' });
+  const url = out.functionUrls['ts-demo-dev-greet'];
+  assert.ok((await fetch(url)).ok, 'the function URL answers');
+  const config = await aws('lambda', 'get-function-configuration', '--function-name', 'ts-demo-dev-greet');
+  assert.equal(config.Environment.Variables.NODE_OPTIONS, '--enable-source-maps');
+  assert.equal(config.Environment.Variables.SERVICE, 'ts-demo');
+  const tags = await aws('lambda', 'list-tags', '--resource', config.FunctionArn);
+  assert.equal(tags.Tags['gust:project'], 'ts-demo-dev');
+
+  await ok(dir, ['deploy'], { GREETING: 'Hi' });
+  assert.deepEqual(JSON.parse((await get('/greet/bo')).body), { message: 'Hi, bo!', stage: 'dev' });
+  await ok(dir, ['remove']);
+  assert.deepEqual(await functionNames(), []);
+  assert.equal((await fetch(url)).status, 404);
+  assert.equal((await get('/greet/ann')).status, 404, 'the route went with the function');
+});
+
+test('unsupported keys are named in one warning; a function removed from the project is deleted with its route', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), 'exports.a = async () => ({ statusCode: 200, body: "a" }); exports.b = async () => ({ statusCode: 200, body: "b" });');
+  const yml = (withB: boolean) =>
+    `service: two\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  iam:\n    role: x\nfunctions:\n  a:\n    handler: index.a\n    events:\n      - httpApi: 'GET /a'\n      - sqs: arn:aws:sqs:us-east-1:000000000000:q\n` +
+    (withB ? `  b:\n    handler: index.b\n    events:\n      - httpApi: 'GET /b'\n` : '');
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(true));
+  const first = await ok(dir, ['deploy']);
+  const warnings = first.stderr.split('\n').filter((l) => l.includes('warning'));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /provider\.iam.*functions\.a\.events\[1\]\.sqs \(queues not yet supported\)/);
+  assert.equal((await get('/b')).body, 'b');
+
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(false));
+  assert.match((await ok(dir, ['deploy', '--dry-run'])).stdout, /delete\s+route\s+GET \/b[\s\S]*delete\s+function\s+two-dev-b/);
+  await ok(dir, ['deploy']);
+  assert.deepEqual(await functionNames(), ['two-dev-a']);
+  assert.equal((await get('/b')).status, 404);
+  assert.equal((await get('/a')).body, 'a');
+  await ok(dir, ['remove']);
+  assert.deepEqual(await functionNames(), []);
+});
+
+test('an s3 event needs Gust’s S3 API: until it answers, the deploy fails naming what was not deployed', async () => {
+  // Written against the S3 API's 501 NotImplemented; once S3 is merged this deploy succeeds and
+  // this test is to be turned into one that uploads an object and sees the function run.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), 'exports.handler = async (e) => e;');
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), `service: thumbs\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  t:\n    handler: index.handler\n    events:\n      - s3:\n          bucket: photos\n          event: s3:ObjectCreated:*\n          rules:\n            - suffix: .jpg\n`);
+  const dry = await ok(dir, ['deploy', '--dry-run']);
+  assert.match(dry.stdout, /ensure\s+bucket\s+photos/);
+  assert.match(dry.stdout, /ensure\s+notification\s+photos\s+s3:ObjectCreated:\* \*\.jpg → thumbs-dev-t/);
+  const r = await gustIn(dir, ['deploy']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /S3 is not available on this Gust \(NotImplemented\), so bucket photos could not be deployed/);
+  assert.deepEqual(await functionNames(), ['thumbs-dev-t'], 'the function itself was deployed');
+  await ok(dir, ['remove']);
+  assert.deepEqual(await functionNames(), []);
+});
+
+test('SAM AutoPublishAlias with a Canary preference: the new version gets its 10 % through the alias weight', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.writeFileSync(path.join(dir, 'app.py'), 'import os\ndef handler(event, context):\n    return os.environ["COLOR"]\n');
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Color: { Type: String, Default: blue }
+Resources:
+  Paint:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.11
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: Canary10Percent5Minutes
+      Environment:
+        Variables:
+          COLOR: !Ref Color
+`,
+  );
+  await ok(dir, ['deploy', '--stack-name', 'paint']);
+  let alias = await aws('lambda', 'get-alias', '--function-name', 'Paint', '--name', 'live');
+  assert.equal(alias.FunctionVersion, '1');
+  assert.equal(alias.RoutingConfig?.AdditionalVersionWeights?.['2'], undefined);
+
+  const second = await ok(dir, ['deploy', '--stack-name', 'paint', '--parameter-overrides', 'Color=green']);
+  assert.match(second.stderr, /note: DeploymentPreference Canary\/Linear/);
+  alias = await aws('lambda', 'get-alias', '--function-name', 'Paint', '--name', 'live');
+  assert.equal(alias.FunctionVersion, '1');
+  assert.deepEqual(alias.RoutingConfig.AdditionalVersionWeights, { '2': 0.1 });
+  const v2 = JSON.parse((await ok(dir, ['invoke', 'Paint', '{}', '--qualifier', '2', '--no-tail'])).stdout);
+  assert.equal(v2, 'green');
+  await ok(dir, ['remove', '--stack-name', 'paint']);
+  assert.deepEqual(await functionNames(), []);
+});
