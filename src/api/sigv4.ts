@@ -212,7 +212,7 @@ export type PrecheckResult = { ok: true; accessKeyId: string; signatureChecked: 
  * Why a signature was refused, where the code alone does not say: S3 answers these with codes of
  * its own (RequestTimeTooSkewed, AccessDenied "Request has expired", AuthorizationHeaderMalformed).
  */
-export type FailureReason = 'skew' | 'expired' | 'not-yet-valid' | 'scope' | 'payload-hash' | 'signature' | 'missing-content-sha256';
+export type FailureReason = 'skew' | 'expired' | 'not-yet-valid' | 'scope' | 'payload-hash' | 'signature' | 'missing-content-sha256' | 'sigv2';
 type Failure = Extract<VerifyResult, { ok: false }> & {
   reason?: FailureReason;
   /** The presigned-URL form, whose malformations S3 reports as AuthorizationQueryParametersError. */
@@ -436,7 +436,7 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
 export type HeadVerifyResult =
   | { ok: true; accessKeyId: string; payload: PayloadMode }
   | Failure
-  | { ok: false; status: 400; code: 'InvalidRequest'; message: string; reason: 'missing-content-sha256' };
+  | { ok: false; status: 400; code: 'InvalidRequest'; message: string; reason: 'missing-content-sha256' | 'sigv2' };
 
 /**
  * S3's full check from the head alone: S3 requests always declare their payload hash (a hex
@@ -445,6 +445,13 @@ export type HeadVerifyResult =
  * hash or chunk signatures, is the returned PayloadMode, for openPayload() (s3/payload.ts).
  */
 export function verifyHeaders(input: PrecheckInput): HeadVerifyResult {
+  const target = input.path ?? input.rawUrl ?? '/';
+  const query = target.includes('?') ? new URLSearchParams(target.slice(target.indexOf('?') + 1)) : undefined;
+  const auth = input.headers.authorization;
+  // Signature Version 2 (what boto3 and the aws CLI still presign S3 URLs with by default): S3 refuses it so.
+  if ((typeof auth === 'string' && auth.startsWith('AWS ')) || (query?.has('AWSAccessKeyId') && query.has('Signature'))) {
+    return { ok: false, status: 400, code: 'InvalidRequest', message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', reason: 'sigv2' };
+  }
   const e = examine(input, true);
   if (isFailure(e)) return e;
   const declared = e.declared;
