@@ -324,7 +324,7 @@ function examine(input: PrecheckInput, streamingSigned = false): Examined | Fail
   const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((name) => params.has(name));
   if (auth === undefined && !presigned) return fail('MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (auth !== undefined && presigned) {
-    return fail('IncompleteSignature', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.');
+    return fail('IncompleteSignature', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.', { presigned });
   }
   const no = (code: SigV4ErrorCode, message: string, more: Omit<Failure, 'ok' | 'status' | 'code' | 'message'> = {}) => fail(code, message, { presigned, ...more });
   const presented = auth !== undefined ? fromAuthorizationHeader(auth, header) : fromQuery(params);
