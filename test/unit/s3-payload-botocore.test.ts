@@ -84,7 +84,7 @@ before(async () => {
 });
 after(() => checker.close());
 
-test('boto3 and botocore uploads: checksum headers, Content-MD5, aws-chunked trailer, presigned PUT, signed chunks', async () => {
+test('boto3 and botocore uploads: checksum headers, Content-MD5, aws-chunked trailer, presigned PUT, signed chunks', { timeout: 120_000 }, async () => {
   const { stdout } = await promisify(execFile)('python3', ['-c', SCRIPT, KEY.accessKeyId, KEY.secretAccessKey, checker.endpoint]);
   const out = JSON.parse(stdout);
   assert.deepEqual(out, {

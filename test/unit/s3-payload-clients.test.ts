@@ -113,7 +113,7 @@ async function signedChunkedUpload(data: Buffer, plan: ChunkedPlan = {}) {
   return send('PUT', url.pathname, { ...signed.headers, 'transfer-encoding': 'chunked' }, [body]);
 }
 
-test('@smithy/signature-v4-signed aws-chunked uploads verify, and each tampering fails with S3 code', async () => {
+test('@smithy/signature-v4-signed aws-chunked uploads verify, and each tampering fails with S3 code', { timeout: 120_000 }, async () => {
   const data = randomBytes(150_000);
   const ok = await signedChunkedUpload(data);
   assert.equal(ok.status, 200, ok.text);
@@ -140,7 +140,7 @@ test('@smithy/signature-v4-signed aws-chunked uploads verify, and each tampering
   await refused({ decodedLength: data.length + 1 }, 400, 'IncompleteBody');
 });
 
-test('a declared SHA-256 must match the body, and a client that goes away mid-body is IncompleteBody', async () => {
+test('a declared SHA-256 must match the body, and a client that goes away mid-body is IncompleteBody', { timeout: 120_000 }, async () => {
   const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: false });
   const url = new URL('/bucket/plain', checker.endpoint);
   const sign = async (body: Buffer, declared = sha(body)) =>
@@ -184,7 +184,7 @@ function tamperingHandler(rewrite: (wire: string) => string) {
 const client = (extra: object = {}) =>
   new S3Client({ endpoint: checker.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: KEY, maxAttempts: 1, ...extra });
 
-test('@aws-sdk/client-s3 PutObject and UploadPart: checksum headers, and STREAMING-UNSIGNED-PAYLOAD-TRAILER with each algorithm', async () => {
+test('@aws-sdk/client-s3 PutObject and UploadPart: checksum headers, and STREAMING-UNSIGNED-PAYLOAD-TRAILER with each algorithm', { timeout: 120_000 }, async () => {
   const s3 = client();
   const data = randomBytes(200_000);
   await s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'plain', Body: data }));
@@ -203,7 +203,7 @@ test('@aws-sdk/client-s3 PutObject and UploadPart: checksum headers, and STREAMI
   assert.equal(checker.seen.at(-1)!.sha256, sha(data));
 });
 
-test('@aws-sdk/client-s3 requests tampered with in flight, or signed with the wrong key, fail with S3 codes', async () => {
+test('@aws-sdk/client-s3 requests tampered with in flight, or signed with the wrong key, fail with S3 codes', { timeout: 120_000 }, async () => {
   const data = Buffer.from('hello world, from the SDK');
   const put = (s3: S3Client, body: Buffer | Readable = Readable.from([data])) => s3.send(new PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: body, ContentLength: data.length }));
   const rejects = async (promise: Promise<unknown>, name: string, status: number) => {

@@ -1,22 +1,16 @@
-// S3 request payloads: the aws-chunked decoder and the declared-hash check, against AWS's
-// published chunked-upload example, chunks signed with @smithy/signature-v4's own key derivation,
-// and what @aws-sdk/client-s3 sends; every tampering fails with S3's code; memory stays bounded.
+// S3 request payloads, decoded in process: AWS's published chunked-upload example verifies chunk
+// by chunk, every tampering and framing error fails with S3's code, and memory stays bounded.
+// (Real clients over HTTP: s3-payload-clients.test.ts and s3-payload-botocore.test.ts.)
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
-import http from 'node:http';
-import { PassThrough, Readable } from 'node:stream';
-import { after, before, test } from 'node:test';
-import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import { test } from 'node:test';
 import { MAX_CHUNK_LINE } from '../../src/api/s3/aws-chunked.js';
-import { checksumOf, type ChecksumAlgorithm } from '../../src/api/s3/checksums.js';
 import { openPayload, payloadModeFromHeaders, storedContentEncoding, type PayloadMode } from '../../src/api/s3/payload.js';
 import { verifyHeaders } from '../../src/api/sigv4.js';
 import { GustError } from '../../src/errors.js';
-import { startUploadChecker, type UploadChecker } from '../helpers/s3-upload-checker.js';
 
-const KEY = { accessKeyId: 'GKIAS3PAYLOADTESTKEY', secretAccessKey: 'c3VwZXItc2VjcmV0LWtleQ==' };
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** A stand-in for an IncomingMessage: a stream with headers, `complete` once it has ended. */
@@ -75,7 +69,7 @@ const docWire = (sigs = DOC_SIGS, data = Buffer.alloc(66560, 'a')) =>
     Buffer.from(`\r\n0;chunk-signature=${sigs[2]}\r\n\r\n`),
   ]);
 
-test("AWS's chunked-upload example verifies: seed signature from the headers, then every chunk", async () => {
+test("AWS's chunked-upload example verifies: seed signature from the headers, then every chunk", { timeout: 120_000 }, async () => {
   const head = verifyHeaders({ method: 'PUT', path: '/examplebucket/chunkObject.txt', headers: docHeaders, lookupSecret: (id) => ({ secret: DOC_KEY[id as keyof typeof DOC_KEY] }), now: DOC_NOW });
   assert.ok(head.ok, JSON.stringify(head));
   assert.equal(head.payload.kind, 'chunked');
@@ -96,7 +90,7 @@ test("AWS's chunked-upload example verifies: seed signature from the headers, th
   assert.deepEqual((await decode(docHeaders, payloadModeFromHeaders(docHeaders), docWire(DOC_SIGS, changedByte))).body, changedByte);
 });
 
-test('chunk framing errors: oversize or malformed chunk headers, wrong sizes, data after the end, lengths', async () => {
+test('chunk framing errors: oversize or malformed chunk headers, wrong sizes, data after the end, lengths', { timeout: 120_000 }, async () => {
   const unsigned: PayloadMode = { kind: 'chunked', signed: false, trailer: true };
   const h = { 'x-amz-decoded-content-length': '5' };
   assert.deepEqual((await decode(h, unsigned, '5\r\nhello\r\n0\r\n\r\n')).body, Buffer.from('hello'));
@@ -127,7 +121,7 @@ test('payloadModeFromHeaders and storedContentEncoding', () => {
   assert.equal(storedContentEncoding({}), undefined);
 });
 
-test('the decoder streams: 50 MB fed in small pieces never gathers more than a bounded amount, nor does a 1 GB chunk header', async () => {
+test('the decoder streams: 50 MB fed in small pieces never gathers more than a bounded amount, nor does a 1 GB chunk header', { timeout: 120_000 }, async () => {
   const piece = Buffer.alloc(64 * 1024, 'z');
   const chunkFrame = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]);
   const chunks = 800; // 800 × 64 KB = 50 MB
