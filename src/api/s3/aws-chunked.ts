@@ -91,7 +91,7 @@ export class AwsChunkedDecoder extends Transform {
           const end = lf === -1 ? buf.length : lf + 1;
           this.lineLength += end - i;
           if (this.lineLength > MAX_CHUNK_LINE) throw framing(`a chunk header or trailer line is longer than ${MAX_CHUNK_LINE} bytes.`);
-          this.line.push(buf.subarray(i, end));
+          this.line.push(Buffer.from(buf.subarray(i, end))); // a copy: a short line must not keep a large read buffer alive
           i = end;
           if (lf !== -1) this.endOfLine();
           break;
