@@ -31,6 +31,17 @@ export const ERROR_CATALOGUE = {
   NotImplemented: { status: 501, type: 'User', description: 'S3 (REST-XML): a request recognised as S3, which Gust does not serve yet.' },
   InvalidAction: { status: 400, type: 'User', description: 'Query protocol (Action=…): an action no Gust service implements.' },
   InternalError: { status: 500, type: 'Service', description: 'S3 and Query protocols: an internal error, as ServiceException is for JSON.' },
+  AccessDenied: { status: 403, type: 'User', description: 'S3: the request is not signed, or its presigned URL has expired or is not valid yet.' },
+  InvalidAccessKeyId: { status: 403, type: 'User', description: 'S3: the access key is unknown or revoked.' },
+  SignatureDoesNotMatch: { status: 403, type: 'User', description: 'S3: the SigV4 signature, or the signature of an aws-chunked chunk or trailer, does not match.' },
+  RequestTimeTooSkewed: { status: 403, type: 'User', description: 'S3: the request was signed more than 15 minutes away from the server\'s time.' },
+  AuthorizationHeaderMalformed: { status: 400, type: 'User', description: 'S3: the Authorization header is malformed, or its credential scope names another region, service or date.' },
+  AuthorizationQueryParametersError: { status: 400, type: 'User', description: 'S3: the query-string (presigned URL) signature parameters are malformed.' },
+  XAmzContentSHA256Mismatch: { status: 400, type: 'User', description: 'S3: the body does not hash to its declared x-amz-content-sha256.' },
+  IncompleteBody: { status: 400, type: 'User', description: 'S3: the body ended before Content-Length (or x-amz-decoded-content-length) bytes, or its aws-chunked framing was cut short.' },
+  BadDigest: { status: 400, type: 'User', description: 'S3: the body does not match its Content-MD5 or x-amz-checksum-* value.' },
+  InvalidDigest: { status: 400, type: 'User', description: 'S3: the Content-MD5 header is not a base64 MD5.' },
+  InvalidRequest: { status: 400, type: 'User', description: 'S3: a required header is missing, a checksum header is malformed, or aws-chunked framing is invalid.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -6,7 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import { functionOfScope, type AccessKey, type KeyScope } from '../control/access-keys.js';
 import type { InvokeVia } from '../control/function-policies.js';
 import { GustError } from '../errors.js';
-import { precheckRequest, verifyRequest } from './sigv4.js';
+import { payloadModeFromHeaders, type PayloadMode } from './s3/payload.js';
+import { AuthFailure } from './s3/s3-auth-errors.js';
+import { precheckRequest, verifyHeaders, verifyRequest, type FailureReason } from './sigv4.js';
 
 /** The service names a signature may be scoped to for each API (AWS's signing names). */
 export const SIGNING_SERVICES = {
@@ -27,9 +29,15 @@ export interface Authenticator {
   precheck(req: IncomingMessage, services: readonly string[]): void;
   /** Full check once the body is read (signature, time, payload hash); returns the key's scope. */
   verify(req: IncomingMessage, body: Buffer, services: readonly string[]): KeyScope;
+  /**
+   * S3's full check from the head alone (S3 always declares its payload hash, or is presigned):
+   * the caller's scope, and how its body must be read and checked (s3/payload.ts openPayload()).
+   * Throws an AuthFailure with the generic SigV4 code; s3AuthError() gives S3's.
+   */
+  verifyHead(req: IncomingMessage, services: readonly string[]): { caller: KeyScope; payload: PayloadMode };
 }
 
-export const noAuth: Authenticator = { precheck() {}, verify: () => 'admin' };
+export const noAuth: Authenticator = { precheck() {}, verify: () => 'admin', verifyHead: (req) => ({ caller: 'admin', payload: payloadModeFromHeaders(req.headers) }) };
 
 export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | undefined, region: string): Authenticator {
   const lookupSecret = (id: string) => {
@@ -52,6 +60,14 @@ export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | u
       const result = verifyRequest({ ...common(req, services), bodySha256Hex: createHash('sha256').update(body).digest('hex') });
       if (!result.ok) throw new GustError(result.code, result.message);
       return keyOf(result.accessKeyId)!.scope;
+    },
+    verifyHead(req, services) {
+      const result = verifyHeaders(common(req, services));
+      if (!result.ok) {
+        const { reason, presigned, details } = result as { reason?: FailureReason; presigned?: boolean; details?: Record<string, string> };
+        throw new AuthFailure(result.code, result.message, { reason, presigned, details });
+      }
+      return { caller: keyOf(result.accessKeyId)!.scope, payload: result.payload };
     },
   };
 }

@@ -2,12 +2,16 @@
 // AWS-compatible API Gust serves (Authorization header and presigned-URL forms), failing with the
 // error codes and messages AWS clients know.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { ChunkSeed, PayloadMode } from './s3/payload.js';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_SECONDS = 604_800;
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const STREAMING_UNSIGNED_PAYLOAD = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
+/** aws-chunked bodies whose chunks are signed, each chained from the request's own signature. */
+const STREAMING_SIGNED_PAYLOAD = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+const STREAMING_SIGNED_TRAILER = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
 /** S3 signs the path as sent and may leave the payload unsigned; every other service does neither. */
 const S3_SERVICES = new Set(['s3', 's3-object-lambda']);
 /** Headers the SDKs never sign, because proxies and HTTP stacks add or rewrite them. */
@@ -96,12 +100,16 @@ interface Canonical {
   key: Buffer;
 }
 
-function signature(c: Canonical): string {
+/** The signature, with the two strings it was computed from (S3 reports them when signatures differ). */
+function signing(c: Canonical): { signature: string; canonicalRequest: string; stringToSign: string } {
   const canonicalHeaders = c.headers.map(([name, value]) => `${name}:${value}\n`).join('');
   const signedHeaders = c.headers.map(([name]) => name).join(';');
   const canonicalRequest = [c.method, c.uri, c.query, canonicalHeaders, signedHeaders, c.payloadHash].join('\n');
-  return createHmac('sha256', c.key).update(`${ALGORITHM}\n${c.amzDate}\n${c.scope}\n${sha256Hex(canonicalRequest)}`).digest('hex');
+  const stringToSign = `${ALGORITHM}\n${c.amzDate}\n${c.scope}\n${sha256Hex(canonicalRequest)}`;
+  return { signature: createHmac('sha256', c.key).update(stringToSign).digest('hex'), canonicalRequest, stringToSign };
 }
+
+const signature = (c: Canonical): string => signing(c).signature;
 
 const amzDateOf = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
@@ -200,8 +208,19 @@ export type VerifyResult =
 /** What the headers alone can establish; `signatureChecked` when a declared payload hash let it check the signature too. */
 export type PrecheckResult = { ok: true; accessKeyId: string; signatureChecked: boolean } | Failure;
 
-type Failure = Extract<VerifyResult, { ok: false }>;
-const fail = (code: SigV4ErrorCode, message: string): Failure => ({ ok: false, status: 403, code, message });
+/**
+ * Why a signature was refused, where the code alone does not say: S3 answers these with codes of
+ * its own (RequestTimeTooSkewed, AccessDenied "Request has expired", AuthorizationHeaderMalformed).
+ */
+export type FailureReason = 'skew' | 'expired' | 'not-yet-valid' | 'scope' | 'payload-hash' | 'signature' | 'missing-content-sha256' | 'sigv2';
+type Failure = Extract<VerifyResult, { ok: false }> & {
+  reason?: FailureReason;
+  /** The presigned-URL form, whose malformations S3 reports as AuthorizationQueryParametersError. */
+  presigned?: boolean;
+  /** What S3 adds to the error body (AWSAccessKeyId, StringToSign, CanonicalRequest, RequestTime…). */
+  details?: Record<string, string>;
+};
+const fail = (code: SigV4ErrorCode, message: string, more: Omit<Failure, 'ok' | 'status' | 'code' | 'message'> = {}): Failure => ({ ok: false, status: 403, code, message, ...more });
 const isFailure = (x: object): x is Failure => 'ok' in x;
 
 interface Presented {
@@ -288,7 +307,7 @@ interface Examined {
  * scope is well-formed and names this server's region and the API's service, its date is within
  * 15 minutes, its key exists and is active, and x-amz-content-sha256 is a form the service takes.
  */
-function examine(input: PrecheckInput): Examined | Failure {
+function examine(input: PrecheckInput, streamingSigned = false): Examined | Failure {
   const target = input.path ?? input.rawUrl ?? '/';
   const q = target.indexOf('?');
   const rawPath = q === -1 ? target : target.slice(0, q);
@@ -305,61 +324,70 @@ function examine(input: PrecheckInput): Examined | Failure {
   const presigned = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature'].some((name) => params.has(name));
   if (auth === undefined && !presigned) return fail('MissingAuthenticationTokenException', 'Missing Authentication Token');
   if (auth !== undefined && presigned) {
-    return fail('IncompleteSignature', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.');
+    return fail('IncompleteSignature', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified.', { presigned });
   }
+  const no = (code: SigV4ErrorCode, message: string, more: Omit<Failure, 'ok' | 'status' | 'code' | 'message'> = {}) => fail(code, message, { presigned, ...more });
   const presented = auth !== undefined ? fromAuthorizationHeader(auth, header) : fromQuery(params);
-  if (isFailure(presented)) return presented;
+  if (isFailure(presented)) return { ...presented, presigned };
   const { credential, amzDate } = presented;
 
   const scope = credential.split('/');
   if (scope.length !== 5 || scope.slice(0, 4).some((part) => part === '')) {
-    return fail('IncompleteSignature', `Credential should be scoped as '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request', not '${credential}'.`);
+    return no('IncompleteSignature', `Credential should be scoped as '<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request', not '${credential}'.`);
   }
   const [accessKeyId, scopeDate, region, service, terminator] = scope;
-  if (terminator !== 'aws4_request') return fail('IncompleteSignature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+  if (terminator !== 'aws4_request') return no('IncompleteSignature', `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
   // A signature made for another service or region must not count here: the canonical request of
   // another service differs (S3 leaves the payload unsigned), so its signature proves less.
   if (input.expect && !input.expect.services.includes(service)) {
-    return fail('InvalidSignatureException', `Credential should be scoped to correct service: '${input.expect.services[0]}'.`);
+    return no('InvalidSignatureException', `Credential should be scoped to correct service: '${input.expect.services[0]}'.`, { reason: 'scope' });
   }
-  if (input.expect && region !== input.expect.region) return fail('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`);
+  if (input.expect && region !== input.expect.region) return no('InvalidSignatureException', `Credential should be scoped to a valid region, not '${region}'.`, { reason: 'scope', details: { Region: input.expect.region } });
   const signedAt = parseAmzDate(amzDate);
-  if (Number.isNaN(signedAt)) return fail('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  if (Number.isNaN(signedAt)) return no('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
   if (scopeDate !== amzDate.slice(0, 8)) {
-    return fail('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+    return no('InvalidSignatureException', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`, { reason: 'scope' });
   }
   const now = input.now instanceof Date ? input.now.getTime() : input.now ?? Date.now();
+  const skewed = { RequestTime: amzDate, ServerTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), MaxAllowedSkewMilliseconds: String(SKEW_MS) };
   if (signedAt > now + SKEW_MS) {
-    return fail('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + SKEW_MS)} (${amzDateOf(now)} + 15 min.)`);
+    const reason = presented.expires === undefined ? 'skew' : 'not-yet-valid';
+    return no('InvalidSignatureException', `Signature not yet current: ${amzDate} is still later than ${amzDateOf(now + SKEW_MS)} (${amzDateOf(now)} + 15 min.)`, { reason, details: skewed });
   }
   const validMs = presented.expires === undefined ? SKEW_MS : presented.expires * 1000;
   if (now > signedAt + validMs) {
     const window = presented.expires === undefined ? '15 min.' : `${presented.expires} sec.`;
-    return fail('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - validMs)} (${amzDateOf(now)} - ${window})`);
+    const details = presented.expires === undefined ? skewed : { 'X-Amz-Expires': String(presented.expires), Expires: new Date(signedAt + validMs).toISOString().replace(/\.\d{3}Z$/, 'Z'), ServerTime: skewed.ServerTime };
+    return no('InvalidSignatureException', `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - validMs)} (${amzDateOf(now)} - ${window})`, { reason: presented.expires === undefined ? 'skew' : 'expired', details });
   }
 
   const key = input.lookupSecret ? input.lookupSecret(accessKeyId) : legacySecret(input, accessKeyId);
-  if (key === undefined) return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  if (key === undefined) return no('UnrecognizedClientException', 'The security token included in the request is invalid.', { details: { AWSAccessKeyId: accessKeyId } });
   const token = header('x-amz-security-token') ?? params.get('X-Amz-Security-Token');
   if (key.sessionToken !== undefined && (token === undefined || !sameSecret(token, key.sessionToken))) {
-    return fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    return no('UnrecognizedClientException', 'The security token included in the request is invalid.', { details: { AWSAccessKeyId: accessKeyId } });
   }
 
   // Only S3 takes an unsigned payload; elsewhere the payload hash is always the body's own.
   const isS3 = S3_SERVICES.has(service);
   const declared = header('x-amz-content-sha256');
-  if (declared !== undefined && !/^[0-9a-fA-F]{64}$/.test(declared) && !(isS3 && (declared === UNSIGNED_PAYLOAD || declared === STREAMING_UNSIGNED_PAYLOAD))) {
-    const allowed = isS3 ? `the payload's SHA-256, ${UNSIGNED_PAYLOAD} or ${STREAMING_UNSIGNED_PAYLOAD}` : "the payload's SHA-256 (only S3 accepts unsigned payloads)";
-    return fail('InvalidSignatureException', `x-amz-content-sha256 must be ${allowed}, not '${declared}'.`);
+  const literals = streamingSigned ? [UNSIGNED_PAYLOAD, STREAMING_UNSIGNED_PAYLOAD, STREAMING_SIGNED_PAYLOAD, STREAMING_SIGNED_TRAILER] : [UNSIGNED_PAYLOAD, STREAMING_UNSIGNED_PAYLOAD];
+  if (declared !== undefined && !/^[0-9a-fA-F]{64}$/.test(declared) && !(isS3 && literals.includes(declared))) {
+    const allowed = isS3 ? `the payload's SHA-256, ${literals.slice(0, -1).join(', ')} or ${literals.at(-1)}` : "the payload's SHA-256 (only S3 accepts unsigned payloads)";
+    return no('InvalidSignatureException', `x-amz-content-sha256 must be ${allowed}, not '${declared}'.`, { reason: 'payload-hash' });
   }
-  if (!presented.signedHeaders.split(';').includes('host')) return fail('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!presented.signedHeaders.split(';').includes('host')) return no('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   return { presented, accessKeyId, scopeDate, region, service, key, rawPath, rawQuery, header, declared, isS3, presignedForm: presigned };
 }
 
 /** Compares the presented signature with the one computed over `payloadHash`. */
 function signatureMatches(input: PrecheckInput, e: Examined, payloadHash: string): boolean {
+  return compareSignature(input, e, payloadHash).matches;
+}
+
+function compareSignature(input: PrecheckInput, e: Examined, payloadHash: string) {
   const { presented } = e;
-  const expected = signature({
+  const computed = signing({
     method: input.method.toUpperCase(),
     uri: canonicalUri(e.rawPath, e.service),
     query: canonicalQuery(e.rawQuery, presented.expires === undefined ? undefined : 'X-Amz-Signature'),
@@ -369,9 +397,9 @@ function signatureMatches(input: PrecheckInput, e: Examined, payloadHash: string
     scope: `${e.scopeDate}/${e.region}/${e.service}/aws4_request`,
     key: signingKey(e.key.secret, e.scopeDate, e.region, e.service),
   });
-  const a = Buffer.from(expected);
+  const a = Buffer.from(computed.signature);
   const b = Buffer.from(presented.signature);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return { ...computed, matches: a.length === b.length && timingSafeEqual(a, b) };
 }
 
 /**
@@ -403,4 +431,57 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
   else payloadHash = e.declared;
   if (!signatureMatches(input, e, payloadHash)) return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE);
   return { ok: true, accessKeyId: e.accessKeyId, region: e.region, service: e.service, payloadSigned: payloadHash !== UNSIGNED_PAYLOAD && payloadHash !== STREAMING_UNSIGNED_PAYLOAD };
+}
+
+export type HeadVerifyResult =
+  | { ok: true; accessKeyId: string; payload: PayloadMode }
+  | Failure
+  | { ok: false; status: 400; code: 'InvalidRequest'; message: string; reason: 'missing-content-sha256' | 'sigv2' };
+
+/**
+ * S3's full check from the head alone: S3 requests always declare their payload hash (a hex
+ * SHA-256, UNSIGNED-PAYLOAD or a STREAMING-* literal) or are presigned (UNSIGNED-PAYLOAD), so the
+ * signature can be settled before the body is read. What remains, the body against its declared
+ * hash or chunk signatures, is the returned PayloadMode, for openPayload() (s3/payload.ts).
+ */
+export function verifyHeaders(input: PrecheckInput): HeadVerifyResult {
+  const target = input.path ?? input.rawUrl ?? '/';
+  const query = target.includes('?') ? new URLSearchParams(target.slice(target.indexOf('?') + 1)) : undefined;
+  const auth = input.headers.authorization;
+  // Signature Version 2 (what boto3 and the aws CLI still presign S3 URLs with by default): S3 refuses it so.
+  if ((typeof auth === 'string' && auth.startsWith('AWS ')) || (query?.has('AWSAccessKeyId') && query.has('Signature'))) {
+    return { ok: false, status: 400, code: 'InvalidRequest', message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.', reason: 'sigv2' };
+  }
+  const e = examine(input, true);
+  if (isFailure(e)) return e;
+  const declared = e.declared;
+  let payloadHash: string;
+  if (e.presignedForm) payloadHash = UNSIGNED_PAYLOAD;
+  else if (declared === undefined) {
+    return { ok: false, status: 400, code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256', reason: 'missing-content-sha256' };
+  } else payloadHash = /^[0-9a-fA-F]{64}$/.test(declared) ? declared.toLowerCase() : declared;
+  const compared = compareSignature(input, e, payloadHash);
+  if (!compared.matches) {
+    return fail('InvalidSignatureException', SIGNATURE_MISMATCH_MESSAGE, {
+      reason: 'signature',
+      presigned: e.presignedForm,
+      details: { AWSAccessKeyId: e.accessKeyId, StringToSign: compared.stringToSign, SignatureProvided: e.presented.signature, CanonicalRequest: compared.canonicalRequest },
+    });
+  }
+  return { ok: true, accessKeyId: e.accessKeyId, payload: payloadMode(e, declared) };
+}
+
+function payloadMode(e: Examined, declared: string | undefined): PayloadMode {
+  if (declared !== undefined && /^[0-9a-fA-F]{64}$/.test(declared)) return { kind: 'sha256', hex: declared.toLowerCase() };
+  if (declared === STREAMING_UNSIGNED_PAYLOAD) return { kind: 'chunked', signed: false, trailer: true };
+  if (declared === STREAMING_SIGNED_PAYLOAD || declared === STREAMING_SIGNED_TRAILER) {
+    const seed: ChunkSeed = {
+      signature: e.presented.signature.toLowerCase(),
+      signingKey: signingKey(e.key.secret, e.scopeDate, e.region, e.service),
+      amzDate: e.presented.amzDate,
+      scope: `${e.scopeDate}/${e.region}/${e.service}/aws4_request`,
+    };
+    return { kind: 'chunked', signed: true, trailer: declared === STREAMING_SIGNED_TRAILER, seed };
+  }
+  return { kind: 'unsigned' }; // UNSIGNED-PAYLOAD, or presigned without a declared hash
 }

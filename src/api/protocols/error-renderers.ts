@@ -30,9 +30,23 @@ function sendQueryError(res: ServerResponse, err: GustError, requestId: string):
   sendXml(res, err.status, xml, requestId, 'x-amzn-RequestId');
 }
 
-/** S3's REST-XML error: `<Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>`. */
+/** Drops what XML 1.0 cannot carry at all (control characters other than tab and line ends). */
+// eslint-disable-next-line no-control-regex
+const xmlText = (text: string) => text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+
+/** An XML element name: the extra fields are ours, but a name that is not one must not break the body. */
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/**
+ * S3's REST-XML error: `<Error><Code>…</Code><Message>…</Message>…<RequestId>…</RequestId></Error>`,
+ * where `…` is the error's extra fields as elements (SignatureDoesNotMatch's StringToSign, say).
+ */
 function sendS3Error(res: ServerResponse, err: GustError, requestId: string): void {
-  const xml = `<Error><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+  const extra = Object.entries(err.extra)
+    .filter(([name, value]) => XML_NAME.test(name) && value !== undefined && value !== null)
+    .map(([name, value]) => `<${name}>${xmlEscape(xmlText(typeof value === 'object' ? JSON.stringify(value) : String(value)))}</${name}>`)
+    .join('');
+  const xml = `<Error><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message>${extra}<RequestId>${requestId}</RequestId></Error>`;
   sendXml(res, err.status, xml, requestId, 'x-amz-request-id');
 }
 
