@@ -93,6 +93,28 @@ test('a SAM HTTP API: parameters, globals and conditions applied, routes at payl
   assert.match((await ok(dir, ['route', 'ls'])).stdout, /No routes yet/);
 });
 
+test('a SAM layer shared by a Node.js and a Python function: published once, used by both, republished only when it changed', async () => {
+  const source = path.join(EXAMPLES, 'sam-shared-layer');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-sam-layer-'));
+  fs.cpSync(source, dir, { recursive: true });
+  const first = JSON.parse((await ok(dir, ['--json', 'deploy'])).stdout);
+  assert.match(first.outputs.Layer, /^arn:aws:lambda:us-east-1:\d{12}:layer:shared-greeting:1$/);
+  const invoke = async (fn: string) => JSON.parse((await ok(dir, ['invoke', fn, '{}', '--no-tail'])).stdout).message;
+  assert.equal(await invoke('NodeFunction'), 'hello node, from the shared layer');
+  assert.equal(await invoke('PythonFunction'), 'hello python, from the shared layer');
+  const layers = await aws('lambda', 'get-function-configuration', '--function-name', 'PythonFunction');
+  assert.deepEqual(layers.Layers.map((l: { Arn: string }) => l.Arn), [first.outputs.Layer]);
+
+  assert.match((await ok(dir, ['deploy', '--dry-run'])).stdout, /nothing|no change/i, 'an unchanged layer is not republished');
+  fs.writeFileSync(path.join(dir, 'layer/python/greeting.py'), 'def greet(who):\n    return f"hi {who}, from version 2"\n');
+  await ok(dir, ['deploy']);
+  assert.equal(await invoke('PythonFunction'), 'hi python, from version 2');
+  const versions = await aws('lambda', 'list-layer-versions', '--layer-name', 'shared-greeting');
+  assert.deepEqual(versions.LayerVersions.map((v: { Version: number }) => v.Version), [2, 1]);
+  await ok(dir, ['deploy', '--delete']);
+  assert.deepEqual(await functionNames(), []);
+});
+
 test('a TypeScript handler is bundled by esbuild with source maps on, served by route and function URL; a changed variable redeploys', async () => {
   const dir = path.join(EXAMPLES, 'serverless-typescript');
   const out = JSON.parse((await ok(dir, ['--json', 'deploy'])).stdout);

@@ -104,7 +104,7 @@ export async function deployProject(client: GustClient, file: string, opts: Proj
   for (const f of project.functions.filter((f) => f.url)) {
     functionUrls[f.name] = (await client.request('GET', `/2021-10-31/functions/${encodeURIComponent(f.name)}/url`)).json().FunctionUrl;
   }
-  const outputs = Object.fromEntries(project.outputs.map((o) => [o.key, o.value({ endpoint: client.endpoint, functionUrls })]));
+  const outputs = Object.fromEntries(project.outputs.map((o) => [o.key, o.value({ endpoint: client.endpoint, functionUrls, layerArns: layers.arns })]));
   const endpoints = project.functions.flatMap((f) => f.routes.map((r) => ({ method: r.method, url: r.path === '$default' ? `${client.endpoint}/` : client.endpoint + r.path, function: f.name })));
   if (opts.json) return printJson({ project: project.id, steps: steps.map(stepJson), functions: project.functions.map((f) => f.name), endpoints, functionUrls, outputs });
   process.stdout.write(`Deployed ${label}: ${steps.length ? `${steps.length} change${steps.length === 1 ? '' : 's'}` : 'nothing changed'}\n`);

@@ -95,6 +95,8 @@ export interface DeployedFacts {
   endpoint: string;
   /** Function URL by function name. */
   functionUrls: Record<string, string>;
+  /** The version ARN of each of the project's layers, by its placeholder (layer-steps.ts). */
+  layerArns: Map<string, string>;
 }
 
 export interface Project {

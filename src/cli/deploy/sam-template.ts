@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { CliError, EXIT } from '../client.js';
 import { CFN_TAGS, evaluate, evaluateProperties, type IntrinsicContext } from './cfn-intrinsics.js';
 import { bundleFor } from './handler-source.js';
-import { functionArn, PROJECT_TAG, type Project, type ProjectFunction, type ProjectLayer, type ProjectOutput } from './project.js';
+import { functionArn, PROJECT_TAG, type DeployedFacts, type Project, type ProjectFunction, type ProjectLayer, type ProjectOutput } from './project.js';
 import { samEvents } from './sam-events.js';
 import { layerPlaceholder } from './layer-steps.js';
 
@@ -199,8 +199,9 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
 }
 
 /** API Gateway addresses become Gust's endpoint; function URLs are filled in once known. */
-function deployedValue(value: string, d: { endpoint: string; functionUrls: Record<string, string> }): string {
+function deployedValue(value: string, d: DeployedFacts): string {
   return value
+    .replace(/gust-layer:[A-Za-z0-9]+/g, (placeholder) => d.layerArns.get(placeholder) ?? placeholder)
     .replace(/https:\/\/[^/\s]+\.execute-api\.[^/\s]+\.amazonaws\.com(\/(Prod|Stage))?/g, d.endpoint)
     .replace(/\$\{gust:url:([^}]+)\}/g, (_m, fn: string) => d.functionUrls[fn] ?? '(no URL)');
 }

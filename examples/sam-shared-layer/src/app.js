@@ -1,0 +1,2 @@
+const { greet } = require('greeting');
+exports.handler = async (event) => ({ message: greet(event.name ?? 'node') });
