@@ -31,6 +31,14 @@ export const ERROR_CATALOGUE = {
   NotImplemented: { status: 501, type: 'User', description: 'S3 (REST-XML): a request recognised as S3, which Gust does not serve yet.' },
   InvalidAction: { status: 400, type: 'User', description: 'Query protocol (Action=…): an action no Gust service implements.' },
   InternalError: { status: 500, type: 'Service', description: 'S3 and Query protocols: an internal error, as ServiceException is for JSON.' },
+  AccessDenied: { status: 403, type: 'User', description: 'S3: the access key may not do this, or the request is not signed.' },
+  SignatureDoesNotMatch: { status: 403, type: 'User', description: 'S3: the SigV4 signature does not match.' },
+  InvalidAccessKeyId: { status: 403, type: 'User', description: 'S3: the access key is unknown or revoked.' },
+  XAmzContentSHA256Mismatch: { status: 400, type: 'User', description: 'S3: the body does not match its x-amz-content-sha256.' },
+  IncompleteBody: { status: 400, type: 'User', description: 'S3: the body is shorter than its Content-Length.' },
+  BadDigest: { status: 400, type: 'User', description: 'S3: the Content-MD5 or x-amz-checksum-* does not match the body.' },
+  InvalidDigest: { status: 400, type: 'User', description: 'S3: the Content-MD5 is not a valid MD5.' },
+  InvalidRequest: { status: 400, type: 'User', description: 'S3: the request is not valid (a checksum algorithm, a header combination).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { functionOfScope, type AccessKey, type KeyScope } from '../control/access-keys.js';
 import type { InvokeVia } from '../control/function-policies.js';
 import { GustError } from '../errors.js';
+import { payloadModeFromHeaders, type PayloadMode } from './s3/payload.js';
 import { precheckRequest, verifyRequest } from './sigv4.js';
 
 /** The service names a signature may be scoped to for each API (AWS's signing names). */
@@ -27,9 +28,11 @@ export interface Authenticator {
   precheck(req: IncomingMessage, services: readonly string[]): void;
   /** Full check once the body is read (signature, time, payload hash); returns the key's scope. */
   verify(req: IncomingMessage, body: Buffer, services: readonly string[]): KeyScope;
+  /** STAND-IN (s3auth): the whole signature from the head alone (S3 declares its payload hash). */
+  verifyHead(req: IncomingMessage, services: readonly string[]): { caller: KeyScope; payload: PayloadMode };
 }
 
-export const noAuth: Authenticator = { precheck() {}, verify: () => 'admin' };
+export const noAuth: Authenticator = { precheck() {}, verify: () => 'admin', verifyHead: (req) => ({ caller: 'admin', payload: payloadModeFromHeaders(req.headers) }) };
 
 export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | undefined, region: string): Authenticator {
   const lookupSecret = (id: string) => {
@@ -52,6 +55,12 @@ export function sigV4Authenticator(keyOf: (accessKeyId: string) => AccessKey | u
       const result = verifyRequest({ ...common(req, services), bodySha256Hex: createHash('sha256').update(body).digest('hex') });
       if (!result.ok) throw new GustError(result.code, result.message);
       return keyOf(result.accessKeyId)!.scope;
+    },
+    verifyHead(req, services) {
+      const declared = req.headers['x-amz-content-sha256'];
+      const result = verifyRequest({ ...common(req, services), bodySha256Hex: typeof declared === 'string' ? declared : 'UNSIGNED-PAYLOAD' });
+      if (!result.ok) throw new GustError(result.code, result.message);
+      return { caller: keyOf(result.accessKeyId)!.scope, payload: payloadModeFromHeaders(req.headers) };
     },
   };
 }

@@ -32,7 +32,8 @@ function sendQueryError(res: ServerResponse, err: GustError, requestId: string):
 
 /** S3's REST-XML error: `<Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>`. */
 function sendS3Error(res: ServerResponse, err: GustError, requestId: string): void {
-  const xml = `<Error><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+  const extra = Object.entries(err.extra).map(([name, value]) => `<${name}>${xmlEscape(String(value))}</${name}>`).join('');
+  const xml = `<Error><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message>${extra}<RequestId>${requestId}</RequestId></Error>`;
   sendXml(res, err.status, xml, requestId, 'x-amz-request-id');
 }
 
