@@ -3,5 +3,6 @@ import type { Migration } from '../migration.js';
 import { initial } from './0001_initial.js';
 import { asyncEventThrottles } from './0002_async_event_throttles.js';
 import { functionPolicies } from './0003_function_policies.js';
+import { objectStore } from './0004_object_store.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore];
