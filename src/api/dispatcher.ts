@@ -114,7 +114,7 @@ export class Dispatcher {
     const name = service.resolve({ method: head.method, bucket: params.Bucket, key: params.Key, query, headers: head.headers });
     const operation = name === undefined ? undefined : service.operations.find((op) => op.name === name);
     const what = `${head.method.slice(0, 20)} ${params.Bucket === undefined ? 'the service' : params.Key === undefined ? 'a bucket' : 'an object'}`;
-    return { kind: 'service', service, operation, params, failure: operation?.handle ? undefined : service.unknownOperation(operation?.name ?? what) };
+    return { kind: 'service', service, operation, params, failure: operation?.handle ? undefined : service.unknownOperation(name ?? what) };
   }
 
   private targetOperation(service: TargetService, name: string): Recognition {
