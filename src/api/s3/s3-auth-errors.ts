@@ -4,6 +4,7 @@ import { GustError } from '../../errors.js';
 export function s3AuthError(err: GustError): GustError {
   switch (err.code) {
     case 'InvalidSignatureException':
+      if (/expired/i.test(err.message)) return new GustError('AccessDenied', 'Request has expired');
       return new GustError('SignatureDoesNotMatch', err.message);
     case 'UnrecognizedClientException':
       return new GustError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
