@@ -48,7 +48,7 @@ export function createRequestHandler(deps: ApiDeps) {
       if (res.headersSent) return res.destroy();
       renderError(protocol, res, error, requestId);
       // Discard a body the client is still sending (one over the limit, say), so that it reads
-      // our answer instead of a broken pipe; the server's request timeout bounds how long.
+      // our answer instead of a broken pipe; the connection guard bounds how much and how slowly.
       if (!req.complete) req.resume();
     };
     const head = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
