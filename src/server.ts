@@ -63,6 +63,14 @@ import { registerRuntimeVersions } from './control/runtime-versions.js';
 import { RuntimeCatalog } from './invoke/runtime-catalog.js';
 import { isCustomRuntime } from './invoke/runtime-launch.js';
 import { SqlLayerStore } from './storage/layer-store.js';
+import { createBucketNotificationRules } from './control/objects/bucket-notifications.js';
+import { Objects } from './control/objects/objects.js';
+import { LocalDiskBlobStore } from './storage/blob-store.js';
+import { SqlObjectStore } from './storage/object-store.js';
+import { S3BucketRoutes } from './api/s3/s3-bucket-routes.js';
+import { S3ListRoutes } from './api/s3/s3-list-routes.js';
+import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
+import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -275,17 +283,31 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body, SIGNING_SERVICES.functionUrl), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
+  // S3: object bytes on the blob store, metadata (and the notification outbox) in metadata.db.
+  const objects = new Objects({
+    store: new SqlObjectStore(dbs.metadataSql),
+    blobs: new LocalDiskBlobStore(path.join(config.dataDir, 'objects')),
+    rules: createBucketNotificationRules({ home, functionExists, allowsS3: (fn, q, arn) => policies.allowsS3(fn, q, arn) }),
+    region: config.region,
+    onEventQueued: () => worker?.wake(),
+    log,
+  });
+  const swept = await objects.sweep();
+  if (swept > 0) log(`Object store: removed ${swept} blob(s) left by an unfinished upload or an interrupted delete`);
+  const s3Objects = new S3ObjectRoutes(objects);
+  const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust }),
+    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3 }),
     gateway,
     auth: authenticator,
     grants: policies,
     log,
   });
-  // Slow clients are cut off: headers within 10 s, the whole request within 5 minutes (a 50 MB
-  // upload), checked every second; the guard adds what node does not bound (see connection-guard.ts).
+  // Slow clients are cut off: headers within 10 s, checked every second; a body must keep arriving
+  // at the guard's minimum rate (see connection-guard.ts). No whole-request timeout: a 5 GB S3
+  // upload takes as long as it takes, and a fixed one would cut it; the rate bounds a trickle instead.
   const HEADERS_TIMEOUT_MS = 10_000;
-  const server = http.createServer({ connectionsCheckingInterval: 1000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 300_000 }, handler);
+  const server = http.createServer({ connectionsCheckingInterval: 1000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0 }, handler);
   server.keepAliveTimeout = 65_000;
   guardConnections(server, {
     maxConnections: config.maxConnections,

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import FindMyWay from 'find-my-way';
 import type { GustError } from '../errors.js';
 import { isSigned, signedService } from './protocols/credential-scope.js';
-import type { RestOperation, RestService, Service, TargetOperation, TargetService } from './service.js';
+import type { RestOperation, RestService, Service, TargetOperation, TargetService, XmlOperation, XmlService } from './service.js';
 
 export interface RequestHead {
   method: string;
@@ -17,9 +17,8 @@ export interface RequestHead {
 
 export type Recognition =
   /** A registered service; `failure` when the address is not one of its operations (or is badly encoded). */
-  | { kind: 'service'; service: Service; operation?: RestOperation | TargetOperation; params: Record<string, string>; failure?: GustError }
-  /** S3 REST-XML, by virtual-host address or a signature scoped to s3: no S3 service yet. */
-  | { kind: 's3'; style: 'virtual-host' | 'signed-for-s3' }
+  /** S3's params are Bucket and Key (absent for the service root), percent-decoded once. */
+  | { kind: 'service'; service: Service; operation?: RestOperation | TargetOperation | XmlOperation; params: Record<string, string>; failure?: GustError }
   /** The Query protocol (Action=…): no Query service yet. */
   | { kind: 'query'; action: string | undefined }
   /** An HTTP route or a function URL that exists (or a CORS preflight the routes answer). */
@@ -43,6 +42,7 @@ export class Dispatcher {
   private readonly routers = new Map<RestService, Router>();
   private readonly byTarget = new Map<string, TargetService>();
   private readonly bySigningName = new Map<string, Service>();
+  private readonly xml?: XmlService;
 
   constructor(
     readonly services: readonly Service[],
@@ -50,6 +50,7 @@ export class Dispatcher {
   ) {
     for (const service of services) {
       if (service.protocol === 'rest-json') this.routers.set(service, routerOf(service));
+      else if (service.protocol === 'rest-xml') this.xml ??= service;
       else this.byTarget.set(service.targetPrefix, service);
       // The first service registered for a signing name is the one its stray requests go to.
       for (const name of service.signingServices) if (!this.bySigningName.has(name)) this.bySigningName.set(name, service);
@@ -63,7 +64,8 @@ export class Dispatcher {
     const scope = signedService(head.headers, query);
 
     // 1. S3 virtual-host style: the bucket is in the Host, whatever the path.
-    if (VIRTUAL_HOST_BUCKET.test(String(head.headers.host ?? ''))) return { kind: 's3', style: 'virtual-host' };
+    const host = String(head.headers.host ?? '');
+    if (this.xml && VIRTUAL_HOST_BUCKET.test(host)) return this.xmlOperation(this.xml, head, path, query, host.slice(0, host.toLowerCase().lastIndexOf('.localhost')));
     // 2. awsJson: X-Amz-Target names the service and the operation, whatever the path.
     const target = head.headers['x-amz-target'];
     if (head.method === 'POST' && typeof target === 'string') {
@@ -76,7 +78,7 @@ export class Dispatcher {
       if (service.pathPrefixes.some((prefix) => underPrefix(path, prefix))) return this.restOperation(service, router, head.method, path);
     }
     // 4. S3 path style: only the signature's scope tells a bucket from an HTTP route.
-    if (scope === 's3') return { kind: 's3', style: 'signed-for-s3' };
+    if (scope === 's3' && this.xml) return this.xmlOperation(this.xml, head, path, query);
     // 5. The HTTP gateway, for the routes and function URLs that exist.
     if (await this.gatewayClaims(head, path)) return { kind: 'gateway' };
     // 6. Query: a signed request with Action= in its query string or a form-encoded body.
@@ -84,10 +86,35 @@ export class Dispatcher {
     if (isSigned(head.headers, query) && (query.has('Action') || (head.method === 'POST' && form))) return { kind: 'query', action: query.get('Action') ?? undefined };
     // 7. Signed for a registered service, at an address none of the above claims: that service says so.
     const signedFor = scope === undefined ? undefined : this.bySigningName.get(scope);
+    if (signedFor?.protocol === 'rest-xml') return this.xmlOperation(signedFor, head, path, query);
     if (signedFor?.protocol === 'rest-json') return this.restOperation(signedFor, this.routers.get(signedFor)!, head.method, path);
     if (signedFor) return this.targetOperation(signedFor, typeof target === 'string' ? target.slice(0, 100) : `(no X-Amz-Target) ${head.method} ${path.slice(0, 100)}`);
     // 8. Nobody's.
     return { kind: 'not-found' };
+  }
+
+  /** S3: virtual-host style when `hostBucket` is given (the key is the whole path), else path style. */
+  private xmlOperation(service: XmlService, head: RequestHead, path: string, query: URLSearchParams, hostBucket?: string): Recognition {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return { kind: 'service', service, params: {}, failure: service.badEncoding(path) };
+    }
+    let bucket = hostBucket;
+    let key = decoded.slice(1);
+    if (bucket === undefined) {
+      const slash = key.indexOf('/');
+      bucket = slash === -1 ? key : key.slice(0, slash);
+      key = slash === -1 ? '' : key.slice(slash + 1);
+    }
+    const params: Record<string, string> = {};
+    if (bucket !== '') params.Bucket = bucket;
+    if (key !== '') params.Key = key;
+    const name = service.resolve({ method: head.method, bucket: params.Bucket, key: params.Key, query, headers: head.headers });
+    const operation = name === undefined ? undefined : service.operations.find((op) => op.name === name);
+    const what = `${head.method.slice(0, 20)} ${params.Bucket === undefined ? 'the service' : params.Key === undefined ? 'a bucket' : 'an object'}`;
+    return { kind: 'service', service, operation, params, failure: operation?.handle ? undefined : service.unknownOperation(name ?? what) };
   }
 
   private targetOperation(service: TargetService, name: string): Recognition {

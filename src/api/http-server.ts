@@ -12,7 +12,10 @@ import { Dispatcher, type Recognition } from './dispatcher.js';
 import { readBody } from './http-io.js';
 import { isSigned } from './protocols/credential-scope.js';
 import { renderError, unexpectedErrorCode } from './protocols/error-renderers.js';
-import type { Protocol, Service } from './service.js';
+import { authorizeS3 } from './s3/s3-authorize.js';
+import { openPayload } from './s3/payload.js';
+import { s3AuthError } from './s3/s3-auth-errors.js';
+import type { Protocol, Service, XmlOperation, XmlService } from './service.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
 
 export { MAX_CONTROL_BODY as MAX_REQUEST_BODY } from './lambda/lambda-service.js';
@@ -45,7 +48,7 @@ export function createRequestHandler(deps: ApiDeps) {
       if (res.headersSent) return res.destroy();
       renderError(protocol, res, error, requestId);
       // Discard a body the client is still sending (one over the limit, say), so that it reads
-      // our answer instead of a broken pipe; the server's request timeout bounds how long.
+      // our answer instead of a broken pipe; the connection guard bounds how much and how slowly.
       if (!req.complete) req.resume();
     };
     const head = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
@@ -63,8 +66,6 @@ function protocolOf(recognised: Recognition): Protocol {
   switch (recognised.kind) {
     case 'service':
       return recognised.service.protocol;
-    case 's3':
-      return 'rest-xml';
     case 'query':
       return 'query';
     default:
@@ -82,8 +83,6 @@ async function handle(deps: ApiDeps, recognised: Recognition, req: IncomingMessa
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}');
         else res.destroy();
       });
-    case 's3':
-      throw new GustError('NotImplemented', `Gust does not serve S3 yet: this request was recognised as S3 (${recognised.style === 'virtual-host' ? 'a virtual-host-style bucket address' : 'signed for the s3 service'}), and no S3 service is registered.`);
     case 'query':
       throw new GustError('InvalidAction', `Gust serves no Query-protocol service yet; the action ${recognised.action === undefined ? 'in this form' : `'${recognised.action.slice(0, 100)}'`} is not implemented.`);
     case 'service':
@@ -93,6 +92,7 @@ async function handle(deps: ApiDeps, recognised: Recognition, req: IncomingMessa
 
 async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { kind: 'service' }>, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const { service, operation } = recognised;
+  if (service.protocol === 'rest-xml') return runXmlOperation(deps, { ...recognised, service }, req, res, requestId);
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -111,4 +111,38 @@ async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { ki
   if (recognised.failure) throw recognised.failure;
   if (!operation?.handle) throw service.unknownOperation(operation?.name ?? `${method} ${path.slice(0, 200)}`);
   await operation.handle({ req, res, body, path, query, params: recognised.params, requestId, caller: caller ?? 'admin', authenticated: caller !== undefined });
+}
+
+/**
+ * S3: the whole signature is checked from the head (S3 always declares its payload hash, or is
+ * presigned), then the handler reads the payload itself, as a stream: a body is never buffered
+ * whole unless its operation takes a small one (XML), and then within that operation's limit.
+ */
+async function runXmlOperation(deps: ApiDeps, recognised: Extract<Recognition, { kind: 'service' }> & { service: XmlService }, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const { service } = recognised;
+  const operation = recognised.operation as XmlOperation | undefined;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  let verified;
+  try {
+    verified = deps.auth.verifyHead(req, service.signingServices);
+  } catch (err) {
+    throw err instanceof GustError ? s3AuthError(err) : err;
+  }
+  if (recognised.failure) throw recognised.failure;
+  if (!operation?.handle) throw service.unknownOperation(operation?.name ?? 'unknown');
+  authorizeS3(verified.caller, operation.name);
+  const payload = openPayload(req, verified.payload);
+  await operation.handle({
+    req,
+    res,
+    body: Buffer.alloc(0),
+    path: q === -1 ? url : url.slice(0, q),
+    query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+    params: recognised.params,
+    requestId,
+    caller: verified.caller,
+    authenticated: true,
+    payload,
+  });
 }

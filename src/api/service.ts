@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyScope } from '../control/access-keys.js';
 import type { GustError } from '../errors.js';
+import type { RequestPayload } from './s3/payload.js';
 
 /** The wire protocols Gust answers in; each has one error renderer (protocols/error-renderers.ts). */
 export type Protocol = 'rest-json' | 'aws-json-1.0' | 'aws-json-1.1' | 'query' | 'rest-xml';
@@ -25,6 +26,8 @@ export interface OperationContext {
   caller: KeyScope;
   /** True when a valid signature was checked (not a public path). */
   authenticated: boolean;
+  /** REST-XML (S3) only: the decoded payload, not yet read (`body` is then empty). */
+  payload?: RequestPayload;
 }
 
 interface OperationBase {
@@ -73,4 +76,28 @@ export interface TargetService extends ServiceBase {
   operations: readonly TargetOperation[];
 }
 
-export type Service = RestService | TargetService;
+/** An S3-style operation: addressed by method, bucket, key, query subresources and headers. */
+export interface XmlOperation extends OperationBase {
+  /** The handler reads `ctx.payload` as a stream (PUT object, UploadPart); others get it read within their limit. */
+  streamsBody?: boolean;
+}
+
+/** Where an S3 request points: the bucket and key (percent-decoded once) and how it was addressed. */
+export interface XmlAddress {
+  method: string;
+  bucket?: string;
+  key?: string;
+  query: URLSearchParams;
+  headers: import('node:http').IncomingHttpHeaders;
+}
+
+export interface XmlService extends ServiceBase {
+  protocol: 'rest-xml';
+  operations: readonly XmlOperation[];
+  /** The name of the operation an address is (S3 decides by subresources and headers too); undefined when none. */
+  resolve(address: XmlAddress): string | undefined;
+  /** The 400 for a path that is not valid percent-encoding. */
+  badEncoding(path: string): GustError;
+}
+
+export type Service = RestService | TargetService | XmlService;

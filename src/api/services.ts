@@ -1,5 +1,5 @@
 // The one place services are registered: the dispatcher knows exactly these. Adding a service
-// (S3, SQS) is a folder under src/api/ that exports a Service, and one line here.
+// (SQS) is a folder under src/api/ that exports a Service, and one line here.
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
@@ -9,6 +9,7 @@ import { logsService } from './logs/logs-service.js';
 import type { LogsApi } from './logs/logs-api.js';
 import { schedulerService } from './scheduler/scheduler-service.js';
 import type { SchedulerApi } from './scheduler/scheduler-routes.js';
+import { s3Service, type S3Api } from './s3/s3-service.js';
 import type { Service } from './service.js';
 
 export interface ServiceImplementations {
@@ -18,6 +19,7 @@ export interface ServiceImplementations {
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
+  s3: S3Api;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -26,5 +28,6 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     logsService(impl.logs),
     schedulerService(impl.scheduler),
     gustService(impl.gust),
+    s3Service(impl.s3),
   ];
 }

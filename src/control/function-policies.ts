@@ -100,6 +100,11 @@ export class FunctionPolicies {
    * for an unqualified call or $LATEST, else the version's or alias's) lets `callerFunction` in.
    * A target that does not exist has no policy: the caller learns nothing about it.
    */
+  /** STAND-IN (s3notify): does a policy let s3.amazonaws.com invoke the function for this bucket? */
+  async allowsS3(_functionName: string, _qualifier: string | undefined, _bucketArn: string): Promise<boolean> {
+    return false;
+  }
+
   async authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): Promise<void> {
     const ref = parseFunctionName(nameOrArn, this.deps.home);
     if (qualifier !== undefined && ref.qualifier !== undefined && qualifier !== ref.qualifier) {

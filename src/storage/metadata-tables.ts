@@ -39,6 +39,11 @@ export interface MetadataTables {
   access_keys: { access_key_id: string; secret: string; scope: Generated<string>; created_at: number; revoked_at: number | null };
   layers: { layer_name: string; last_version: number };
   layer_versions: { layer_name: string; version: number; config: string; policy: string | null };
+  buckets: { name: string; region: string; created_at: number; tags: string | null; notification: string | null };
+  objects: { bucket: string; key: string; size: number; etag: string; last_modified: number; headers: string; metadata: string; checksums: string; tags: string; blobs: string };
+  multipart_uploads: { upload_id: string; bucket: string; key: string; initiated: number; settings: string };
+  multipart_parts: { upload_id: string; part_number: number; blob_id: string; size: number; etag: string; checksums: string; last_modified: number };
+  object_sequence: { id: number; value: number };
   schema_migrations: { version: number; name: string; applied_at: number };
 }
 

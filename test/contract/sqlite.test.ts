@@ -36,6 +36,12 @@ import { routeStoreContract } from './route-store.contract.js';
 import { scheduleStoreContract } from './schedule-store.contract.js';
 import { logStoreContract, meteringContract } from './telemetry-stores.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
+import { objectStoreContract } from './object-store.contract.js';
+import { blobStoreContract } from './blob-store.contract.js';
+import { SqlObjectStore } from '../../src/storage/object-store.js';
+import { LocalDiskBlobStore } from '../../src/storage/blob-store.js';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -74,4 +80,13 @@ unitOfWorkContract('SQLite', async () => {
   const db = await metadata();
   const cache = new InMemoryFunctionCache();
   return { stores: sqlControlStores(db, cache), unitOfWork: sqlUnitOfWork(db, cache) };
+});
+objectStoreContract('SQLite', async () => {
+  const db = await metadata();
+  return { store: new SqlObjectStore(db), queued: () => new SqlAsyncEventStore(db).count() };
+});
+blobStoreContract('local disk', async () => {
+  const root = path.join(tempDataDir(), 'objects');
+  const files = () => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
+  return { store: new LocalDiskBlobStore(root), files };
 });

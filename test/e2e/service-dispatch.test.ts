@@ -70,19 +70,20 @@ test('an EventBridge Scheduler operation Gust lacks (schedule groups) answers Un
   assert.match(err, /UnknownOperationException/);
 });
 
-test('S3 requests, virtual-host style or signed for s3, answer S3’s XML NotImplemented', async () => {
+test('S3 requests, virtual-host style or signed for s3, reach the S3 service', async () => {
   const { port } = new URL(gust.url);
   // curl, as an S3 client addresses a bucket on a local endpoint: bucket.localhost.
   const { stdout } = await run('curl', ['-s', '-i', '--resolve', `photos.localhost:${port}:127.0.0.1`, `http://photos.localhost:${port}/cat.jpg`]);
-  assert.match(stdout, /^HTTP\/1\.1 501/);
+  // Unsigned: S3's AccessDenied, in S3's XML.
+  assert.match(stdout, /^HTTP\/1\.1 403/);
   assert.match(stdout, /content-type: application\/xml/i);
-  assert.match(stdout, /<Error><Code>NotImplemented<\/Code><Message>[^<]+<\/Message><RequestId>[0-9a-f-]{36}<\/RequestId><\/Error>/);
+  assert.match(stdout, /<Error><Code>AccessDenied<\/Code><Message>[^<]+<\/Message><RequestId>[0-9a-f-]{36}<\/RequestId><\/Error>/);
   // Path style, signed for s3 as the SDKs sign it (the payload unsigned).
   const url = `${gust.url}/photos/cat.jpg`;
   const headers = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
   const res = await fetch(url, { method: 'PUT', body: 'meow', headers: { ...headers, ...signRequest({ method: 'PUT', url, headers, body: 'meow', ...gust.credentials, region: gust.region, service: 's3' }) } });
-  assert.equal(res.status, 501);
-  assert.match(await res.text(), /<Code>NotImplemented<\/Code>/);
+  assert.equal(res.status, 404);
+  assert.match(await res.text(), /<Code>NoSuchBucket<\/Code><Message>[^<]+<\/Message><BucketName>photos<\/BucketName>/);
 });
 
 test('a path no service claims and no route matches is a clear 404; signed for Lambda, it is Lambda’s UnknownOperationException', async () => {

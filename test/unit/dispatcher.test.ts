@@ -9,10 +9,11 @@ import type { LambdaApi } from '../../src/api/lambda/lambda-routes.js';
 import type { LogsApi } from '../../src/api/logs/logs-api.js';
 import type { SchedulerApi } from '../../src/api/scheduler/scheduler-routes.js';
 import { registeredServices } from '../../src/api/services.js';
+import type { S3Api } from '../../src/api/s3/s3-service.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);
@@ -79,9 +80,9 @@ test('awsJson by X-Amz-Target, whatever the path; an operation of the model Gust
 });
 
 test('S3 by virtual-host address or an s3-scoped signature; Query by Action= on a signed request', async () => {
-  assert.equal(describe(await dispatcher.recognise(head('GET', '/key.txt', { host: 'photos.localhost:9000' }))), 's3');
-  assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/functions', { host: 'photos.localhost' }))), 's3');
-  assert.equal(describe(await dispatcher.recognise(head('PUT', '/photos/cat.jpg', {}, 's3'))), 's3');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/key.txt', { host: 'photos.localhost:9000' }))), 's3 GetObject');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/functions', { host: 'photos.localhost' }))), 's3 GetObject');
+  assert.equal(describe(await dispatcher.recognise(head('PUT', '/photos/cat.jpg', {}, 's3'))), 's3 PutObject');
   // A Lambda path signed for s3 is still Lambda's (which then refuses the scope).
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/functions', {}, 's3'))), 'lambda ListFunctions');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/?Action=ListQueues&Version=2012-11-05', {}, 'sqs'))), 'query');
@@ -100,4 +101,33 @@ test('the gateway gets only routes and function URLs that exist; the rest is not
   assert.equal(describe(await dispatcher.recognise(head('GET', '/nothing/here', {}, 'lambda'))), 'lambda ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/tags/arn:aws:scheduler:us-east-1:000000000000:schedule/default/x', {}, 'scheduler'))), 'scheduler ?UnknownOperationException');
   assert.equal(describe(await dispatcher.recognise(head('GET', '/items/1', {}, 'lambda'))), 'gateway');
+});
+
+test('S3: bucket and key from the address (percent-decoded once), the operation from method, subresources and headers', async () => {
+  const s3 = async (method: string, url: string, headers: Record<string, string> = {}) => {
+    const r = await dispatcher.recognise(head(method, url, headers, 's3'));
+    assert.equal(r.kind, 'service');
+    return r.kind === 'service' ? `${r.failure ? `?${r.failure.code}` : r.operation!.name} ${JSON.stringify(r.params)}` : '';
+  };
+  assert.equal(await s3('GET', '/'), 'ListBuckets {}');
+  assert.equal(await s3('PUT', '/bkt'), 'CreateBucket {"Bucket":"bkt"}');
+  assert.equal(await s3('GET', '/bkt?list-type=2&prefix=a'), 'ListObjectsV2 {"Bucket":"bkt"}');
+  assert.equal(await s3('GET', '/bkt/'), 'ListObjects {"Bucket":"bkt"}');
+  assert.equal(await s3('GET', '/bkt?location'), 'GetBucketLocation {"Bucket":"bkt"}');
+  assert.equal(await s3('POST', '/bkt?delete'), 'DeleteObjects {"Bucket":"bkt"}');
+  assert.equal(await s3('GET', '/bkt/a%20b/c%2520d'), 'GetObject {"Bucket":"bkt","Key":"a b/c%20d"}');
+  assert.equal(await s3('PUT', '/bkt/k', { 'x-amz-copy-source': '/src/k' }), 'CopyObject {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('PUT', '/bkt/k?partNumber=2&uploadId=u'), 'UploadPart {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('PUT', '/bkt/k?partNumber=2&uploadId=u', { 'x-amz-copy-source': 'src/k' }), 'UploadPartCopy {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('POST', '/bkt/k?uploads'), 'CreateMultipartUpload {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('POST', '/bkt/k?uploadId=u'), 'CompleteMultipartUpload {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('DELETE', '/bkt/k?uploadId=u'), 'AbortMultipartUpload {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('GET', '/bkt/k?tagging'), 'GetObjectTagging {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('PUT', '/bkt?notification'), 'PutBucketNotificationConfiguration {"Bucket":"bkt"}');
+  assert.equal(await s3('GET', '/bkt?acl'), '?NotImplemented {"Bucket":"bkt"}');
+  assert.equal(await s3('POST', '/bkt/k'), '?MethodNotAllowed {"Bucket":"bkt","Key":"k"}');
+  assert.equal(await s3('GET', '/bkt/%E0%A4%A'), '?InvalidArgument {}');
+  // Virtual-host style: the whole path is the key.
+  const vhost = await dispatcher.recognise(head('GET', '/a/b.txt', { host: 'my.bucket.localhost:9000' }));
+  assert.deepEqual(vhost.kind === 'service' && vhost.params, { Bucket: 'my.bucket', Key: 'a/b.txt' });
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { noAuth } from '../../src/api/authenticator.js';
 import { createRequestHandler } from '../../src/api/http-server.js';
-import type { RestService, TargetService } from '../../src/api/service.js';
+import type { RestService, TargetService, XmlService } from '../../src/api/service.js';
 import { GustError } from '../../src/errors.js';
 import type { HttpGateway } from '../../src/triggers/http/gateway.js';
 
@@ -24,6 +24,13 @@ const rest: RestService = {
     { name: 'Refuse', method: 'GET', path: '/2015-03-31/refuse', handle: () => Promise.reject(new GustError('ResourceNotFoundException', 'nothing here')) },
   ],
 };
+const xml: XmlService = {
+  name: 'broken-xml', protocol: 'rest-xml', signingServices: ['s3'], defaultBodyLimit: limit,
+  unknownOperation: (what) => new GustError('NotImplemented', `no ${what}`),
+  badEncoding: () => new GustError('InvalidArgument', 'bad'),
+  resolve: () => 'GetObject',
+  operations: [{ name: 'GetObject' }],
+};
 const json: TargetService = {
   name: 'broken-json', protocol: 'aws-json-1.1', signingServices: ['logs'], targetPrefix: 'Broken_1', defaultBodyLimit: limit,
   unknownOperation, operations: [{ name: 'Explode', handle: broken }],
@@ -35,7 +42,7 @@ let server: http.Server;
 let base: string;
 
 before(async () => {
-  server = http.createServer(createRequestHandler({ services: [rest, json], gateway, auth: noAuth, grants: { authorizeInvoke() {} }, log: (line) => logged.push(line) }));
+  server = http.createServer(createRequestHandler({ services: [rest, json, xml], gateway, auth: noAuth, grants: { authorizeInvoke() {} }, log: (line) => logged.push(line) }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

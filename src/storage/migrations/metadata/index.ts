@@ -3,7 +3,7 @@ import type { Migration } from '../migration.js';
 import { initial } from './0001_initial.js';
 import { asyncEventThrottles } from './0002_async_event_throttles.js';
 import { functionPolicies } from './0003_function_policies.js';
-import { reserved0004 } from './0004_reserved.js';
+import { objectStore } from './0004_object_store.js';
 import { layers } from './0005_layers.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, reserved0004, layers];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers];
