@@ -29,6 +29,8 @@ export const ERROR_CATALOGUE = {
   AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but may not do this: a function’s own key may only invoke what a resource policy grants it.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
   NotImplemented: { status: 501, type: 'User', description: 'S3 (REST-XML): a request recognised as S3, which Gust does not serve yet.' },
+  MalformedXML: { status: 400, type: 'User', description: 'S3: the request\'s XML is not well-formed or does not follow the schema (e.g. a notification configuration).' },
+  InvalidArgument: { status: 400, type: 'User', description: 'S3: an argument is invalid, e.g. an unknown notification event, overlapping filters, or a function S3 may not invoke.' },
   InvalidAction: { status: 400, type: 'User', description: 'Query protocol (Action=…): an action no Gust service implements.' },
   InternalError: { status: 500, type: 'Service', description: 'S3 and Query protocols: an internal error, as ServiceException is for JSON.' },
 } as const satisfies Record<string, ErrorSpec>;
