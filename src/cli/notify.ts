@@ -80,11 +80,12 @@ export async function addNotification(client: GustClient, bucket: string, fn: st
     ...(rules.length > 0 ? { Filter: { Key: { FilterRules: rules } } } : {}),
   };
 
-  await allowS3(client, functionPath, qualifier, bucket, functionArn.split(':')[4]);
+  // The bucket is read before the policy changes, so that a missing bucket changes nothing.
   const current = await readConfiguration(client, bucket).catch((err: CliError) => {
     if (/NoSuchBucket/.test(err.message)) throw new CliError(`${err.message}\nCreate it first with \`gust bucket create ${bucket}\`.`, err.exitCode);
     throw err;
   });
+  await allowS3(client, functionPath, qualifier, bucket, functionArn.split(':')[4]);
   const existing = current.LambdaFunctionConfigurations.find((c) => sameTarget(c, wanted));
   if (!existing) {
     if (current.LambdaFunctionConfigurations.some((c) => c.Id === wanted.Id)) {

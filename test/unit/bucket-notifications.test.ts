@@ -45,7 +45,7 @@ test("boto3's body parses; an Id is generated when none is sent; toXml reads bac
   assert.ok(second.Id.length > 0);
   assert.deepEqual(second.Filter, { Key: { FilterRules: [{ Name: 'suffix', Value: '.png' }] } });
   const xml = rules.toXml(parsed);
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<NotificationConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><CloudFunctionConfiguration><Id>copy<\/Id><Filter><S3Key><FilterRule><Name>prefix<\/Name>/);
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<NotificationConfiguration xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/"><CloudFunctionConfiguration><Id>copy<\/Id><Filter><S3Key><FilterRule><Name>Prefix<\/Name>/); // capitalised, as S3 answers
   assert.match(xml, /<CloudFunction>arn:aws:lambda:us-east-1:000000000000:function:copy<\/CloudFunction><Event>s3:ObjectCreated:\*<\/Event><Event>s3:ObjectRemoved:Delete<\/Event><\/CloudFunctionConfiguration>/);
   assert.deepEqual(rules.parse(xml), parsed);
 });

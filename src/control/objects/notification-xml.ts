@@ -193,8 +193,10 @@ const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': 
 export function notificationToXml(config: NotificationConfiguration): string {
   const parts = config.LambdaFunctionConfigurations.map((c) => {
     const rules = c.Filter?.Key.FilterRules ?? [];
+    // S3 answers rule names capitalised (Prefix, Suffix) whatever case they were sent in (aws/aws-sdk#389).
+    const ruleName = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
     const filter =
-      rules.length === 0 ? '' : `<Filter><S3Key>${rules.map((r) => `<FilterRule><Name>${escape(r.Name)}</Name><Value>${escape(r.Value)}</Value></FilterRule>`).join('')}</S3Key></Filter>`;
+      rules.length === 0 ? '' : `<Filter><S3Key>${rules.map((r) => `<FilterRule><Name>${ruleName(r.Name)}</Name><Value>${escape(r.Value)}</Value></FilterRule>`).join('')}</S3Key></Filter>`;
     const events = c.Events.map((e) => `<Event>${escape(e)}</Event>`).join('');
     return `<CloudFunctionConfiguration><Id>${escape(c.Id)}</Id>${filter}<CloudFunction>${escape(c.LambdaFunctionArn)}</CloudFunction>${events}</CloudFunctionConfiguration>`;
   });
