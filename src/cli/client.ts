@@ -66,6 +66,9 @@ function findCredentials(dataDir: string): Credentials {
   );
 }
 
+const unescapeXml = (text: string) =>
+  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+
 export interface ApiResponse {
   status: number;
   headers: Headers;
@@ -115,7 +118,14 @@ export class GustClient {
         message = parsed.Message ?? parsed.message ?? message;
         type ||= parsed.__type ?? '';
       } catch {
-        /* not JSON: show the text */
+        // S3 answers errors in XML: <Error><Code>…</Code><Message>…</Message>…</Error>.
+        const code = /<Code>([^<]*)<\/Code>/.exec(message)?.[1];
+        if (code !== undefined) {
+          type ||= code;
+          message = unescapeXml(/<Message>([^<]*)<\/Message>/.exec(message)?.[1] ?? res.statusText);
+        } else if (message === '' && opts.service === 's3') {
+          message = `${res.status} ${res.statusText}`; // HEAD and some S3 errors have no body
+        }
       }
       throw new CliError(`${type ? `${type.split(':')[0]}: ` : ''}${message}`, EXIT.failed);
     }

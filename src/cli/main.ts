@@ -9,6 +9,8 @@ import { list, remove } from './functions-commands.js';
 import { invoke } from './invoke.js';
 import { listDeadLetters, redriveDeadLetters } from './dlq.js';
 import { addRoute, listRoutes, removeRoute, setRoutesCors } from './routes.js';
+import { createBucket, listBuckets, removeBucket } from './buckets.js';
+import { addNotification, listNotifications, removeNotification } from './notify.js';
 import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './schedules.js';
 import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
@@ -207,6 +209,30 @@ schedule.command('ls').description('list schedules').action(() => listSchedules(
 schedule.command('rm <name>').description('delete a schedule').action((name) => removeSchedule(client(), name, { json: json() }));
 schedule.command('enable <name>').description('enable a schedule').action((name) => setScheduleState(client(), name, 'ENABLED', { json: json() }));
 schedule.command('disable <name>').description('disable a schedule').action((name) => setScheduleState(client(), name, 'DISABLED', { json: json() }));
+
+const bucket = program.command('bucket').description("buckets of Gust's built-in S3 store (upload with `aws s3 cp --endpoint-url`)");
+bucket.command('ls').description('list buckets').action(() => listBuckets(client(), { json: json() }));
+bucket.command('create <name>').description('create a bucket').action((name) => createBucket(client(), name, { json: json() }));
+bucket
+  .command('rm <name>')
+  .description('delete an empty bucket')
+  .option('--force', 'delete its objects first')
+  .action((name, o) => removeBucket(client(), name, { ...o, json: json() }));
+
+const notify = program.command('notify').description('run a function when objects are created or removed in a bucket');
+notify
+  .command('add <bucket> <function>')
+  .description('allow S3 to invoke the function (AddPermission) and add it to the bucket’s notifications')
+  .option('--events <event...>', 's3:ObjectCreated:* (default), s3:ObjectCreated:Put|Post|Copy|CompleteMultipartUpload, s3:ObjectRemoved:*, s3:ObjectRemoved:Delete')
+  .option('--prefix <prefix>', 'only keys starting with this, e.g. uploads/')
+  .option('--suffix <suffix>', 'only keys ending with this, e.g. .jpg')
+  .option('--id <id>', 'the configuration id (default: FUNCTION-<hash of events and filters>)')
+  .action((b, fn, o) => addNotification(client(), b, fn, { ...o, json: json() }));
+notify.command('ls <bucket>').description("list a bucket's notifications").action((b) => listNotifications(client(), b, { json: json() }));
+notify
+  .command('rm <bucket> <id>')
+  .description('remove a notification by its id')
+  .action((b, id) => removeNotification(client(), b, id, { json: json() }));
 
 const dlq = program.command('dlq').description('the built-in dead-letter store of failed async events');
 dlq

@@ -7,7 +7,7 @@ import type { AliasRecord } from '../storage/alias-store.js';
 import type { PolicyStatement, PolicyStore } from '../storage/policy-store.js';
 import { parseFunctionName, type FunctionRef } from './function-names.js';
 import { LATEST, type FunctionRecord } from './function-record.js';
-import { sessionArnOf, statementAllows, type CallerIdentity, type InvokeAction } from './policy-evaluation.js';
+import { serviceStatementAllows, sessionArnOf, statementAllows, type CallerIdentity, type InvokeAction } from './policy-evaluation.js';
 import { parsePermissionRequest } from './policy-statement.js';
 
 /** Lambda's limit on the size of a function's policy document. */
@@ -100,11 +100,6 @@ export class FunctionPolicies {
    * for an unqualified call or $LATEST, else the version's or alias's) lets `callerFunction` in.
    * A target that does not exist has no policy: the caller learns nothing about it.
    */
-  /** STAND-IN (s3notify): does a policy let s3.amazonaws.com invoke the function for this bucket? */
-  async allowsS3(_functionName: string, _qualifier: string | undefined, _bucketArn: string): Promise<boolean> {
-    return false;
-  }
-
   async authorizeInvoke(callerFunction: string, nameOrArn: string, qualifier: string | undefined, via: InvokeVia): Promise<void> {
     const ref = parseFunctionName(nameOrArn, this.deps.home);
     if (qualifier !== undefined && ref.qualifier !== undefined && qualifier !== ref.qualifier) {
@@ -119,6 +114,18 @@ export class FunctionPolicies {
       'AccessDeniedException',
       `User: ${caller.sessionArn ?? caller.functionArn} is not authorized to perform: ${via.action} on resource: ${this.arn(ref.name, key)} because no resource-based policy allows the ${via.action} action`,
     );
+  }
+
+  /**
+   * S3's check before it accepts a notification to a function: does the policy of the function
+   * (or of the version or alias named) let s3.amazonaws.com invoke it for this bucket?
+   */
+  async allowsS3(functionName: string, qualifier: string | undefined, bucketArn: string): Promise<boolean> {
+    const key = qualifier ?? LATEST;
+    if (!QUALIFIER.test(key)) return false;
+    const policy = await this.deps.store.get(functionName, key);
+    const ctx = { action: 'lambda:InvokeFunction' as const, service: 's3.amazonaws.com', sourceArn: bucketArn, sourceAccount: this.deps.home.accountId };
+    return policy?.statements.some((s) => serviceStatementAllows(s, ctx)) ?? false;
   }
 
   private async callerIdentity(functionName: string): Promise<CallerIdentity> {

@@ -76,8 +76,7 @@ function contextValue(key: string, ctx: InvokeRequestContext): string | undefine
   }
 }
 
-function conditionHolds(operator: string, key: string, expected: string, ctx: InvokeRequestContext): boolean {
-  const actual = contextValue(key, ctx);
+function conditionHolds(operator: string, actual: string | undefined, expected: string): boolean {
   if (actual === undefined) return false;
   switch (operator) {
     case 'StringEquals':
@@ -99,6 +98,38 @@ function conditionHolds(operator: string, key: string, expected: string, ctx: In
 export function statementAllows(statement: PolicyStatement, ctx: InvokeRequestContext): boolean {
   if (statement.Effect !== 'Allow' || !actionMatches(statement.Action, ctx.action) || !principalMatches(statement.Principal, ctx.caller)) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, key, expected, ctx)),
+    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, contextValue(key, ctx), expected)),
+  );
+}
+
+/** A call made by an AWS service on a resource's behalf: S3 invoking a function for a bucket. */
+export interface ServiceRequestContext {
+  action: InvokeAction;
+  /** The service principal, e.g. `s3.amazonaws.com`. */
+  service: string;
+  /** The resource the service acts for (AWS:SourceArn), e.g. `arn:aws:s3:::BUCKET`. */
+  sourceArn: string;
+  /** The account that owns it (AWS:SourceAccount). */
+  sourceAccount: string;
+}
+
+function serviceContextValue(key: string, ctx: ServiceRequestContext): string | undefined {
+  switch (key.toLowerCase()) {
+    case 'aws:sourcearn':
+      return ctx.sourceArn;
+    case 'aws:sourceaccount':
+      return ctx.sourceAccount;
+    default:
+      return undefined;
+  }
+}
+
+/** True when the statement lets the service invoke; a statement naming an IAM principal never does. */
+export function serviceStatementAllows(statement: PolicyStatement, ctx: ServiceRequestContext): boolean {
+  const principal = statement.Principal;
+  const principalOk = principal === '*' || ('Service' in principal && principal.Service.toLowerCase() === ctx.service.toLowerCase());
+  if (statement.Effect !== 'Allow' || !actionMatches(statement.Action, ctx.action) || !principalOk) return false;
+  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, expected]) => conditionHolds(operator, serviceContextValue(key, ctx), expected)),
   );
 }
