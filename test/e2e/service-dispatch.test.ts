@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { CreateEventSourceMappingCommand, GetCodeSigningConfigCommand, ListLayersCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, GetCodeSigningConfigCommand, ListCodeSigningConfigsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { signRequest } from '../../src/api/sigv4.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -34,7 +34,7 @@ test('Lambda operations Gust does not implement answer UnknownOperationException
   const lambda = lambdaClient(gust);
   for (const command of [
     new GetCodeSigningConfigCommand({ CodeSigningConfigArn: 'arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-1' }),
-    new ListLayersCommand({}),
+    new ListCodeSigningConfigsCommand({}),
     new CreateEventSourceMappingCommand({ FunctionName: 'f', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q' }),
   ]) {
     const err = await failure(lambda.send(command as never));
