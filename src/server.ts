@@ -56,6 +56,8 @@ import { LogStore } from './storage/log-store.js';
 import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
 import { HttpGateway } from './triggers/http/gateway.js';
+import { Queues } from './queues/queues.js';
+import { SqlQueueStore } from './storage/sql-queue-store.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -248,8 +250,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body, SIGNING_SERVICES.functionUrl), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
   });
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust }),
+    services: registeredServices({ lambda, logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, queues }),
     gateway,
     auth: authenticator,
     grants: policies,
@@ -301,6 +304,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const bound = new Promise<'bound'>((resolve) => (timer = setTimeout(() => resolve('bound'), boundMs)));
       scheduler.stop();
       logRetention.stop();
+      // Long polls answer (empty) now rather than hold the drain for up to 20 s.
+      queues.notifier.close();
       const httpDone = requests.drain();
       const deliveriesDone = worker?.stop() ?? Promise.resolve();
       log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);

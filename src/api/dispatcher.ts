@@ -20,8 +20,8 @@ export type Recognition =
   | { kind: 'service'; service: Service; operation?: RestOperation | TargetOperation; params: Record<string, string>; failure?: GustError }
   /** S3 REST-XML, by virtual-host address or a signature scoped to s3: no S3 service yet. */
   | { kind: 's3'; style: 'virtual-host' | 'signed-for-s3' }
-  /** The Query protocol (Action=…): no Query service yet. */
-  | { kind: 'query'; action: string | undefined }
+  /** The Query protocol (Action=…): `service` when one that speaks Query is signed for. */
+  | { kind: 'query'; action: string | undefined; service?: TargetService }
   /** An HTTP route or a function URL that exists (or a CORS preflight the routes answer). */
   | { kind: 'gateway' }
   /** Nothing claims it: the gateway's 404, as API Gateway answers a missing route. */
@@ -77,10 +77,16 @@ export class Dispatcher {
     }
     // 4. S3 path style: only the signature's scope tells a bucket from an HTTP route.
     if (scope === 's3') return { kind: 's3', style: 'signed-for-s3' };
+    // 4b. Query for a service that speaks it (SQS): signed for it, Action= or a form post, at any
+    // path (SQS clients post to the queue URL).
+    const form = String(head.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const queryService = scope === undefined ? undefined : this.bySigningName.get(scope);
+    if (queryService?.protocol !== 'rest-json' && queryService?.query && (query.has('Action') || (head.method === 'POST' && form))) {
+      return { kind: 'query', action: query.get('Action') ?? undefined, service: queryService };
+    }
     // 5. The HTTP gateway, for the routes and function URLs that exist.
     if (await this.gatewayClaims(head, path)) return { kind: 'gateway' };
     // 6. Query: a signed request with Action= in its query string or a form-encoded body.
-    const form = String(head.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     if (isSigned(head.headers, query) && (query.has('Action') || (head.method === 'POST' && form))) return { kind: 'query', action: query.get('Action') ?? undefined };
     // 7. Signed for a registered service, at an address none of the above claims: that service says so.
     const signedFor = scope === undefined ? undefined : this.bySigningName.get(scope);

@@ -12,7 +12,7 @@ import { Dispatcher, type Recognition } from './dispatcher.js';
 import { readBody } from './http-io.js';
 import { isSigned } from './protocols/credential-scope.js';
 import { renderError, unexpectedErrorCode } from './protocols/error-renderers.js';
-import type { Protocol, Service } from './service.js';
+import type { Protocol, Service, TargetService } from './service.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
 
 export { MAX_CONTROL_BODY as MAX_REQUEST_BODY } from './lambda/lambda-service.js';
@@ -85,6 +85,7 @@ async function handle(deps: ApiDeps, recognised: Recognition, req: IncomingMessa
     case 's3':
       throw new GustError('NotImplemented', `Gust does not serve S3 yet: this request was recognised as S3 (${recognised.style === 'virtual-host' ? 'a virtual-host-style bucket address' : 'signed for the s3 service'}), and no S3 service is registered.`);
     case 'query':
+      if (recognised.service) return runQueryOperation(deps, recognised.service, req, res, requestId);
       throw new GustError('InvalidAction', `Gust serves no Query-protocol service yet; the action ${recognised.action === undefined ? 'in this form' : `'${recognised.action.slice(0, 100)}'`} is not implemented.`);
     case 'service':
       return runOperation(deps, recognised, req, res, requestId);
@@ -111,4 +112,21 @@ async function runOperation(deps: ApiDeps, recognised: Extract<Recognition, { ki
   if (recognised.failure) throw recognised.failure;
   if (!operation?.handle) throw service.unknownOperation(operation?.name ?? `${method} ${path.slice(0, 200)}`);
   await operation.handle({ req, res, body, path, query, params: recognised.params, requestId, caller: caller ?? 'admin', authenticated: caller !== undefined });
+}
+
+/** Query protocol: the action is in the query string or the form body, so the body comes first. */
+async function runQueryOperation(deps: ApiDeps, service: TargetService, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  deps.auth.precheck(req, service.signingServices);
+  const body = await readBody(req, service.defaultBodyLimit.bytes, service.defaultBodyLimit.message);
+  const caller = deps.auth.verify(req, body, service.signingServices);
+  const form = new URLSearchParams(body.toString('utf8'));
+  for (const [key, value] of query) if (!form.has(key)) form.append(key, value);
+  const action = form.get('Action') ?? '';
+  await authorize(caller, { protocol: 'awsJson', method: req.method ?? 'POST', path, operation: `${service.name}:${action.slice(0, 100)}` }, deps.grants);
+  const ctx = { req, res, body, path, query, params: {}, requestId, caller, authenticated: true };
+  await service.query!.handle(action, form, ctx);
 }

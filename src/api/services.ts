@@ -9,12 +9,15 @@ import type { LogsApi } from './logs/logs-api.js';
 import { schedulerService } from './scheduler/scheduler-service.js';
 import type { SchedulerApi } from './scheduler/scheduler-routes.js';
 import type { Service } from './service.js';
+import { sqsService } from './sqs/sqs-service.js';
+import type { Queues } from '../queues/queues.js';
 
 export interface ServiceImplementations {
   lambda: LambdaApi;
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
+  queues: Queues;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -23,5 +26,6 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     logsService(impl.logs),
     schedulerService(impl.scheduler),
     gustService(impl.gust),
+    sqsService(impl.queues),
   ];
 }

@@ -1,5 +1,6 @@
 // Protocol recognition, on the dispatcher alone (no socket): which service and operation a
 // request's head names, in the documented order, with the real service declarations.
+import type { Queues } from '../../src/queues/queues.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dispatcher, type Recognition, type RequestHead } from '../../src/api/dispatcher.js';
@@ -11,7 +12,7 @@ import { registeredServices } from '../../src/api/services.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, queues: {} as Queues });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);
