@@ -34,6 +34,8 @@ import { routeStoreContract } from './route-store.contract.js';
 import { scheduleStoreContract } from './schedule-store.contract.js';
 import { logStoreContract, meteringContract } from './telemetry-stores.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
+import { queueStoreContract } from './queue-store.contract.js';
+import { SqlQueueStore } from '../../src/storage/sql-queue-store.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -72,3 +74,4 @@ unitOfWorkContract('SQLite', async () => {
   const cache = new InMemoryFunctionCache();
   return { stores: sqlControlStores(db, cache), unitOfWork: sqlUnitOfWork(db, cache) };
 });
+queueStoreContract('SQLite', async () => new SqlQueueStore(await metadata()));
