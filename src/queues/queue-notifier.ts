@@ -6,13 +6,13 @@ import type { Clock } from '../clock.js';
 
 export class QueueNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private closed = false;
+  private isClosed = false;
 
   constructor(private readonly clock: Clock) {}
 
   /** Resolves on the next notify(queue), at `until` (clock time), on abort or on close. */
   wait(queue: string, until: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
+    if (this.isClosed || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(queue);
       if (!set) this.waiters.set(queue, (set = new Set()));
@@ -38,9 +38,13 @@ export class QueueNotifier {
     return this.waiters.get(queue)?.size ?? 0;
   }
 
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** Shutdown: every wait ends now, and later ones at once. */
   close(): void {
-    this.closed = true;
+    this.isClosed = true;
     for (const queue of [...this.waiters.keys()]) this.notify(queue);
   }
 }

@@ -244,7 +244,8 @@ export class Queues {
         newReceipt: () => randomBytes(18).toString('base64url'),
       });
       if (movedToDeadLetter > 0) this.notifier.notify(dlq!);
-      if (received.length > 0 || now >= deadline) return received.map((m) => ({ ...m, receiptHandle: this.receiptHandle(name, m) }));
+      // Closed (shutting down): one look, then an empty answer rather than a spin until the deadline.
+      if (received.length > 0 || now >= deadline || this.notifier.closed) return received.map((m) => ({ ...m, receiptHandle: this.receiptHandle(name, m) }));
       const next = await this.deps.store.nextVisibleAt(name, now);
       await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal);
       q = await this.require(name);

@@ -134,6 +134,8 @@ export class SqlQueueStore implements QueueStore {
       // Over-received messages are moved out as they are met; look again until the batch is full.
       for (let round = 0; round < 10 && received.length < o.max; round++) {
         let query = tx.selectFrom('sqs_messages').selectAll().where('queue_name', '=', queue).where('visible_at', '<=', o.now);
+        // A visibility timeout of 0 leaves what was just claimed visible: not twice in one batch.
+        if (received.length > 0) query = query.where('seq', 'not in', received.map((m) => m.seq));
         if (o.fifo) {
           // A group with a message in flight (or delayed) waits: its order would break otherwise.
           query = query.where((eb) =>
@@ -160,7 +162,8 @@ export class SqlQueueStore implements QueueStore {
             .execute();
           received.push(toMessage({ ...row, visible_at: o.visibleUntil, receive_count: row.receive_count + 1, first_received_at: firstReceivedAt, receipt }));
         }
-        if (o.fifo && movedToDeadLetter > 0) break; // a moved head may unblock nothing new this round
+        // Only a message moved to the dead-letter queue leaves room to look again.
+        if (o.fifo || movedToDeadLetter === 0) break;
       }
       return { received, movedToDeadLetter };
     });

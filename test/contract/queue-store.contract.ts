@@ -93,6 +93,14 @@ export function queueStoreContract(backend: string, open: () => Promise<QueueSto
     assert.deepEqual(await store.listMoveTasks('dlq'), [{ handle: 'h', task: { Status: 'COMPLETED' } }]);
   });
 
+  test(`${backend} QueueStore: with a visibility timeout of 0, one claim still hands each message out once`, async () => {
+    const store = await open();
+    await queue(store, 'z');
+    await store.send('z', [message('a'), message('b')]);
+    assert.deepEqual((await store.claim('z', claim({ visibleUntil: 0 }))).received.map((m) => m.body), ['a', 'b']);
+    assert.deepEqual((await store.claim('z', claim({ visibleUntil: 0 }))).received.map((m) => m.receiveCount), [2, 2]);
+  });
+
   test(`${backend} QueueStore: concurrent claims never hand one message to two receivers`, async () => {
     const store = await open();
     await queue(store, 'c');
