@@ -3,6 +3,8 @@
 // hand-signed Query-protocol form posts (Action=…) for the XML wire format.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +29,21 @@ const sqsClient = () => new SQSClient({ endpoint: gust.url, region: gust.region,
 test('boto3: queues, messages with attributes, visibility, batches, bad input, redrive to a DLQ and back, FIFO', async () => {
   const { stdout } = await run('python3', [path.join(HERE, 'sqs/boto3-tour.py')], { env: { ...gust.awsEnv(), AWS_DEFAULT_REGION: gust.region } });
   assert.equal(stdout.trim(), 'ok');
+});
+
+test('boto3 over the Query protocol (a Query model of SQS): the same tour, in form posts and XML', async () => {
+  const dataPath = fs.mkdtempSync(path.join(os.tmpdir(), 'sqs-query-model-'));
+  await run('python3', [path.join(HERE, 'sqs/query-model.py'), dataPath]);
+  const script = `import boto3; assert boto3.client("sqs").meta.service_model.protocol == "query"; exec(open(${JSON.stringify(path.join(HERE, 'sqs/boto3-tour.py'))}).read())`;
+  // A fresh server: the tour creates the same queues.
+  const other = await startGust();
+  try {
+    const { stdout } = await run('python3', ['-c', script], { env: { ...other.awsEnv(), AWS_DEFAULT_REGION: other.region, AWS_DATA_PATH: dataPath } });
+    assert.equal(stdout.trim(), 'ok');
+  } finally {
+    await other.stop();
+    fs.rmSync(dataPath, { recursive: true, force: true });
+  }
 });
 
 test('the aws CLI creates a queue, sends and receives, and reports SQS error codes', async () => {

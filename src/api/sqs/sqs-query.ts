@@ -112,9 +112,11 @@ function members(node: Params, operation: string): string {
   return xml;
 }
 
-/** The Query answer: `<OpResponse><OpResult>…</OpResult><ResponseMetadata>…`. */
+/** The operations whose answer has no result element (no output shape in the model). */
+const NO_RESULT = new Set(['AddPermission', 'ChangeMessageVisibility', 'DeleteMessage', 'DeleteQueue', 'PurgeQueue', 'RemovePermission', 'SetQueueAttributes', 'TagQueue', 'UntagQueue']);
+
+/** The Query answer: `<OpResponse><OpResult>…</OpResult><ResponseMetadata>…`; the result element even when empty. */
 export function queryOutput(operation: string, output: Params, requestId: string): string {
-  const inner = members(output, operation);
-  const result = inner === '' ? '' : `<${operation}Result>${inner}</${operation}Result>`;
+  const result = NO_RESULT.has(operation) ? '' : `<${operation}Result>${members(output, operation)}</${operation}Result>`;
   return `<?xml version="1.0"?><${operation}Response xmlns="http://queue.amazonaws.com/doc/2012-11-05/">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
 }
