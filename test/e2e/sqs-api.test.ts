@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { signRequest } from '../../src/api/sigv4.js';
-import { startGust, type GustProcess } from '../helpers/gust-process.js';
+import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 
 const run = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +56,22 @@ test('the aws CLI creates a queue, sends and receives, and reports SQS error cod
   await aws(['delete-message', '--queue-url', QueueUrl, '--receipt-handle', Messages[0].ReceiptHandle]);
   const failed = await aws(['get-queue-url', '--queue-name', 'missing']).then(() => undefined, (err) => err as { stderr: string });
   assert.match(failed!.stderr, /AWS\.SimpleQueueService\.NonExistentQueue/);
+});
+
+test('gust queue: create, send, ls, receive --delete, rm; errors exit 1 with SQS\'s message', async () => {
+  const gustCli = (...args: string[]) => run(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, 'queue', ...args]);
+  assert.match((await gustCli('create', 'cli-jobs', '--visibility-timeout', '5')).stdout, /\/000000000000\/cli-jobs\n$/);
+  assert.match((await gustCli('create', 'cli-orders', '--fifo')).stdout, /\/cli-orders\.fifo\n$/);
+  await gustCli('send', 'cli-jobs', '{"task":1}');
+  await gustCli('send', 'cli-orders.fifo', 'first', '--group', 'g', '--dedup-id', '1');
+  const listed = JSON.parse((await gustCli('ls', '--json')).stdout) as { name: string; messages: number }[];
+  assert.deepEqual(listed.filter((q) => q.name.startsWith('cli-')).map((q) => [q.name, q.messages]), [['cli-jobs', 1], ['cli-orders.fifo', 1]]);
+  assert.equal((await gustCli('receive', 'cli-jobs', '--max', '10', '--wait', '1', '--delete')).stdout, '{"task":1}\n');
+  assert.equal((await gustCli('receive', 'cli-jobs')).stdout, 'No messages.\n');
+  await gustCli('rm', 'cli-jobs');
+  const failed = await gustCli('send', 'cli-jobs', 'x').then(() => undefined, (err) => err as { code: number; stderr: string });
+  assert.equal(failed?.code, 1);
+  assert.match(failed!.stderr, /QueueDoesNotExist: The specified queue does not exist/);
 });
 
 test('@aws-sdk/client-sqs: a long poll is answered when a message is sent, not at the end of its wait', async () => {
