@@ -60,16 +60,16 @@ test('the aws CLI creates a queue, sends and receives, and reports SQS error cod
 
 test('gust queue: create, send, ls, receive --delete, rm; errors exit 1 with SQS\'s message', async () => {
   const gustCli = (...args: string[]) => run(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, 'queue', ...args]);
-  assert.match((await gustCli('create', 'cli-jobs', '--visibility-timeout', '5')).stdout, /\/000000000000\/cli-jobs\n$/);
-  assert.match((await gustCli('create', 'cli-orders', '--fifo')).stdout, /\/cli-orders\.fifo\n$/);
-  await gustCli('send', 'cli-jobs', '{"task":1}');
-  await gustCli('send', 'cli-orders.fifo', 'first', '--group', 'g', '--dedup-id', '1');
+  assert.match((await gustCli('create', 'cmd-jobs', '--visibility-timeout', '5')).stdout, /\/000000000000\/cmd-jobs\n$/);
+  assert.match((await gustCli('create', 'cmd-orders', '--fifo')).stdout, /\/cmd-orders\.fifo\n$/);
+  await gustCli('send', 'cmd-jobs', '{"task":1}');
+  await gustCli('send', 'cmd-orders.fifo', 'first', '--group', 'g', '--dedup-id', '1');
   const listed = JSON.parse((await gustCli('ls', '--json')).stdout) as { name: string; messages: number }[];
-  assert.deepEqual(listed.filter((q) => q.name.startsWith('cli-')).map((q) => [q.name, q.messages]), [['cli-jobs', 1], ['cli-orders.fifo', 1]]);
-  assert.equal((await gustCli('receive', 'cli-jobs', '--max', '10', '--wait', '1', '--delete')).stdout, '{"task":1}\n');
-  assert.equal((await gustCli('receive', 'cli-jobs')).stdout, 'No messages.\n');
-  await gustCli('rm', 'cli-jobs');
-  const failed = await gustCli('send', 'cli-jobs', 'x').then(() => undefined, (err) => err as { code: number; stderr: string });
+  assert.deepEqual(listed.filter((q) => q.name.startsWith('cmd-')).map((q) => [q.name, q.messages]), [['cmd-jobs', 1], ['cmd-orders.fifo', 1]]);
+  assert.equal((await gustCli('receive', 'cmd-jobs', '--max', '10', '--wait', '1', '--delete')).stdout, '{"task":1}\n');
+  assert.equal((await gustCli('receive', 'cmd-jobs')).stdout, 'No messages.\n');
+  await gustCli('rm', 'cmd-jobs');
+  const failed = await gustCli('send', 'cmd-jobs', 'x').then(() => undefined, (err) => err as { code: number; stderr: string });
   assert.equal(failed?.code, 1);
   assert.match(failed!.stderr, /QueueDoesNotExist: The specified queue does not exist/);
 });
