@@ -145,7 +145,10 @@ export class SqlQueueStore implements QueueStore {
             ]),
           );
         }
-        const rows = await query.orderBy('seq').limit(o.max - received.length).execute();
+        // FIFO in the queue's order; a standard queue in the order messages became visible, which
+        // the sqs_messages_due index gives without sorting the backlog.
+        const ordered = o.fifo ? query.orderBy('seq') : query.orderBy('visible_at').orderBy('seq');
+        const rows = await ordered.limit(o.max - received.length).execute();
         if (rows.length === 0) break;
         for (const row of rows) {
           if (o.deadLetter && row.receive_count >= o.deadLetter.maxReceiveCount) {

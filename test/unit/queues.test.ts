@@ -51,7 +51,7 @@ test('delayed messages wait; expired ones are dropped', async () => {
   await queues.send('q', [{ body: 'queue delay' }, { body: 'no delay', delaySeconds: 0 }]);
   assert.deepEqual(bodies(await queues.receive('q', { max: 10, visibilityTimeout: 0 })), ['no delay']);
   clock.advance(10_000);
-  assert.deepEqual(bodies(await queues.receive('q', { max: 10, visibilityTimeout: 0 })), ['queue delay', 'no delay']);
+  assert.deepEqual(bodies(await queues.receive('q', { max: 10, visibilityTimeout: 0 })), ['no delay', 'queue delay'], 'in the order they became visible');
   clock.advance(51_000);
   assert.deepEqual(await queues.receive('q', { max: 10 }), [], 'older than the retention period');
   assert.equal(await queues.store.count('q'), 0);

@@ -34,6 +34,8 @@ async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('sqs_messages_due').ifNotExists().on('sqs_messages').columns(['queue_name', 'visible_at', 'seq']).execute();
   await db.schema.createIndex('sqs_messages_queue_seq').ifNotExists().on('sqs_messages').columns(['queue_name', 'seq']).execute();
+  // Retention: the expired messages of a queue, found without reading the rest.
+  await db.schema.createIndex('sqs_messages_sent').ifNotExists().on('sqs_messages').columns(['queue_name', 'sent_at']).execute();
   await db.schema.createTable('sqs_dedup').ifNotExists()
     .addColumn('queue_name', 'text', (c) => c.notNull())
     .addColumn('dedup_id', 'text', (c) => c.notNull())
