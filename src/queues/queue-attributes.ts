@@ -65,6 +65,11 @@ function checkRedriveAllow(text: string): void {
     throw invalidValue('RedriveAllowPolicy', 'Redrive allow policy is not a valid JSON map.');
   }
   if (!['allowAll', 'denyAll', 'byQueue'].includes(value?.redrivePermission)) throw invalidValue('RedriveAllowPolicy', 'redrivePermission must be allowAll, denyAll or byQueue.');
+  const arns = value.sourceQueueArns;
+  if (value.redrivePermission === 'byQueue' && (!Array.isArray(arns) || arns.length < 1 || arns.length > 10 || arns.some((a: unknown) => typeof a !== 'string'))) {
+    throw invalidValue('RedriveAllowPolicy', 'byQueue needs sourceQueueArns: 1 to 10 queue ARNs.');
+  }
+  if (value.redrivePermission !== 'byQueue' && arns !== undefined) throw invalidValue('RedriveAllowPolicy', 'sourceQueueArns is only for byQueue.');
 }
 
 /**

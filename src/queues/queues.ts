@@ -108,7 +108,7 @@ export class Queues {
     }
     const settable = checkSettable(attributes, fifo, true);
     delete settable.FifoQueue;
-    await this.checkRedriveTarget(settable.RedrivePolicy, fifo);
+    await this.checkRedriveTarget(name, settable.RedrivePolicy, fifo);
     const now = this.deps.clock.now();
     if (await this.deps.store.createQueue({ name, attributes: settable, tags, createdAt: now, modifiedAt: now })) return this.urlOf(name);
     // Creating an existing queue succeeds when every attribute given has the value it has.
@@ -119,18 +119,26 @@ export class Queues {
     return this.urlOf(name);
   }
 
-  private async checkRedriveTarget(policyText: string | undefined, fifo: boolean) {
+  private async checkRedriveTarget(source: string, policyText: string | undefined, fifo: boolean) {
     if (!policyText) return;
     const policy = parseRedrivePolicy(policyText)!;
     const target = this.nameOfArn(policy.deadLetterTargetArn);
-    if (target === undefined || !(await this.deps.store.getQueue(target))) throw new GustError('InvalidParameterValue', 'Value for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.');
-    if (isFifoName(target) !== fifo) throw new GustError('InvalidParameterValue', 'Value for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be of the same type (FIFO or standard) as the source queue.');
+    const dlq = target === undefined ? undefined : await this.deps.store.getQueue(target);
+    const invalid = (reason: string) => new GustError('InvalidParameterValue', `Value ${policyText.slice(0, 300)} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
+    if (!dlq) throw invalid('Dead letter target does not exist.');
+    if (isFifoName(dlq.name) !== fifo) throw invalid('Dead-letter queue must be of the same type (FIFO or standard) as the source queue.');
+    // The dead-letter queue's RedriveAllowPolicy says which queues may use it.
+    const allow = dlq.attributes.RedriveAllowPolicy ? JSON.parse(dlq.attributes.RedriveAllowPolicy) : { redrivePermission: 'allowAll' };
+    const listed = Array.isArray(allow.sourceQueueArns) && allow.sourceQueueArns.includes(this.arnOf(source));
+    if (allow.redrivePermission === 'denyAll' || (allow.redrivePermission === 'byQueue' && !listed)) {
+      throw invalid(`The dead-letter queue's RedriveAllowPolicy does not allow ${this.arnOf(source)} to use it.`);
+    }
   }
 
   async setAttributes(name: string, attributes: Record<string, string>) {
     const q = await this.require(name);
     const settable = checkSettable(attributes, q.fifo, false);
-    await this.checkRedriveTarget(settable.RedrivePolicy, q.fifo);
+    await this.checkRedriveTarget(name, settable.RedrivePolicy, q.fifo);
     await this.deps.store.updateQueue(name, { attributes: { ...q.attributes, ...settable } }, this.deps.clock.now());
   }
 

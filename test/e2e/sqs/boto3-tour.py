@@ -88,6 +88,9 @@ for _ in range(2):
 assert "Messages" not in sqs.receive_message(QueueUrl=src)
 assert sqs.receive_message(QueueUrl=dlq, VisibilityTimeout=0)["Messages"][0]["Body"] == "poison"
 assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [src]
+# The DLQ's RedriveAllowPolicy decides which queues may use it.
+sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [dlq_arn.replace("tour-dlq", "tour-src")]})})
+assert code_of(sqs.create_queue, QueueName="tour-other", Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})}) == "InvalidParameterValue"
 sqs.start_message_move_task(SourceArn=dlq_arn)
 tasks = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"]
 assert tasks[0]["Status"] == "COMPLETED" and tasks[0]["ApproximateNumberOfMessagesMoved"] == 1, tasks
