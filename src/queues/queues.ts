@@ -260,6 +260,14 @@ export class Queues {
     }
   }
 
+  /** Message counts, the expired ones dropped first (so a queue nobody reads still ages out). */
+  async counts(name: string) {
+    const q = await this.require(name);
+    const now = this.deps.clock.now();
+    await this.deps.store.dropExpired(name, now - numberAttribute(q.effective, 'MessageRetentionPeriod') * 1000);
+    return this.deps.store.counts(name, now);
+  }
+
   /** Resolves when a message may be receivable (sent, visible again) or at `until`: for pollers. */
   async waitForMessages(name: string, until: number, signal?: AbortSignal): Promise<void> {
     const next = await this.deps.store.nextVisibleAt(name, this.deps.clock.now());

@@ -86,6 +86,8 @@ export interface QueueStore {
   /** Sets when an in-flight message becomes visible again. */
   changeVisibility(queue: string, seq: number, receipt: string, visibleAt: number, now: number): Promise<ReceiptCheck>;
   purge(queue: string): Promise<number>;
+  /** Deletes the messages sent before `before` (MessageRetentionPeriod); returns how many. */
+  dropExpired(queue: string, before: number): Promise<number>;
   counts(queue: string, now: number): Promise<QueueCounts>;
   /** The earliest time after `now` at which a message of the queue becomes visible; null if none. */
   nextVisibleAt(queue: string, now: number): Promise<number | null>;

@@ -202,6 +202,11 @@ export class SqlQueueStore implements QueueStore {
     return Number(result.numDeletedRows);
   }
 
+  async dropExpired(queue: string, before: number) {
+    const result = await this.db.deleteFrom('sqs_messages').where('queue_name', '=', queue).where('sent_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async counts(queue: string, now: number) {
     const rows = await this.db
       .selectFrom('sqs_messages')

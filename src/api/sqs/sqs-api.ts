@@ -91,7 +91,7 @@ export function sqsOperations(queues: Queues): Record<string, SqsOperation> {
       for (const n of names) if (!isKnownAttribute(n)) throw new GustError('InvalidAttributeName', `Unknown Attribute ${n.slice(0, 100)}.`);
       const name = nameOf(p);
       const q = await queues.require(name);
-      const counts = await queues.store.counts(name, queues.now());
+      const counts = await queues.counts(name);
       const computed: Record<string, string> = {
         ApproximateNumberOfMessages: String(counts.visible),
         ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
