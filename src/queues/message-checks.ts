@@ -2,7 +2,27 @@
 // types and values, and FIFO's group and deduplication ids. Each check throws the error SQS
 // answers; a batch turns it into a failed entry.
 import { GustError } from '../errors.js';
+import { createHash, randomUUID } from 'node:crypto';
+import type { NewQueueMessage } from '../storage/queue-store.js';
 import { attributeSize, type AttributeValue } from './message-md5.js';
+import { numberAttribute } from './queue-attributes.js';
+
+/** What a client sends for one message (SendMessage, or a batch entry), unchecked. */
+export interface SendInput {
+  body: unknown;
+  delaySeconds?: number;
+  messageAttributes?: unknown;
+  /** MessageSystemAttributes: AWSTraceHeader only. */
+  systemAttributes?: unknown;
+  groupId?: unknown;
+  dedupId?: unknown;
+}
+
+export interface PreparedMessage {
+  message: NewQueueMessage & { body: string; messageAttributes?: Record<string, AttributeValue>; systemAttributes?: Record<string, AttributeValue> };
+  /** What counts toward the size limits: the body and the attributes. */
+  bytes: number;
+}
 
 /** #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (lone surrogates are not). */
 const ALLOWED = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
@@ -63,4 +83,44 @@ export function checkInteger(value: unknown, name: string, min: number, max: num
     throw new GustError('InvalidParameterValue', `Value ${String(value).slice(0, 50)} for parameter ${name} is invalid. Reason: Must be between ${min} and ${max}, if provided.`);
   }
   return n;
+}
+
+/** Checks one message against its queue; throws the error SQS answers for it, or returns the message to store. */
+export function prepareMessage(q: { fifo: boolean; effective: Record<string, string> }, input: SendInput, now: number, senderId: string): PreparedMessage {
+  const body = checkBody(input.body);
+  const { attributes, size } = checkMessageAttributes(input.messageAttributes);
+  const system = checkMessageAttributes(input.systemAttributes, 'MessageSystemAttribute');
+  for (const key of Object.keys(system.attributes ?? {})) {
+    if (key !== 'AWSTraceHeader') throw new GustError('InvalidParameterValue', `Message system attribute name '${key.slice(0, 100)}' is invalid.`);
+  }
+  const max = numberAttribute(q.effective, 'MaximumMessageSize');
+  const bytes = Buffer.byteLength(body) + size;
+  if (bytes > max) throw new GustError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
+  let groupId = checkFifoId(input.groupId, 'MessageGroupId');
+  let dedupId = checkFifoId(input.dedupId, 'MessageDeduplicationId');
+  if (q.fifo) {
+    if (groupId === undefined) throw new GustError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
+    if (input.delaySeconds) throw new GustError('InvalidParameterValue', `Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+    if (dedupId === undefined) {
+      if (q.effective.ContentBasedDeduplication !== 'true') {
+        throw new GustError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      }
+      dedupId = createHash('sha256').update(body, 'utf8').digest('hex');
+    }
+  } else if (dedupId !== undefined) {
+    throw new GustError('InvalidParameterValue', 'The request include parameter MessageDeduplicationId that is not valid for this queue type');
+  } else if (groupId !== undefined && groupId === '') groupId = undefined;
+  const delay = input.delaySeconds ?? numberAttribute(q.effective, 'DelaySeconds');
+  const message = {
+    messageId: randomUUID(),
+    body,
+    messageAttributes: attributes,
+    systemAttributes: system.attributes,
+    senderId,
+    groupId,
+    dedupId,
+    sentAt: now,
+    visibleAt: now + delay * 1000,
+  };
+  return { message, bytes };
 }

@@ -2,30 +2,22 @@
 // messages sent, received (long polls woken by the notifier), deleted and made visible again,
 // dead-lettered and moved back. The wire formats live in api/sqs/; the event-source mappings
 // use this class directly (send, receive, deleteMessage, changeVisibility, waitForMessages).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { GustError } from '../errors.js';
 import type { QueueMessage, QueueRecord, QueueStore } from '../storage/queue-store.js';
-import { checkBody, checkFifoId, checkMessageAttributes } from './message-checks.js';
+import { prepareMessage, type PreparedMessage, type SendInput } from './message-checks.js';
 import { md5Hex, md5OfAttributes, type AttributeValue } from './message-md5.js';
 import { checkSettable, effectiveAttributes, numberAttribute, parseRedrivePolicy } from './queue-attributes.js';
 import { QueueNotifier } from './queue-notifier.js';
+import { newReceipt, parseReceipt, receiptHandle } from './receipt-handles.js';
+
+export type { SendInput };
 
 export interface QueueHome {
   region: string;
   accountId: string;
   /** Gust's endpoint, `http://host:port`: the base of queue URLs. */
   endpoint: () => string;
-}
-
-export interface SendInput {
-  body: unknown;
-  delaySeconds?: number;
-  messageAttributes?: unknown;
-  /** MessageSystemAttributes: AWSTraceHeader only. */
-  systemAttributes?: unknown;
-  groupId?: unknown;
-  dedupId?: unknown;
 }
 
 export interface SentMessage {
@@ -152,46 +144,6 @@ export class Queues {
     await this.deps.store.purge(name);
   }
 
-  /** Checks one message against the queue; throws the error SQS answers for it. */
-  private prepare(q: { name: string; fifo: boolean; effective: Record<string, string> }, input: SendInput, now: number) {
-    const body = checkBody(input.body);
-    const { attributes, size } = checkMessageAttributes(input.messageAttributes);
-    const system = checkMessageAttributes(input.systemAttributes, 'MessageSystemAttribute');
-    for (const key of Object.keys(system.attributes ?? {})) {
-      if (key !== 'AWSTraceHeader') throw new GustError('InvalidParameterValue', `Message system attribute name '${key.slice(0, 100)}' is invalid.`);
-    }
-    const max = numberAttribute(q.effective, 'MaximumMessageSize');
-    const bytes = Buffer.byteLength(body) + size;
-    if (bytes > max) throw new GustError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${max} bytes.`);
-    let groupId = checkFifoId(input.groupId, 'MessageGroupId');
-    let dedupId = checkFifoId(input.dedupId, 'MessageDeduplicationId');
-    if (q.fifo) {
-      if (groupId === undefined) throw new GustError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
-      if (input.delaySeconds) throw new GustError('InvalidParameterValue', `Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
-      if (dedupId === undefined) {
-        if (q.effective.ContentBasedDeduplication !== 'true') {
-          throw new GustError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
-        }
-        dedupId = createHash('sha256').update(body, 'utf8').digest('hex');
-      }
-    } else if (dedupId !== undefined) {
-      throw new GustError('InvalidParameterValue', 'The request include parameter MessageDeduplicationId that is not valid for this queue type');
-    } else if (groupId !== undefined && groupId === '') groupId = undefined;
-    const delay = input.delaySeconds ?? numberAttribute(q.effective, 'DelaySeconds');
-    const message = {
-      messageId: randomUUID(),
-      body,
-      messageAttributes: attributes,
-      systemAttributes: system.attributes,
-      senderId: this.deps.home.accountId,
-      groupId,
-      dedupId,
-      sentAt: now,
-      visibleAt: now + delay * 1000,
-    };
-    return { message, bytes };
-  }
-
   /**
    * Sends messages (a batch, or one): each either sent or failed with its error, committed in one
    * transaction before the answer. `wholeBatchLimit` refuses a batch over 256 KB as a whole.
@@ -201,7 +153,7 @@ export class Queues {
     const now = this.deps.clock.now();
     const prepared = inputs.map((input) => {
       try {
-        return this.prepare(q, input, now);
+        return prepareMessage(q, input, now, this.deps.home.accountId);
       } catch (err) {
         if (err instanceof GustError) return err;
         throw err;
@@ -211,7 +163,7 @@ export class Queues {
       const total = prepared.reduce((sum, p) => sum + (p instanceof GustError ? 0 : p.bytes), 0);
       if (total > MAX_BATCH_BYTES) throw new GustError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
     }
-    const ok = prepared.filter((p) => !(p instanceof GustError)) as { message: ReturnType<Queues['prepare']>['message'] }[];
+    const ok = prepared.filter((p) => !(p instanceof GustError)) as PreparedMessage[];
     const results = await this.deps.store.send(name, ok.map((p) => p.message), q.fifo ? now - DEDUP_WINDOW_MS : undefined);
     if (ok.length > 0) this.notifier.notify(name);
     let i = 0;
@@ -249,11 +201,11 @@ export class Queues {
         fifo: q.fifo,
         expiredBefore: now - numberAttribute(q.effective, 'MessageRetentionPeriod') * 1000,
         deadLetter: dlq && (await this.deps.store.getQueue(dlq)) ? { queue: dlq, maxReceiveCount: redrive!.maxReceiveCount } : undefined,
-        newReceipt: () => randomBytes(18).toString('base64url'),
+        newReceipt,
       });
       if (movedToDeadLetter > 0) this.notifier.notify(dlq!);
       // Closed (shutting down): one look, then an empty answer rather than a spin until the deadline.
-      if (received.length > 0 || now >= deadline || this.notifier.closed) return received.map((m) => ({ ...m, receiptHandle: this.receiptHandle(name, m) }));
+      if (received.length > 0 || now >= deadline || this.notifier.closed) return received.map((m) => ({ ...m, receiptHandle: receiptHandle(name, m) }));
       const next = await this.deps.store.nextVisibleAt(name, now);
       await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal);
       q = await this.require(name);
@@ -274,20 +226,9 @@ export class Queues {
     await this.notifier.wait(name, next === null ? until : Math.min(until, next), signal);
   }
 
-  private receiptHandle(queue: string, m: QueueMessage) {
-    return Buffer.from(`${m.seq}:${m.receipt}:${queue}`).toString('base64url');
-  }
-
-  private parseReceipt(handle: unknown): { seq: number; receipt: string } {
-    if (typeof handle !== 'string' || handle === '') throw new GustError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
-    const m = /^(\d{1,15}):([A-Za-z0-9_-]{24}):/.exec(Buffer.from(handle, 'base64url').toString('utf8'));
-    if (!m || handle.length > 1024) throw new GustError('ReceiptHandleIsInvalid', `The input receipt handle "${handle.slice(0, 200)}" is not a valid receipt handle.`);
-    return { seq: Number(m[1]), receipt: m[2] };
-  }
-
   async deleteMessage(name: string, handle: unknown): Promise<void> {
     await this.require(name);
-    const { seq, receipt } = this.parseReceipt(handle);
+    const { seq, receipt } = parseReceipt(handle);
     const result = await this.deps.store.deleteMessage(name, seq, receipt);
     // A message already deleted: SQS answers success, so that a retried delete is harmless.
     if (result === 'stale') throw new GustError('ReceiptHandleIsInvalid', `The input receipt handle "${String(handle).slice(0, 200)}" is not a valid receipt handle: the message was received again since.`);
@@ -295,7 +236,7 @@ export class Queues {
 
   async changeVisibility(name: string, handle: unknown, seconds: number): Promise<void> {
     await this.require(name);
-    const { seq, receipt } = this.parseReceipt(handle);
+    const { seq, receipt } = parseReceipt(handle);
     const now = this.deps.clock.now();
     const result = await this.deps.store.changeVisibility(name, seq, receipt, now + seconds * 1000, now);
     if (result === 'gone' || result === 'stale') throw new GustError('ReceiptHandleIsInvalid', `Value ${String(handle).slice(0, 200)} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
