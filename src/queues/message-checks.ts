@@ -54,6 +54,7 @@ export function checkMessageAttributes(raw: unknown, what = 'MessageAttribute'):
     const value: AttributeValue = { DataType: type };
     if (type.startsWith('Binary')) {
       if (typeof v.BinaryValue !== 'string' || v.BinaryValue === '') throw new GustError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
+      if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v.BinaryValue)) throw new GustError('InvalidParameterValue', `The message attribute '${name}' has a BinaryValue that is not base64.`);
       value.BinaryValue = v.BinaryValue;
     } else {
       if (typeof v.StringValue !== 'string' || v.StringValue === '') throw new GustError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type.split('.')[0]}'.`);

@@ -118,3 +118,16 @@ test('FIFO deduplication lasts 5 minutes', async () => {
   assert.notEqual((c as { messageId: string }).messageId, (a as { messageId: string }).messageId);
   assert.equal(await queues.store.count('f.fifo'), 2);
 });
+
+test('a message the checks refuse is reported per entry and not stored; the rest of the batch is', async () => {
+  const { queues } = await setup();
+  await queues.create('q');
+  const results = await queues.send('q', [
+    { body: 'ok', messageAttributes: { b: { DataType: 'Binary', BinaryValue: 'AQI=' } } },
+    { body: 'bad base64', messageAttributes: { b: { DataType: 'Binary', BinaryValue: 'abc' } } },
+    { body: 'lone surrogate \uD800' },
+    { body: 'x', messageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } } },
+  ]);
+  assert.deepEqual(results.map((r) => ('code' in r ? r.code : 'sent')), ['sent', 'InvalidParameterValue', 'InvalidMessageContents', 'InvalidParameterValue']);
+  assert.deepEqual(bodies(await queues.receive('q', { max: 10 })), ['ok']);
+});
