@@ -71,6 +71,8 @@ import { S3BucketRoutes } from './api/s3/s3-bucket-routes.js';
 import { S3ListRoutes } from './api/s3/s3-list-routes.js';
 import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
+import { Queues } from './queues/queues.js';
+import { SqlQueueStore } from './storage/sql-queue-store.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -296,8 +298,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   if (swept > 0) log(`Object store: removed ${swept} blob(s) left by an unfinished upload or an interrupted delete`);
   const s3Objects = new S3ObjectRoutes(objects);
   const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3 }),
+    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3, queues }),
     gateway,
     auth: authenticator,
     grants: policies,
@@ -350,6 +353,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const bound = new Promise<'bound'>((resolve) => (timer = setTimeout(() => resolve('bound'), boundMs)));
       scheduler.stop();
       logRetention.stop();
+      // Long polls answer (empty) now rather than hold the drain for up to 20 s.
+      queues.notifier.close();
       const httpDone = requests.drain();
       const deliveriesDone = worker?.stop() ?? Promise.resolve();
       log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);

@@ -11,6 +11,8 @@ import { schedulerService } from './scheduler/scheduler-service.js';
 import type { SchedulerApi } from './scheduler/scheduler-routes.js';
 import { s3Service, type S3Api } from './s3/s3-service.js';
 import type { Service } from './service.js';
+import { sqsService } from './sqs/sqs-service.js';
+import type { Queues } from '../queues/queues.js';
 
 export interface ServiceImplementations {
   lambda: LambdaApi;
@@ -20,6 +22,7 @@ export interface ServiceImplementations {
   scheduler: SchedulerApi;
   gust: GustRoutes;
   s3: S3Api;
+  queues: Queues;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -29,5 +32,6 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     schedulerService(impl.scheduler),
     gustService(impl.gust),
     s3Service(impl.s3),
+    sqsService(impl.queues),
   ];
 }

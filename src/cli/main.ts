@@ -15,6 +15,7 @@ import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './
 import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
+import { createQueue, listQueues, receiveMessages, removeQueue, sendMessage } from './queues.js';
 import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
@@ -244,6 +245,30 @@ dlq
   .description('queue a dead letter (or `all`) for its function again')
   .option('--function <name>', 'with `all`: only this function’s')
   .action((id, o) => redriveDeadLetters(client(), id, o.function, { json: json() }));
+
+const queue = program.command('queue').description('SQS-compatible queues (the SQS API on the same port)');
+queue.command('ls').description('list queues with their message counts').action(() => listQueues(client(), { json: json() }));
+queue
+  .command('create <name>')
+  .description('create a queue')
+  .option('--fifo', 'a FIFO queue (the name gets .fifo)')
+  .option('--visibility-timeout <seconds>', 'how long a received message stays invisible (default 30)')
+  .action((name, o) => createQueue(client(), name, { ...o, json: json() }));
+queue.command('rm <name>').description('delete a queue and its messages').action((name) => removeQueue(client(), name, { json: json() }));
+queue
+  .command('send <queue> <body>')
+  .description('send a message')
+  .option('--group <id>', 'FIFO: the message group')
+  .option('--dedup-id <id>', 'FIFO: the deduplication id')
+  .option('--delay <seconds>', 'deliver after this delay')
+  .action((name, body, o) => sendMessage(client(), name, body, { ...o, json: json() }));
+queue
+  .command('receive <queue>')
+  .description('receive messages (print their bodies)')
+  .option('--max <n>', 'up to this many messages, 1-10', '1')
+  .option('--wait <seconds>', 'long-poll up to this long, 0-20', '0')
+  .option('--delete', 'delete the messages received')
+  .action((name, o) => receiveMessages(client(), name, { ...o, json: json() }));
 
 try {
   await program.parseAsync(process.argv);
