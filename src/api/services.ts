@@ -2,6 +2,7 @@
 // (S3, SQS) is a folder under src/api/ that exports a Service, and one line here.
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
+import type { ObservabilityRoutes } from './gust/observability-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
@@ -18,6 +19,7 @@ export interface ServiceImplementations {
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
+  observability: ObservabilityRoutes;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -25,6 +27,6 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
-    gustService(impl.gust),
+    gustService(impl.gust, impl.observability),
   ];
 }
