@@ -18,7 +18,7 @@ const amountOf = (flag: string, raw: string) => {
 export async function setBudget(client: GustClient, name: string, opts: BudgetSetOptions): Promise<void> {
   if ((opts.gbSeconds === undefined) === (opts.usd === undefined)) throw new CliError('Give exactly one of --gb-seconds N or --usd N.', EXIT.usage);
   const body = opts.usd !== undefined ? { usd: amountOf('--usd', opts.usd) } : { gbSeconds: amountOf('--gb-seconds', opts.gbSeconds!) };
-  const budget = (await client.request('PUT', `/gust/budgets/${encodeURIComponent(name)}`, { body: JSON.stringify({ ...body, hard: Boolean(opts.hard) }), headers: { 'Content-Type': 'application/json' } })).json();
+  const budget = (await client.request('PUT', `/gust/budgets/${encodeURIComponent(name)}`, { body: JSON.stringify({ ...body, hard: Boolean(opts.hard) }) })).json();
   if (opts.json) return printJson(budget);
   process.stdout.write(`Budget of ${name}: ${describe(budget.amount, budget.unit)} a month${budget.hard ? ', hard (invocations refused at 100 %)' : ''}; ${budget.percent.toFixed(1)} % used in ${budget.month}\n`);
 }
