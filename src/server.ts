@@ -73,6 +73,14 @@ import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
 import { Queues } from './queues/queues.js';
 import { SqlQueueStore } from './storage/sql-queue-store.js';
+import { ObservabilityRoutes } from './api/gust/observability-routes.js';
+import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
+import { Budgets } from './control/budgets.js';
+import { logGroupOf } from './control/logging-config.js';
+import { SqlBudgetStore } from './storage/budget-store.js';
+import { GustMetrics } from './telemetry/metrics/gust-metrics.js';
+import { InvocationTracer } from './telemetry/tracing/invocation-tracer.js';
+import { OtlpExporter } from './telemetry/tracing/otlp-exporter.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -127,6 +135,30 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
+  // Observability: metrics (gauges attached below, once their owners exist), traces, budgets.
+  const metrics = new GustMetrics();
+  const exporter = config.otlpEndpoint
+    ? new OtlpExporter({
+        endpoint: config.otlpEndpoint,
+        resource: { 'service.name': process.env.OTEL_SERVICE_NAME || 'gust', 'cloud.provider': 'gust', 'cloud.region': config.region, 'cloud.account.id': config.accountId },
+        onDropped: (n) => metrics.spanDropped(n),
+        log,
+      })
+    : undefined;
+  const tracer = new InvocationTracer(exporter, home);
+  const budgets = await Budgets.load({
+    store: new SqlBudgetStore(dbs.metadataSql),
+    prices: config,
+    usage: async (functionName, start, end) => (await metering.usage({ functionName, start, end }))[0] ?? { requests: 0, gbSeconds: 0 },
+    functionExists,
+    log,
+    functionLog: (name, line) =>
+      void functionStore.get(name, LATEST).then(
+        (fn) => fn && logs.append(logGroupOf(fn), `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[gust]budget`, Date.now(), line),
+        () => {},
+      ),
+  });
+
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
@@ -135,8 +167,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const interpreter = runtimes.interpreter(fn.runtime);
       if (!interpreter && !isCustomRuntime(fn.runtime)) runtimes.check(fn.runtime); // removed since the function was made: say so
       const optDir = fn.layers && fn.layers.length > 0 ? layerTrees.treeFor(fn.layers.map((l) => l.codeKey)) : undefined;
+      // Every byte an instance logs passes here on its way to the store: counted per function.
+      const countedLogs = { append: (group: string, stream: string, at: number, message: string) => (metrics.logBytes(fn.name, Buffer.byteLength(message)), logs.append(group, stream, at, message)) };
       return {
-        logs,
+        logs: countedLogs,
         region: config.region,
         socketDir,
         // Tags belong to the function: every version's instances start with its current gust: tags.
@@ -177,6 +211,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     arnOf,
     idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
     onEventQueued: () => worker?.wake(),
+    metrics,
+    tracer,
+    budgets,
   });
   worker = new AsyncWorker({
     store: asyncEvents,
@@ -235,6 +272,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.forgetFunction(name);
+      void budgets.delete(name).catch((err) => log(`budgets: ${(err as Error)?.stack ?? err}`));
     },
   });
 
@@ -300,7 +338,16 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
   const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3, queues }),
+    services: registeredServices({
+      lambda,
+      layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }),
+      logs: new LogsApi(logs, home),
+      scheduler: new SchedulerApi(schedules),
+      gust,
+      s3,
+      queues,
+      observability: new ObservabilityRoutes({ metrics, budgets }),
+    }),
     gateway,
     auth: authenticator,
     grants: policies,
@@ -329,6 +376,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  metrics.attach({
+    runningByFunction: () => concurrency.runningByFunction(),
+    instanceStates: () => pool.instanceStates(),
+    asyncQueue: () => asyncEvents.depth(),
+    now: () => Date.now(),
+  });
+  let metricsListener: MetricsListener | undefined;
+  if (config.metricsPort !== null) metricsListener = await startMetricsListener(metrics, config.host, config.metricsPort, log);
   await worker.start();
   await scheduler.start();
   logRetention.start();
@@ -338,6 +393,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
   else log('WARNING: authentication is OFF (--no-auth): anyone who can reach this port can deploy and run code. Use only for local development.');
   log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
+  if (metricsListener) log(`Metrics: Prometheus at ${metricsListener.url} (unauthenticated: keep this port private)`);
+  if (config.otlpEndpoint) log(`Traces: OTLP/HTTP to ${config.otlpEndpoint}/v1/traces`);
   log(`Gust listening on ${endpoint}`);
 
   let stopWaiting = () => {};
@@ -362,11 +419,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       clearTimeout(timer);
       if (outcome !== 'drained') log(`Shutting down: ${requests.inFlight} request(s) still in flight ${outcome === 'bound' ? `after ${config.shutdownTimeoutSeconds} s` : 'on a second signal'}; stopping them`);
       requests.cutOff();
+      await metricsListener?.close();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
       await logs.flush();
       await metering.flush();
+      // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
+      if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
       await dbs.close();
       log('Gust stopped');
     },

@@ -2,6 +2,7 @@
 // (SQS) is a folder under src/api/ that exports a Service, and one line here.
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
+import type { ObservabilityRoutes } from './gust/observability-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
@@ -23,6 +24,7 @@ export interface ServiceImplementations {
   gust: GustRoutes;
   s3: S3Api;
   queues: Queues;
+  observability: ObservabilityRoutes;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -30,7 +32,7 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
-    gustService(impl.gust),
+    gustService(impl.gust, impl.observability),
     s3Service(impl.s3),
     sqsService(impl.queues),
   ];

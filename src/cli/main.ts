@@ -20,6 +20,7 @@ import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
+import { listBudgets, removeBudget, setBudget } from './budgets.js';
 
 const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
@@ -48,6 +49,8 @@ program
   .option('--max-connections-per-client <n>', 'HTTP connections open at once from one address (env GUST_MAX_CONNECTIONS_PER_CLIENT, default 256)')
   .option('--min-body-rate <bytes/s>', 'slowest a request body may arrive, over 10 s windows (env GUST_MIN_BODY_RATE, default 1024)')
   .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long work in flight may take to finish (env GUST_SHUTDOWN_TIMEOUT, default 30)')
+  .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
+  .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
   .action((o) =>
     up({
       host: o.host,
@@ -64,6 +67,8 @@ program
       maxConnectionsPerClient: o.maxConnectionsPerClient,
       minBodyRate: o.minBodyRate,
       shutdownTimeoutSeconds: o.shutdownTimeout,
+      metricsPort: o.metricsPort,
+      otlpEndpoint: o.otlpEndpoint,
     }),
   );
 
@@ -151,6 +156,17 @@ program
   .description('requests, errors, GB-seconds and cost per function')
   .option('-s, --since <duration>', 'period to report, e.g. 1h, 7d (default: all time)')
   .action((name, o) => usage(client(), name, { ...o, json: json() }));
+
+const budget = program.command('budget').description('monthly budgets per function (GB-seconds or USD)');
+budget
+  .command('set <name>')
+  .description('set the monthly budget of a function; --hard refuses its invocations at 100 %')
+  .option('--gb-seconds <n>', 'budget in GB-seconds of billed duration')
+  .option('--usd <n>', 'budget in US dollars, priced like `gust usage`')
+  .option('--hard', 'refuse invocations (429, Reason FunctionBudgetExceeded) once the budget is used up')
+  .action((name, o) => setBudget(client(), name, { ...o, json: json() }));
+budget.command('ls').description('list budgets with this month’s spending').action(() => listBudgets(client(), { json: json() }));
+budget.command('rm <name>').description('remove the budget of a function').action((name) => removeBudget(client(), name, { json: json() }));
 
 const keys = program.command('keys').description('manage access keys');
 keys.command('create').description('create an admin access key (the secret is shown once)').action(() => createKey(client(), { json: json() }));

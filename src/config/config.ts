@@ -33,6 +33,13 @@ export interface GustConfig {
   readonly minBodyRate: number;
   /** On SIGTERM/SIGINT, how long requests and invocations in flight may take to finish. */
   readonly shutdownTimeoutSeconds: number;
+  /**
+   * Port of a separate listener serving Prometheus `/metrics` unauthenticated, on the same host as
+   * the API; null (the default): none, and metrics are only at the signed `/gust/metrics`.
+   */
+  readonly metricsPort: number | null;
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); null: no traces are exported. */
+  readonly otlpEndpoint: string | null;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -57,6 +64,8 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
   minBodyRate: 'GUST_MIN_BODY_RATE',
   shutdownTimeoutSeconds: 'GUST_SHUTDOWN_TIMEOUT',
+  metricsPort: 'GUST_METRICS_PORT',
+  otlpEndpoint: 'GUST_OTLP_ENDPOINT',
 };
 
 const DEFAULTS: GustConfig = {
@@ -80,6 +89,8 @@ const DEFAULTS: GustConfig = {
   maxConnectionsPerClient: 256,
   minBodyRate: 1024,
   shutdownTimeoutSeconds: 30,
+  metricsPort: null,
+  otlpEndpoint: null,
 };
 
 export class ConfigError extends Error {
@@ -139,7 +150,26 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
     minBodyRate: number('minBodyRate', 0, 1_000_000_000),
     shutdownTimeoutSeconds: number('shutdownTimeoutSeconds', 0, 3600, false),
+    metricsPort: ['off', undefined, ''].includes(raw('metricsPort') as string | undefined) ? null : number('metricsPort', 0, 65535),
+    otlpEndpoint: otlpEndpoint(raw('otlpEndpoint') ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The collector's base URL: flag, GUST_OTLP_ENDPOINT, then OpenTelemetry's own OTEL_EXPORTER_OTLP_ENDPOINT. */
+function otlpEndpoint(value: string | number | boolean | undefined, problems: string[]): string | null {
+  if (value === undefined || value === '' || value === 'off') return null;
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    problems.push(`otlpEndpoint (GUST_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT) must be an http(s) URL, got "${value}"`);
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`otlpEndpoint (GUST_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT) must be an http(s) URL, got "${value}"`);
+    return null;
+  }
+  return url.toString().replace(/\/+$/, '');
 }

@@ -5,6 +5,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 export interface MetadataTables {
   function_versions: { name: string; version: string; config: string };
   reserved_concurrency: { function_name: string; reserved: number };
+  function_budgets: { function_name: string; unit: string; amount: number; hard: number; warned_month: string | null };
   event_invoke_configs: { function_name: string; qualifier: string; config: string };
   dead_letters: {
     id: Generated<number>;

@@ -1,12 +1,13 @@
 // Gust's own paths (/gust/…) as a service module: health, usage, code links, HTTP routes, access
-// keys, dead letters. They answer in REST-JSON, signed like Lambda calls (the gust CLI signs for
+// keys, dead letters, metrics and budgets. They answer in REST-JSON, signed like Lambda calls (the gust CLI signs for
 // `lambda`). Registered in api/services.ts.
 import { GustError, invalidParameter } from '../../errors.js';
 import { SIGNING_SERVICES } from '../authenticator.js';
 import type { RestService } from '../service.js';
 import type { GustRoutes } from './gust-routes.js';
+import type { ObservabilityRoutes } from './observability-routes.js';
 
-export function gustService(routes: GustRoutes): RestService {
+export function gustService(routes: GustRoutes, observability: ObservabilityRoutes): RestService {
   return {
     name: 'gust',
     protocol: 'rest-json',
@@ -30,6 +31,10 @@ export function gustService(routes: GustRoutes): RestService {
       { name: 'CreateKey', method: 'POST', path: '/gust/keys', handle: (c) => routes.createKey(c) },
       { name: 'RevokeKey', method: 'DELETE', path: '/gust/keys/:id', handle: (c) => routes.revokeKey(c) },
       { name: 'ListDeadLetters', method: 'GET', path: '/gust/dead-letters', handle: (c) => routes.listDeadLetters(c) },
+      { name: 'GetMetrics', method: 'GET', path: '/gust/metrics', handle: (c) => observability.metrics(c) },
+      { name: 'ListBudgets', method: 'GET', path: '/gust/budgets', handle: (c) => observability.listBudgets(c) },
+      { name: 'PutBudget', method: 'PUT', path: '/gust/budgets/:function', handle: (c) => observability.putBudget(c) },
+      { name: 'DeleteBudget', method: 'DELETE', path: '/gust/budgets/:function', handle: (c) => observability.deleteBudget(c) },
       { name: 'RedriveDeadLetters', method: 'POST', path: '/gust/dead-letters/:id/redrive', handle: (c) => routes.redrive(c) },
     ],
   };

@@ -1,5 +1,6 @@
 // Lambda's control-plane REST API (2015-03-31) on the wire: paths, query strings, headers and
 // JSON shapes in, calls on Functions and the Invoker, Lambda's responses out.
+import { traceContextFromHeaders } from '../../telemetry/tracing/trace-context.js';
 import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { aliasShape, type Versions } from '../../control/versions.js';
@@ -433,6 +434,7 @@ export class LambdaApi {
       idempotencyKey: type === 'Event' ? (req.headers['idempotency-key'] as string | undefined) : undefined,
       caller: ctx.caller,
       source: { kind: 'api' },
+      trace: traceContextFromHeaders(req.headers),
     });
     const headers: Record<string, string | number> = {
       'x-amzn-RequestId': result.requestId,
