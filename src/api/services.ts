@@ -2,6 +2,7 @@
 // (S3, SQS) is a folder under src/api/ that exports a Service, and one line here.
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
+import type { ImageRoutes } from './gust/image-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
@@ -18,6 +19,8 @@ export interface ServiceImplementations {
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
+  /** Gust's image import (its stand-in for a registry), under /gust/images. */
+  images: ImageRoutes;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -25,6 +28,6 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
-    gustService(impl.gust),
+    gustService(impl.gust, impl.images),
   ];
 }

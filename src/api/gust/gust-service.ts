@@ -5,8 +5,9 @@ import { GustError, invalidParameter } from '../../errors.js';
 import { SIGNING_SERVICES } from '../authenticator.js';
 import type { RestService } from '../service.js';
 import type { GustRoutes } from './gust-routes.js';
+import { MAX_IMAGE_ARCHIVE_BYTES, type ImageRoutes } from './image-routes.js';
 
-export function gustService(routes: GustRoutes): RestService {
+export function gustService(routes: GustRoutes, images: ImageRoutes): RestService {
   return {
     name: 'gust',
     protocol: 'rest-json',
@@ -29,6 +30,14 @@ export function gustService(routes: GustRoutes): RestService {
       { name: 'ListKeys', method: 'GET', path: '/gust/keys', handle: (c) => routes.listKeys(c) },
       { name: 'CreateKey', method: 'POST', path: '/gust/keys', handle: (c) => routes.createKey(c) },
       { name: 'RevokeKey', method: 'DELETE', path: '/gust/keys/:id', handle: (c) => routes.revokeKey(c) },
+      {
+        name: 'ImportImage',
+        method: 'PUT',
+        path: '/gust/images',
+        bodyLimit: { bytes: MAX_IMAGE_ARCHIVE_BYTES, message: `An image archive must be smaller than ${MAX_IMAGE_ARCHIVE_BYTES} bytes` },
+        handle: (c) => images.importImage(c),
+      },
+      { name: 'ListImages', method: 'GET', path: '/gust/images', handle: (c) => images.listImages(c) },
       { name: 'ListDeadLetters', method: 'GET', path: '/gust/dead-letters', handle: (c) => routes.listDeadLetters(c) },
       { name: 'RedriveDeadLetters', method: 'POST', path: '/gust/dead-letters/:id/redrive', handle: (c) => routes.redrive(c) },
     ],
