@@ -18,6 +18,7 @@ import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
 import { deployImage, importImage, listImages } from './images.js';
+import { dev } from './dev.js';
 
 const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
@@ -92,6 +93,15 @@ program
     if (target === undefined) throw new CliError('No serverless.yml or template.yaml here: give a directory or a .zip to deploy.', EXIT.usage);
     return deploy(client(), target, { ...o, json: json() });
   });
+
+program
+  .command('dev [path]')
+  .description('deploy a project (or one function directory), then redeploy on every save and print its logs and invocations')
+  .option('-s, --stage <stage>', 'serverless.yml: the stage')
+  .option('--region <region>', 'the region')
+  .option('--stack-name <name>', 'SAM: the stack name')
+  .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
+  .action((target, o) => dev(client(), target, o));
 
 program
   .command('remove [path]')
