@@ -32,6 +32,9 @@ import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch } from './invoke/runtime-launch.js';
+import { buildImageLaunch } from './invoke/image-launch.js';
+import { ImageStore } from './storage/image-store.js';
+import { ImageRoutes } from './api/gust/image-routes.js';
 import { ProcessDriver } from './sandbox/process-driver.js';
 import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
@@ -119,6 +122,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const functionExists = async (name: string) => (await functionStore.get(name, LATEST)) !== undefined;
   const code = new CodeStore(config.dataDir);
   const layerContent = new CodeStore(config.dataDir, 'layers');
+  const images = new ImageStore(config.dataDir);
   const layerTrees = new LayerTrees(config.dataDir, (key) => layerContent.dirOf(key));
   const runtimes = new RuntimeCatalog(config.dataDir);
   registerRuntimeVersions((runtime) => runtimes.interpreter(runtime)?.version);
@@ -164,6 +168,13 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,
     prepare: async (fn) => {
+      if (fn.image) {
+        const image = images.info(fn.image.id);
+        if (!image) throw new Error(`the image ${fn.image.resolvedUri} of ${fn.name} is no longer in ${config.dataDir}/images`);
+        const tags = (await functionStore.get(fn.name, LATEST))?.tags ?? fn.tags;
+        const credentials = await keys.forFunction(fn.name);
+        return { logs, region: config.region, socketDir, launch: buildImageLaunch({ ...fn, tags }, image, images.rootfsOf(image.id), { ...home, endpoint, credentials }) };
+      }
       const interpreter = runtimes.interpreter(fn.runtime);
       if (!interpreter && !isCustomRuntime(fn.runtime)) runtimes.check(fn.runtime); // removed since the function was made: say so
       const optDir = fn.layers && fn.layers.length > 0 ? layerTrees.treeFor(fn.layers.map((l) => l.codeKey)) : undefined;
@@ -258,6 +269,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const functions = new Functions({
     layers,
     layerDirOf: (key) => layerContent.dirOf(key),
+    images,
     checkRuntime: (runtime) => runtimes.check(runtime),
     store: functionStore,
     unitOfWork,
@@ -347,6 +359,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       s3,
       queues,
       observability: new ObservabilityRoutes({ metrics, budgets }),
+      images: new ImageRoutes(images),
     }),
     gateway,
     auth: authenticator,

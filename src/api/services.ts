@@ -3,6 +3,7 @@
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import type { ObservabilityRoutes } from './gust/observability-routes.js';
+import type { ImageRoutes } from './gust/image-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
@@ -25,6 +26,8 @@ export interface ServiceImplementations {
   s3: S3Api;
   queues: Queues;
   observability: ObservabilityRoutes;
+  /** Gust's image import (its stand-in for a registry), under /gust/images. */
+  images: ImageRoutes;
 }
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
@@ -32,7 +35,7 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
-    gustService(impl.gust, impl.observability),
+    gustService(impl.gust, impl.observability, impl.images),
     s3Service(impl.s3),
     sqsService(impl.queues),
   ];

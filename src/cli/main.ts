@@ -21,6 +21,8 @@ import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
 import { listBudgets, removeBudget, setBudget } from './budgets.js';
+import { deployImage, importImage, listImages } from './images.js';
+import { dev } from './dev.js';
 
 const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
@@ -89,13 +91,25 @@ program
   .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
   .option('--dry-run', 'project: print what would change, and change nothing')
   .option('--delete', 'project: remove everything the project deployed')
+  .option('--image <path>', 'deploy a container image (docker save tarball or OCI image layout) as a function with PackageType Image')
+  .option('--image-name <name:tag>', 'with --image: the name to import it under (default FUNCTION:latest)')
   .action((target, o) => {
+    if (o.image) return deployImage(client(), o.image, { ...o, json: json() });
     const dir = target ?? '.';
     const projectFile = !o.name && !o.runtime && !o.handler && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? findProjectFile(dir) : undefined;
     if (projectFile) return deployProject(client(), projectFile, { ...o, json: json() });
     if (target === undefined) throw new CliError('No serverless.yml or template.yaml here: give a directory or a .zip to deploy.', EXIT.usage);
     return deploy(client(), target, { ...o, json: json() });
   });
+
+program
+  .command('dev [path]')
+  .description('deploy a project (or one function directory), then redeploy on every save and print its logs and invocations')
+  .option('-s, --stage <stage>', 'serverless.yml: the stage')
+  .option('--region <region>', 'the region')
+  .option('--stack-name <name>', 'SAM: the stack name')
+  .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
+  .action((target, o) => dev(client(), target, o));
 
 program
   .command('remove [path]')
@@ -119,6 +133,14 @@ layer
   .action((name, path, o) => publishLayer(client(), name, path, { ...o, json: json() }));
 layer.command('ls [name]').description('list layers, or the versions of one').action((name) => listLayers(client(), name, { json: json() }));
 layer.command('rm <name> <version>').description('delete a layer version (functions using it keep it)').action((name, version) => removeLayer(client(), name, version, { json: json() }));
+
+const image = program.command('image').description('container images for functions with PackageType Image (Gust stands in for the registry)');
+image
+  .command('import <path>')
+  .description('import a docker save tarball or an OCI image layout (directory or tar); then use NAME:TAG as Code.ImageUri')
+  .option('--name <name:tag>', 'a name to file it under; repeat for more (default: the names the archive carries)', (v: string, acc: string[] = []) => [...acc, v])
+  .action((p, o) => importImage(client(), p, { ...o, json: json() }));
+image.command('ls').description('list imported images by name').action(() => listImages(client(), { json: json() }));
 
 const runtime = program.command('runtime').description('the interpreters this machine has for each runtime name');
 runtime.command('ls').description('list runtimes and the interpreter each runs on').action(() => listRuntimes(program.opts().dataDir, { json: json() }));

@@ -6,8 +6,9 @@ import { SIGNING_SERVICES } from '../authenticator.js';
 import type { RestService } from '../service.js';
 import type { GustRoutes } from './gust-routes.js';
 import type { ObservabilityRoutes } from './observability-routes.js';
+import { MAX_IMAGE_ARCHIVE_BYTES, type ImageRoutes } from './image-routes.js';
 
-export function gustService(routes: GustRoutes, observability: ObservabilityRoutes): RestService {
+export function gustService(routes: GustRoutes, observability: ObservabilityRoutes, images: ImageRoutes): RestService {
   return {
     name: 'gust',
     protocol: 'rest-json',
@@ -30,6 +31,14 @@ export function gustService(routes: GustRoutes, observability: ObservabilityRout
       { name: 'ListKeys', method: 'GET', path: '/gust/keys', handle: (c) => routes.listKeys(c) },
       { name: 'CreateKey', method: 'POST', path: '/gust/keys', handle: (c) => routes.createKey(c) },
       { name: 'RevokeKey', method: 'DELETE', path: '/gust/keys/:id', handle: (c) => routes.revokeKey(c) },
+      {
+        name: 'ImportImage',
+        method: 'PUT',
+        path: '/gust/images',
+        bodyLimit: { bytes: MAX_IMAGE_ARCHIVE_BYTES, message: `An image archive must be smaller than ${MAX_IMAGE_ARCHIVE_BYTES} bytes` },
+        handle: (c) => images.importImage(c),
+      },
+      { name: 'ListImages', method: 'GET', path: '/gust/images', handle: (c) => images.listImages(c) },
       { name: 'ListDeadLetters', method: 'GET', path: '/gust/dead-letters', handle: (c) => routes.listDeadLetters(c) },
       { name: 'GetMetrics', method: 'GET', path: '/gust/metrics', handle: (c) => observability.metrics(c) },
       { name: 'ListBudgets', method: 'GET', path: '/gust/budgets', handle: (c) => observability.listBudgets(c) },

@@ -86,7 +86,9 @@ export class LambdaApi {
     const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
     const body: Record<string, unknown> = {
       Configuration: this.configuration(fn),
-      Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
+      Code: fn.image
+        ? { RepositoryType: 'ECR', ImageUri: fn.image.uri, ResolvedImageUri: fn.image.resolvedUri }
+        : { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
     };
     // Tags belong to the function: a version shows the function's current ones.
     const tags = (await this.deps.functions.get(fn.name)).tags;
