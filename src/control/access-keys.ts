@@ -93,7 +93,9 @@ export class AccessKeys {
 /** Writes the shared-credentials and config files the aws CLI and SDKs read. */
 export function writeCredentialFiles(dataDir: string, key: AccessKey, region: string): void {
   const credentials = `[gust]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\nregion = ${region}\n`;
-  const config = `[profile gust]\nregion = ${region}\n`;
+  // S3 presigned URLs with Signature Version 4: the aws CLI v1 and boto3 presign with SigV2
+  // otherwise, which S3 (and Gust) refuses.
+  const config = `[profile gust]\nregion = ${region}\ns3 =\n    signature_version = s3v4\n`;
   for (const [name, text] of [['credentials', credentials], ['config', config]] as const) {
     const file = path.join(dataDir, name);
     const tmp = `${file}.tmp`;
