@@ -5,7 +5,8 @@ import { CliError, EXIT, type GustClient } from '../client.js';
 import type { S3Event } from './project.js';
 
 const s3 = { service: 's3' };
-const BLOCK = /<LambdaFunctionConfiguration>[\s\S]*?<\/LambdaFunctionConfiguration>/g;
+// S3 writes a function target as CloudFunctionConfiguration; requests may name it LambdaFunctionConfiguration.
+const BLOCK = /<(CloudFunctionConfiguration|LambdaFunctionConfiguration)>[\s\S]*?<\/\1>/g;
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** S3 answers 501 until Gust's S3 service is there: say what could not be deployed. */
