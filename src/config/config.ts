@@ -33,6 +33,11 @@ export interface GustConfig {
   readonly minBodyRate: number;
   /** On SIGTERM/SIGINT, how long requests and invocations in flight may take to finish. */
   readonly shutdownTimeoutSeconds: number;
+  /** Invocation history (payload and response, for the console's replay): KB kept of each, 0 = off. */
+  readonly historyMaxKb: number;
+  /** Invocation history: most invocations kept per function, and days kept. */
+  readonly historyPerFunction: number;
+  readonly historyDays: number;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -57,6 +62,9 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
   minBodyRate: 'GUST_MIN_BODY_RATE',
   shutdownTimeoutSeconds: 'GUST_SHUTDOWN_TIMEOUT',
+  historyMaxKb: 'GUST_HISTORY_MAX_KB',
+  historyPerFunction: 'GUST_HISTORY_PER_FUNCTION',
+  historyDays: 'GUST_HISTORY_DAYS',
 };
 
 const DEFAULTS: GustConfig = {
@@ -80,6 +88,10 @@ const DEFAULTS: GustConfig = {
   maxConnectionsPerClient: 256,
   minBodyRate: 1024,
   shutdownTimeoutSeconds: 30,
+  // Payloads can be sensitive: kept small and short by default (docs/security.md).
+  historyMaxKb: 16,
+  historyPerFunction: 100,
+  historyDays: 3,
 };
 
 export class ConfigError extends Error {
@@ -139,6 +151,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
     minBodyRate: number('minBodyRate', 0, 1_000_000_000),
     shutdownTimeoutSeconds: number('shutdownTimeoutSeconds', 0, 3600, false),
+    historyMaxKb: number('historyMaxKb', 0, 6 * 1024),
+    historyPerFunction: number('historyPerFunction', 1, 100_000),
+    historyDays: number('historyDays', 1, 365),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { LATEST, type FunctionRecord } from '../control/function-record.js';
 import { GustError } from '../errors.js';
 import type { AsyncEventStore } from '../storage/async-event-store.js';
+import type { InvocationHistoryStore } from '../storage/invocation-history-store.js';
 import type { Metering } from '../telemetry/metering.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Concurrency } from './concurrency.js';
@@ -56,6 +57,10 @@ export interface InvokerDeps {
   metering: Metering;
   asyncEvents: AsyncEventStore;
   arnOf(name: string, qualifier?: string): string;
+  /** Payloads and responses kept for the console's history and replay (bounded; off when absent). */
+  history?: InvocationHistoryStore;
+  /** Told of each invocation refused by a concurrency limit (the console's throttle counts). */
+  onThrottled?(functionName: string): void;
   idempotencyWindowMs: number;
   /** Wakes the async worker when an event was queued. */
   onEventQueued(): void;
@@ -131,7 +136,7 @@ export class Invoker {
     }
 
     req.stream?.resolved?.(fn.version);
-    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream);
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream, req.source.kind);
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -143,8 +148,14 @@ export class Invoker {
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
-  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink): Promise<InvocationOutcome> {
-    const release = await this.deps.concurrency.acquire(fn.name);
+  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink, source = 'async'): Promise<InvocationOutcome> {
+    let release: () => void;
+    try {
+      release = await this.deps.concurrency.acquire(fn.name);
+    } catch (err) {
+      if (err instanceof GustError && err.code === 'TooManyRequestsException') this.deps.onThrottled?.(fn.name);
+      throw err;
+    }
     const startedAt = Date.now();
     let outcome: InvocationOutcome;
     try {
@@ -171,6 +182,17 @@ export class Invoker {
       cold: outcome.cold,
       initDurationMs: outcome.initDurationMs,
       outcome: outcome.kind,
+    });
+    this.deps.history?.record({
+      requestId,
+      functionName: fn.name,
+      qualifier: invokedQualifier,
+      startedAt,
+      source,
+      payload,
+      // A streamed response went to its sink; only its final document (if any) is here.
+      response: stream ? undefined : outcome.payload,
+      functionError: outcome.kind === 'success' ? undefined : (outcome.errorType ?? outcome.kind),
     });
     return outcome;
   }

@@ -4,9 +4,10 @@
 import { GustError, invalidParameter } from '../../errors.js';
 import { SIGNING_SERVICES } from '../authenticator.js';
 import type { RestService } from '../service.js';
+import type { ConsoleDataRoutes } from './console-data-routes.js';
 import type { GustRoutes } from './gust-routes.js';
 
-export function gustService(routes: GustRoutes): RestService {
+export function gustService(routes: GustRoutes, consoleData: ConsoleDataRoutes): RestService {
   return {
     name: 'gust',
     protocol: 'rest-json',
@@ -31,6 +32,10 @@ export function gustService(routes: GustRoutes): RestService {
       { name: 'RevokeKey', method: 'DELETE', path: '/gust/keys/:id', handle: (c) => routes.revokeKey(c) },
       { name: 'ListDeadLetters', method: 'GET', path: '/gust/dead-letters', handle: (c) => routes.listDeadLetters(c) },
       { name: 'RedriveDeadLetters', method: 'POST', path: '/gust/dead-letters/:id/redrive', handle: (c) => routes.redrive(c) },
+      { name: 'GetConsoleSeries', method: 'GET', path: '/gust/console/series', handle: (c) => consoleData.series(c) },
+      { name: 'GetConsoleDailyUsage', method: 'GET', path: '/gust/console/daily-usage', handle: (c) => consoleData.dailyUsage(c) },
+      { name: 'ListConsoleHistory', method: 'GET', path: '/gust/console/history', handle: (c) => consoleData.history(c) },
+      { name: 'GetConsoleHistoryEntry', method: 'GET', path: '/gust/console/history/:id', handle: (c) => consoleData.historyEntry(c) },
     ],
   };
 }
