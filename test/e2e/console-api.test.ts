@@ -14,7 +14,8 @@ let lambda: LambdaClient;
 
 async function signed(method: string, path: string, body = '') {
   const url = gust.url + path;
-  const headers = signRequest({ method, url, headers: body ? { 'content-type': 'application/json' } : {}, body, ...gust.credentials, region: gust.region, service: 'lambda' });
+  const own: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+  const headers = { ...own, ...signRequest({ method, url, headers: own, body, ...gust.credentials, region: gust.region, service: 'lambda' }) };
   return fetch(url, { method, headers, body: body || undefined });
 }
 
@@ -99,6 +100,7 @@ test('bad parameters are refused with a clear error', async () => {
   for (const p of ['/gust/console/series?minutes=0', '/gust/console/series?minutes=abc', '/gust/console/daily-usage?days=9999', '/gust/console/history']) {
     const res = await signed('GET', p);
     assert.equal(res.status, 400, p);
-    assert.match((await res.json()).message, /must be|required/);
+    const body = await res.json();
+    assert.match(body.message ?? body.Message, /must be|required/);
   }
 });
