@@ -5,6 +5,11 @@ export interface ErrorSpec {
   status: number;
   type: 'User' | 'Service';
   description: string;
+  /**
+   * SQS: the code of its Query protocol (awsQueryCompatible). The JSON protocol sends it in
+   * `x-amzn-query-error`, which boto3 and the SDKs map the error through; Query sends it as Code.
+   */
+  sqsQueryCode?: string;
 }
 
 export const ERROR_CATALOGUE = {
@@ -64,6 +69,20 @@ export const ERROR_CATALOGUE = {
   MetadataTooLarge: { status: 400, type: 'User', description: 'S3: the x-amz-meta-* headers exceed 2 KB.' },
   MissingContentLength: { status: 411, type: 'User', description: 'S3: a PUT without Content-Length.' },
   InvalidLocationConstraint: { status: 400, type: 'User', description: 'S3: the LocationConstraint is not this Gust\'s region.' },
+  QueueDoesNotExist: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.NonExistentQueue', description: 'SQS: the queue URL or name names no queue.' },
+  QueueNameExists: { status: 400, type: 'User', sqsQueryCode: 'QueueAlreadyExists', description: 'SQS CreateQueue: a queue of that name exists with different attributes.' },
+  InvalidAttributeName: { status: 400, type: 'User', sqsQueryCode: 'InvalidAttributeName', description: 'SQS: an attribute name that the queue does not have.' },
+  InvalidAttributeValue: { status: 400, type: 'User', sqsQueryCode: 'InvalidAttributeValue', description: 'SQS: a queue attribute value out of range or malformed (RedrivePolicy, say).' },
+  InvalidParameterValue: { status: 400, type: 'User', sqsQueryCode: 'InvalidParameterValue', description: 'SQS: a parameter out of range or malformed, or a message over the size limit.' },
+  MissingParameter: { status: 400, type: 'User', sqsQueryCode: 'MissingParameter', description: 'SQS: a required parameter (QueueUrl, MessageBody...) is missing.' },
+  ReceiptHandleIsInvalid: { status: 400, type: 'User', sqsQueryCode: 'ReceiptHandleIsInvalid', description: 'SQS: the receipt handle is malformed, forged or no longer the current one.' },
+  InvalidMessageContents: { status: 400, type: 'User', sqsQueryCode: 'InvalidMessageContents', description: 'SQS: the message body holds characters outside the allowed set.' },
+  MessageNotInflight: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.MessageNotInflight', description: 'SQS ChangeMessageVisibility: the message is not in flight.' },
+  BatchEntryIdsNotDistinct: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct', description: 'SQS: two entries of a batch share an Id.' },
+  BatchRequestTooLong: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.BatchRequestTooLong', description: 'SQS SendMessageBatch: the messages together exceed 256 KB.' },
+  EmptyBatchRequest: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.EmptyBatchRequest', description: 'SQS: a batch without entries.' },
+  TooManyEntriesInBatchRequest: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest', description: 'SQS: a batch of more than 10 entries.' },
+  InvalidBatchEntryId: { status: 400, type: 'User', sqsQueryCode: 'AWS.SimpleQueueService.InvalidBatchEntryId', description: 'SQS: a batch entry Id that is not 1-80 letters, digits, - or _.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -32,6 +32,9 @@ import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch } from './invoke/runtime-launch.js';
+import { buildImageLaunch } from './invoke/image-launch.js';
+import { ImageStore } from './storage/image-store.js';
+import { ImageRoutes } from './api/gust/image-routes.js';
 import { ProcessDriver } from './sandbox/process-driver.js';
 import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
@@ -74,6 +77,16 @@ import { S3BucketRoutes } from './api/s3/s3-bucket-routes.js';
 import { S3ListRoutes } from './api/s3/s3-list-routes.js';
 import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
+import { Queues } from './queues/queues.js';
+import { SqlQueueStore } from './storage/sql-queue-store.js';
+import { ObservabilityRoutes } from './api/gust/observability-routes.js';
+import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
+import { Budgets } from './control/budgets.js';
+import { logGroupOf } from './control/logging-config.js';
+import { SqlBudgetStore } from './storage/budget-store.js';
+import { GustMetrics } from './telemetry/metrics/gust-metrics.js';
+import { InvocationTracer } from './telemetry/tracing/invocation-tracer.js';
+import { OtlpExporter } from './telemetry/tracing/otlp-exporter.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -112,6 +125,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const functionExists = async (name: string) => (await functionStore.get(name, LATEST)) !== undefined;
   const code = new CodeStore(config.dataDir);
   const layerContent = new CodeStore(config.dataDir, 'layers');
+  const images = new ImageStore(config.dataDir);
   const layerTrees = new LayerTrees(config.dataDir, (key) => layerContent.dirOf(key));
   const runtimes = new RuntimeCatalog(config.dataDir);
   registerRuntimeVersions((runtime) => runtimes.interpreter(runtime)?.version);
@@ -131,16 +145,49 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
+  // Observability: metrics (gauges attached below, once their owners exist), traces, budgets.
+  const metrics = new GustMetrics();
+  const exporter = config.otlpEndpoint
+    ? new OtlpExporter({
+        endpoint: config.otlpEndpoint,
+        resource: { 'service.name': process.env.OTEL_SERVICE_NAME || 'gust', 'cloud.provider': 'gust', 'cloud.region': config.region, 'cloud.account.id': config.accountId },
+        onDropped: (n) => metrics.spanDropped(n),
+        log,
+      })
+    : undefined;
+  const tracer = new InvocationTracer(exporter, home);
+  const budgets = await Budgets.load({
+    store: new SqlBudgetStore(dbs.metadataSql),
+    prices: config,
+    usage: async (functionName, start, end) => (await metering.usage({ functionName, start, end }))[0] ?? { requests: 0, gbSeconds: 0 },
+    functionExists,
+    log,
+    functionLog: (name, line) =>
+      void functionStore.get(name, LATEST).then(
+        (fn) => fn && logs.append(logGroupOf(fn), `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[gust]budget`, Date.now(), line),
+        () => {},
+      ),
+  });
+
   // Invocation: the pool, concurrency, invoke() and the async worker.
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,
     prepare: async (fn) => {
+      if (fn.image) {
+        const image = images.info(fn.image.id);
+        if (!image) throw new Error(`the image ${fn.image.resolvedUri} of ${fn.name} is no longer in ${config.dataDir}/images`);
+        const tags = (await functionStore.get(fn.name, LATEST))?.tags ?? fn.tags;
+        const credentials = await keys.forFunction(fn.name);
+        return { logs, region: config.region, socketDir, launch: buildImageLaunch({ ...fn, tags }, image, images.rootfsOf(image.id), { ...home, endpoint, credentials }) };
+      }
       const interpreter = runtimes.interpreter(fn.runtime);
       if (!interpreter && !isCustomRuntime(fn.runtime)) runtimes.check(fn.runtime); // removed since the function was made: say so
       const optDir = fn.layers && fn.layers.length > 0 ? layerTrees.treeFor(fn.layers.map((l) => l.codeKey)) : undefined;
+      // Every byte an instance logs passes here on its way to the store: counted per function.
+      const countedLogs = { append: (group: string, stream: string, at: number, message: string) => (metrics.logBytes(fn.name, Buffer.byteLength(message)), logs.append(group, stream, at, message)) };
       return {
-        logs,
+        logs: countedLogs,
         region: config.region,
         socketDir,
         // Tags belong to the function: every version's instances start with its current gust: tags.
@@ -183,6 +230,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onEventQueued: () => worker?.wake(),
     history,
     onThrottled: (name) => throttles.add(name),
+    metrics,
+    tracer,
+    budgets,
   });
   worker = new AsyncWorker({
     store: asyncEvents,
@@ -227,6 +277,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const functions = new Functions({
     layers,
     layerDirOf: (key) => layerContent.dirOf(key),
+    images,
     checkRuntime: (runtime) => runtimes.check(runtime),
     store: functionStore,
     unitOfWork,
@@ -241,6 +292,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.forgetFunction(name);
+      void budgets.delete(name).catch((err) => log(`budgets: ${(err as Error)?.stack ?? err}`));
     },
   });
 
@@ -317,8 +369,20 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       return names;
     },
   });
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3, consoleData }),
+    services: registeredServices({
+      lambda,
+      layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }),
+      logs: new LogsApi(logs, home),
+      scheduler: new SchedulerApi(schedules),
+      gust,
+      s3,
+      queues,
+      observability: new ObservabilityRoutes({ metrics, budgets }),
+      images: new ImageRoutes(images),
+      consoleData,
+    }),
     gateway,
     auth: authenticator,
     grants: policies,
@@ -347,6 +411,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  metrics.attach({
+    runningByFunction: () => concurrency.runningByFunction(),
+    instanceStates: () => pool.instanceStates(),
+    asyncQueue: () => asyncEvents.depth(),
+    now: () => Date.now(),
+  });
+  let metricsListener: MetricsListener | undefined;
+  if (config.metricsPort !== null) metricsListener = await startMetricsListener(metrics, config.host, config.metricsPort, log);
   await worker.start();
   await scheduler.start();
   logRetention.start();
@@ -356,6 +428,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
   else log('WARNING: authentication is OFF (--no-auth): anyone who can reach this port can deploy and run code. Use only for local development.');
   log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
+  if (metricsListener) log(`Metrics: Prometheus at ${metricsListener.url} (unauthenticated: keep this port private)`);
+  if (config.otlpEndpoint) log(`Traces: OTLP/HTTP to ${config.otlpEndpoint}/v1/traces`);
   log(`Gust listening on ${endpoint}`);
 
   let stopWaiting = () => {};
@@ -371,6 +445,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const bound = new Promise<'bound'>((resolve) => (timer = setTimeout(() => resolve('bound'), boundMs)));
       scheduler.stop();
       logRetention.stop();
+      // Long polls answer (empty) now rather than hold the drain for up to 20 s.
+      queues.notifier.close();
       const httpDone = requests.drain();
       const deliveriesDone = worker?.stop() ?? Promise.resolve();
       log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);
@@ -378,12 +454,15 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       clearTimeout(timer);
       if (outcome !== 'drained') log(`Shutting down: ${requests.inFlight} request(s) still in flight ${outcome === 'bound' ? `after ${config.shutdownTimeoutSeconds} s` : 'on a second signal'}; stopping them`);
       requests.cutOff();
+      await metricsListener?.close();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
       await logs.flush();
       await metering.flush();
       await history.flush();
+      // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
+      if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
       await dbs.close();
       log('Gust stopped');
     },

@@ -15,6 +15,7 @@ export const SIGNING_SERVICES = {
   lambda: ['lambda'],
   logs: ['logs'],
   scheduler: ['scheduler'],
+  sqs: ['sqs'],
   /** Function URLs with AuthType AWS_IAM are signed for `lambda`, as on AWS. */
   functionUrl: ['lambda'],
 } as const satisfies Record<string, readonly string[]>;

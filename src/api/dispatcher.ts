@@ -19,8 +19,8 @@ export type Recognition =
   /** A registered service; `failure` when the address is not one of its operations (or is badly encoded). */
   /** S3's params are Bucket and Key (absent for the service root), percent-decoded once. */
   | { kind: 'service'; service: Service; operation?: RestOperation | TargetOperation | XmlOperation; params: Record<string, string>; failure?: GustError }
-  /** The Query protocol (Action=…): no Query service yet. */
-  | { kind: 'query'; action: string | undefined }
+  /** The Query protocol (Action=…): `service` when one that speaks Query is signed for. */
+  | { kind: 'query'; action: string | undefined; service?: TargetService }
   /** An HTTP route or a function URL that exists (or a CORS preflight the routes answer). */
   | { kind: 'gateway' }
   /** Nothing claims it: the gateway's 404, as API Gateway answers a missing route. */
@@ -79,10 +79,16 @@ export class Dispatcher {
     }
     // 4. S3 path style: only the signature's scope tells a bucket from an HTTP route.
     if (scope === 's3' && this.xml) return this.xmlOperation(this.xml, head, path, query);
+    // 4b. Query for a service that speaks it (SQS): signed for it, Action= or a form post, at any
+    // path (SQS clients post to the queue URL).
+    const form = String(head.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const queryService = scope === undefined ? undefined : this.bySigningName.get(scope);
+    if (queryService !== undefined && queryService.protocol !== 'rest-json' && queryService.protocol !== 'rest-xml' && queryService.query && (query.has('Action') || (head.method === 'POST' && form))) {
+      return { kind: 'query', action: query.get('Action') ?? undefined, service: queryService };
+    }
     // 5. The HTTP gateway, for the routes and function URLs that exist.
     if (await this.gatewayClaims(head, path)) return { kind: 'gateway' };
     // 6. Query: a signed request with Action= in its query string or a form-encoded body.
-    const form = String(head.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     if (isSigned(head.headers, query) && (query.has('Action') || (head.method === 'POST' && form))) return { kind: 'query', action: query.get('Action') ?? undefined };
     // 7. Signed for a registered service, at an address none of the above claims: that service says so.
     const signedFor = scope === undefined ? undefined : this.bySigningName.get(scope);

@@ -15,7 +15,7 @@ import { renderError, unexpectedErrorCode } from './protocols/error-renderers.js
 import { authorizeS3 } from './s3/s3-authorize.js';
 import { openPayload } from './s3/payload.js';
 import { s3AuthError } from './s3/s3-auth-errors.js';
-import type { Protocol, Service, XmlOperation, XmlService } from './service.js';
+import type { Protocol, Service, TargetService, XmlOperation, XmlService } from './service.js';
 import type { HttpGateway } from '../triggers/http/gateway.js';
 
 export { MAX_CONTROL_BODY as MAX_REQUEST_BODY } from './lambda/lambda-service.js';
@@ -84,6 +84,7 @@ async function handle(deps: ApiDeps, recognised: Recognition, req: IncomingMessa
         else res.destroy();
       });
     case 'query':
+      if (recognised.service) return runQueryOperation(deps, recognised.service, req, res, requestId);
       throw new GustError('InvalidAction', `Gust serves no Query-protocol service yet; the action ${recognised.action === undefined ? 'in this form' : `'${recognised.action.slice(0, 100)}'`} is not implemented.`);
     case 'service':
       return runOperation(deps, recognised, req, res, requestId);
@@ -145,4 +146,21 @@ async function runXmlOperation(deps: ApiDeps, recognised: Extract<Recognition, {
     authenticated: true,
     payload,
   });
+}
+
+/** Query protocol: the action is in the query string or the form body, so the body comes first. */
+async function runQueryOperation(deps: ApiDeps, service: TargetService, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  deps.auth.precheck(req, service.signingServices);
+  const body = await readBody(req, service.defaultBodyLimit.bytes, service.defaultBodyLimit.message);
+  const caller = deps.auth.verify(req, body, service.signingServices);
+  const form = new URLSearchParams(body.toString('utf8'));
+  for (const [key, value] of query) if (!form.has(key)) form.append(key, value);
+  const action = form.get('Action') ?? '';
+  await authorize(caller, { protocol: 'awsJson', method: req.method ?? 'POST', path, operation: `${service.name}:${action.slice(0, 100)}` }, deps.grants);
+  const ctx = { req, res, body, path, query, params: {}, requestId, caller, authenticated: true };
+  await service.query!.handle(action, form, ctx);
 }

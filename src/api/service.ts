@@ -74,6 +74,11 @@ export interface TargetService extends ServiceBase {
   /** `Logs_20140328`: requests whose X-Amz-Target starts with `<prefix>.` are this service's. */
   targetPrefix: string;
   operations: readonly TargetOperation[];
+  /**
+   * The Query protocol too (SQS): a form post (`Action=<operation>`) signed for one of the
+   * service's signing names. The body is read before the action is known.
+   */
+  query?: { handle(action: string, form: URLSearchParams, ctx: OperationContext): Promise<void> };
 }
 
 /** An S3-style operation: addressed by method, bucket, key, query subresources and headers. */

@@ -13,20 +13,28 @@ export interface LogsOptions extends OutputOptions {
   raw?: boolean;
 }
 
-interface FilteredEvent {
+export interface LogEvent {
   logStreamName: string;
   timestamp: number;
   message: string;
   eventId: string;
 }
 
-export async function logs(client: GustClient, name: string, opts: LogsOptions): Promise<void> {
-  let startTime = opts.since ? Date.now() - parseDuration(opts.since) : 0;
-  const group = `/aws/lambda/${name}`;
+/**
+ * Reads a log group's events from `startTime` on and hands each to `onEvent` once; with
+ * `follow`, keeps polling (every 500 ms) until `signal` aborts. `gust logs` and `gust dev` use it.
+ */
+export async function pollLogEvents(
+  client: GustClient,
+  group: string,
+  opts: { startTime: number; follow?: boolean; filter?: string; signal?: AbortSignal },
+  onEvent: (e: LogEvent) => void,
+): Promise<void> {
+  let startTime = opts.startTime;
   let nextToken: string | undefined;
   let lastId = '';
-  for (;;) {
-    const page = await client.logs<{ events: FilteredEvent[]; nextToken?: string }>('FilterLogEvents', {
+  while (!opts.signal?.aborted) {
+    const page = await client.logs<{ events: LogEvent[]; nextToken?: string }>('FilterLogEvents', {
       logGroupName: group,
       startTime,
       ...(opts.filter ? { filterPattern: opts.filter } : {}),
@@ -40,11 +48,7 @@ export async function logs(client: GustClient, name: string, opts: LogsOptions):
       if (e.eventId <= lastId) continue;
       lastId = e.eventId;
       startTime = e.timestamp;
-      if (opts.json) process.stdout.write(terminalSafeJson(e) + '\n');
-      else {
-        const message = opts.raw ? e.message : stripTerminalEscapes(e.message);
-        process.stdout.write(`${new Date(e.timestamp).toISOString()} ${message.endsWith('\n') ? message : message + '\n'}`);
-      }
+      onEvent(e);
     }
     if (page.nextToken) {
       nextToken = page.nextToken;
@@ -53,6 +57,20 @@ export async function logs(client: GustClient, name: string, opts: LogsOptions):
     if (!opts.follow) return;
     // At the end of the group the token is gone: ask again from the last event's time on.
     nextToken = undefined;
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 500);
+      opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
   }
+}
+
+export async function logs(client: GustClient, name: string, opts: LogsOptions): Promise<void> {
+  const startTime = opts.since ? Date.now() - parseDuration(opts.since) : 0;
+  await pollLogEvents(client, `/aws/lambda/${name}`, { startTime, follow: opts.follow, filter: opts.filter }, (e) => {
+    if (opts.json) process.stdout.write(terminalSafeJson(e) + '\n');
+    else {
+      const message = opts.raw ? e.message : stripTerminalEscapes(e.message);
+      process.stdout.write(`${new Date(e.timestamp).toISOString()} ${message.endsWith('\n') ? message : message + '\n'}`);
+    }
+  });
 }

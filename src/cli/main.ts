@@ -15,10 +15,14 @@ import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './
 import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
+import { createQueue, listQueues, receiveMessages, removeQueue, sendMessage } from './queues.js';
 import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
+import { listBudgets, removeBudget, setBudget } from './budgets.js';
+import { deployImage, importImage, listImages } from './images.js';
+import { dev } from './dev.js';
 
 const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
@@ -50,6 +54,8 @@ program
   .option('--history-max-kb <kb>', 'invocation history: KB of payload and response kept per invocation; 0 = no history (env GUST_HISTORY_MAX_KB, default 16)')
   .option('--history-per-function <n>', 'invocation history: invocations kept per function (env GUST_HISTORY_PER_FUNCTION, default 100)')
   .option('--history-days <days>', 'invocation history: days kept (env GUST_HISTORY_DAYS, default 3)')
+  .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
+  .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
   .action((o) =>
     up({
       host: o.host,
@@ -69,6 +75,8 @@ program
       historyMaxKb: o.historyMaxKb,
       historyPerFunction: o.historyPerFunction,
       historyDays: o.historyDays,
+      metricsPort: o.metricsPort,
+      otlpEndpoint: o.otlpEndpoint,
     }),
   );
 
@@ -89,13 +97,25 @@ program
   .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
   .option('--dry-run', 'project: print what would change, and change nothing')
   .option('--delete', 'project: remove everything the project deployed')
+  .option('--image <path>', 'deploy a container image (docker save tarball or OCI image layout) as a function with PackageType Image')
+  .option('--image-name <name:tag>', 'with --image: the name to import it under (default FUNCTION:latest)')
   .action((target, o) => {
+    if (o.image) return deployImage(client(), o.image, { ...o, json: json() });
     const dir = target ?? '.';
     const projectFile = !o.name && !o.runtime && !o.handler && fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? findProjectFile(dir) : undefined;
     if (projectFile) return deployProject(client(), projectFile, { ...o, json: json() });
     if (target === undefined) throw new CliError('No serverless.yml or template.yaml here: give a directory or a .zip to deploy.', EXIT.usage);
     return deploy(client(), target, { ...o, json: json() });
   });
+
+program
+  .command('dev [path]')
+  .description('deploy a project (or one function directory), then redeploy on every save and print its logs and invocations')
+  .option('-s, --stage <stage>', 'serverless.yml: the stage')
+  .option('--region <region>', 'the region')
+  .option('--stack-name <name>', 'SAM: the stack name')
+  .option('--parameter-overrides <KEY=VALUE...>', 'SAM: template parameters')
+  .action((target, o) => dev(client(), target, o));
 
 program
   .command('remove [path]')
@@ -119,6 +139,14 @@ layer
   .action((name, path, o) => publishLayer(client(), name, path, { ...o, json: json() }));
 layer.command('ls [name]').description('list layers, or the versions of one').action((name) => listLayers(client(), name, { json: json() }));
 layer.command('rm <name> <version>').description('delete a layer version (functions using it keep it)').action((name, version) => removeLayer(client(), name, version, { json: json() }));
+
+const image = program.command('image').description('container images for functions with PackageType Image (Gust stands in for the registry)');
+image
+  .command('import <path>')
+  .description('import a docker save tarball or an OCI image layout (directory or tar); then use NAME:TAG as Code.ImageUri')
+  .option('--name <name:tag>', 'a name to file it under; repeat for more (default: the names the archive carries)', (v: string, acc: string[] = []) => [...acc, v])
+  .action((p, o) => importImage(client(), p, { ...o, json: json() }));
+image.command('ls').description('list imported images by name').action(() => listImages(client(), { json: json() }));
 
 const runtime = program.command('runtime').description('the interpreters this machine has for each runtime name');
 runtime.command('ls').description('list runtimes and the interpreter each runs on').action(() => listRuntimes(program.opts().dataDir, { json: json() }));
@@ -156,6 +184,17 @@ program
   .description('requests, errors, GB-seconds and cost per function')
   .option('-s, --since <duration>', 'period to report, e.g. 1h, 7d (default: all time)')
   .action((name, o) => usage(client(), name, { ...o, json: json() }));
+
+const budget = program.command('budget').description('monthly budgets per function (GB-seconds or USD)');
+budget
+  .command('set <name>')
+  .description('set the monthly budget of a function; --hard refuses its invocations at 100 %')
+  .option('--gb-seconds <n>', 'budget in GB-seconds of billed duration')
+  .option('--usd <n>', 'budget in US dollars, priced like `gust usage`')
+  .option('--hard', 'refuse invocations (429, Reason FunctionBudgetExceeded) once the budget is used up')
+  .action((name, o) => setBudget(client(), name, { ...o, json: json() }));
+budget.command('ls').description('list budgets with this month’s spending').action(() => listBudgets(client(), { json: json() }));
+budget.command('rm <name>').description('remove the budget of a function').action((name) => removeBudget(client(), name, { json: json() }));
 
 const keys = program.command('keys').description('manage access keys');
 keys.command('create').description('create an admin access key (the secret is shown once)').action(() => createKey(client(), { json: json() }));
@@ -250,6 +289,30 @@ dlq
   .description('queue a dead letter (or `all`) for its function again')
   .option('--function <name>', 'with `all`: only this function’s')
   .action((id, o) => redriveDeadLetters(client(), id, o.function, { json: json() }));
+
+const queue = program.command('queue').description('SQS-compatible queues (the SQS API on the same port)');
+queue.command('ls').description('list queues with their message counts').action(() => listQueues(client(), { json: json() }));
+queue
+  .command('create <name>')
+  .description('create a queue')
+  .option('--fifo', 'a FIFO queue (the name gets .fifo)')
+  .option('--visibility-timeout <seconds>', 'how long a received message stays invisible (default 30)')
+  .action((name, o) => createQueue(client(), name, { ...o, json: json() }));
+queue.command('rm <name>').description('delete a queue and its messages').action((name) => removeQueue(client(), name, { json: json() }));
+queue
+  .command('send <queue> <body>')
+  .description('send a message')
+  .option('--group <id>', 'FIFO: the message group')
+  .option('--dedup-id <id>', 'FIFO: the deduplication id')
+  .option('--delay <seconds>', 'deliver after this delay')
+  .action((name, body, o) => sendMessage(client(), name, body, { ...o, json: json() }));
+queue
+  .command('receive <queue>')
+  .description('receive messages (print their bodies)')
+  .option('--max <n>', 'up to this many messages, 1-10', '1')
+  .option('--wait <seconds>', 'long-poll up to this long, 0-20', '0')
+  .option('--delete', 'delete the messages received')
+  .action((name, o) => receiveMessages(client(), name, { ...o, json: json() }));
 
 try {
   await program.parseAsync(process.argv);

@@ -38,6 +38,13 @@ export interface GustConfig {
   /** Invocation history: most invocations kept per function, and days kept. */
   readonly historyPerFunction: number;
   readonly historyDays: number;
+  /**
+   * Port of a separate listener serving Prometheus `/metrics` unauthenticated, on the same host as
+   * the API; null (the default): none, and metrics are only at the signed `/gust/metrics`.
+   */
+  readonly metricsPort: number | null;
+  /** OTLP/HTTP collector base URL (spans go to `<url>/v1/traces`); null: no traces are exported. */
+  readonly otlpEndpoint: string | null;
 }
 
 export type ConfigInput = Partial<Record<keyof GustConfig, string | number | boolean | undefined>>;
@@ -65,6 +72,8 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   historyMaxKb: 'GUST_HISTORY_MAX_KB',
   historyPerFunction: 'GUST_HISTORY_PER_FUNCTION',
   historyDays: 'GUST_HISTORY_DAYS',
+  metricsPort: 'GUST_METRICS_PORT',
+  otlpEndpoint: 'GUST_OTLP_ENDPOINT',
 };
 
 const DEFAULTS: GustConfig = {
@@ -92,6 +101,8 @@ const DEFAULTS: GustConfig = {
   historyMaxKb: 16,
   historyPerFunction: 100,
   historyDays: 3,
+  metricsPort: null,
+  otlpEndpoint: null,
 };
 
 export class ConfigError extends Error {
@@ -154,7 +165,26 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     historyMaxKb: number('historyMaxKb', 0, 6 * 1024),
     historyPerFunction: number('historyPerFunction', 1, 100_000),
     historyDays: number('historyDays', 1, 365),
+    metricsPort: ['off', undefined, ''].includes(raw('metricsPort') as string | undefined) ? null : number('metricsPort', 0, 65535),
+    otlpEndpoint: otlpEndpoint(raw('otlpEndpoint') ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The collector's base URL: flag, GUST_OTLP_ENDPOINT, then OpenTelemetry's own OTEL_EXPORTER_OTLP_ENDPOINT. */
+function otlpEndpoint(value: string | number | boolean | undefined, problems: string[]): string | null {
+  if (value === undefined || value === '' || value === 'off') return null;
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    problems.push(`otlpEndpoint (GUST_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT) must be an http(s) URL, got "${value}"`);
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    problems.push(`otlpEndpoint (GUST_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT) must be an http(s) URL, got "${value}"`);
+    return null;
+  }
+  return url.toString().replace(/\/+$/, '');
 }

@@ -135,7 +135,7 @@ export function parseConfigFields(body: Record<string, unknown>, ctx: ConfigCont
   if (body.TracingConfig !== undefined) fields.tracingMode = tracingMode(body.TracingConfig);
   if (body.DeadLetterConfig !== undefined) fields.deadLetterTargetArn = deadLetterTarget(body.DeadLetterConfig, ctx);
   if (body.SnapStart !== undefined) snapStart(body.SnapStart, fields.runtime ?? ctx.runtime);
-  for (const unsupported of ['VpcConfig', 'FileSystemConfigs', 'ImageConfig', 'KMSKeyArn'] as const) {
+  for (const unsupported of ['VpcConfig', 'FileSystemConfigs', 'KMSKeyArn'] as const) {
     const v = body[unsupported];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) throw invalidParameter(`${unsupported} is not supported by Gust yet`);
   }

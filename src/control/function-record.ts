@@ -38,6 +38,18 @@ export interface FunctionRecord {
   layers?: FunctionLayer[];
   /** Get/PutFunctionRecursionConfig (kept on $LATEST); absent = Terminate. */
   recursiveLoop?: 'Allow' | 'Terminate';
+  /** Absent = Zip. An Image function has runtime and handler '' and runs on its image's root. */
+  packageType?: 'Image';
+  /** Image functions: Code.ImageUri as given, and the imported image it resolved to. */
+  image?: { uri: string; resolvedUri: string; id: string };
+  /** Image functions: ImageConfig overrides of the image's own Entrypoint, Cmd, WorkingDir. */
+  imageConfig?: ImageConfigSettings;
+}
+
+export interface ImageConfigSettings {
+  entryPoint?: string[];
+  command?: string[];
+  workingDirectory?: string;
 }
 
 export interface LoggingSettings {

@@ -13,6 +13,7 @@ import { checkTagSet, parseConfigFields, parseTags, type ConfigFields } from './
 import { mergeLoggingConfig } from './logging-config.js';
 import { checkHandler } from './handler-check.js';
 import { decodeZipFile } from './zip-upload.js';
+import { checkCodeUpdateKind, checkImageSandbox, imageCode, imageConfigOf, isImage, packageTypeOf, refuseZipOnlyFields, type ImageLookup } from './image-functions.js';
 
 
 /** Lambda's 250 MB unzipped quota, function and layers together. */
@@ -55,6 +56,8 @@ export interface FunctionsDeps {
   layerDirOf(codeKey: string): string;
   /** Refuses a runtime this machine cannot run (InvalidParameterValueException naming the ones it can). */
   checkRuntime(runtime: string): void;
+  /** Imported container images, for PackageType Image. */
+  images: ImageLookup;
   /** Called once a function exists, e.g. to give it credentials (off the invoke path). */
   onCreated(name: string): void;
   /** Called once a function and what hung off it are gone, e.g. to revoke its credentials. */
@@ -85,11 +88,26 @@ export class Functions {
   }
 
   async create(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
-    if (body.PackageType !== undefined && body.PackageType !== 'Zip') throw invalidParameter('Only PackageType Zip is supported.');
+    const image = packageTypeOf(body) === 'Image';
+    if (image) refuseZipOnlyFields(body);
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn });
     const extra: Partial<FunctionRecord> = { ...settings(undefined, fields), ...(fields.tracingMode ? { tracingMode: fields.tracingMode } : {}) };
     if (extra.deadLetterTargetArn === undefined) delete extra.deadLetterTargetArn;
     const tags = parseTags(body.Tags, this.deps.networkIsolationSupported);
+    const imageConfig = imageConfigOf(body, image);
+    if (image) {
+      checkImageSandbox(tags, this.deps.networkIsolationSupported);
+      const c = body.Code as { ImageUri?: unknown; ZipFile?: unknown } | undefined;
+      if (c?.ZipFile !== undefined) throw invalidParameter('Code.ZipFile is not supported for functions with PackageType Image: provide Code.ImageUri.');
+      const code = imageCode(c?.ImageUri, this.deps.images);
+      await this.refuseExisting(name);
+      return this.put({
+        ...this.newRecord(name, '', '', fields, tags, extra),
+        ...code,
+        packageType: 'Image',
+        ...(imageConfig && Object.keys(imageConfig).length > 0 ? { imageConfig } : {}),
+      });
+    }
     const runtime = fields.runtime;
     if (!runtime) throw invalidParameter('Runtime is required for a .zip deployment package.');
     const handler = fields.handler ?? (runtime.startsWith('provided') ? 'bootstrap' : undefined);
@@ -99,7 +117,17 @@ export class Functions {
     const layers = body.Layers === undefined ? [] : await this.deps.layers.resolveForFunction(body.Layers);
     const code = await this.storeCode(decodeZip(body.Code), runtime, handler, layers);
     await this.refuseExisting(name); // another request may have created it while the code was unpacked
-    const record: FunctionRecord = {
+    return this.put({
+      ...this.newRecord(name, runtime, handler, fields, tags, extra),
+      ...(layers.length > 0 ? { layers } : {}),
+      codeSha256: code.sha256Base64,
+      codeSize: code.size,
+      codeKey: code.key,
+    });
+  }
+
+  private newRecord(name: string, runtime: string, handler: string, fields: ConfigFields, tags: Record<string, string>, extra: Partial<FunctionRecord>): FunctionRecord {
+    return {
       name,
       version: LATEST,
       runtime,
@@ -113,21 +141,29 @@ export class Functions {
       ephemeralStorageMb: fields.ephemeralStorageMb ?? 512,
       tags,
       ...extra,
-      ...(layers.length > 0 ? { layers } : {}),
-      codeSha256: code.sha256Base64,
-      codeSize: code.size,
-      codeKey: code.key,
+      codeSha256: '',
+      codeSize: 0,
+      codeKey: '',
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(),
     };
+  }
+
+  private async put(record: FunctionRecord): Promise<FunctionRecord> {
     await this.deps.store.put(record);
-    this.deps.onCreated(name);
+    this.deps.onCreated(record.name);
     return record;
   }
 
   async updateCode(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
+    checkCodeUpdateKind(current, body);
+    if (isImage(current)) {
+      const code = imageCode(body.ImageUri, this.deps.images);
+      if (body.DryRun === true) return current;
+      return this.save(name, body.RevisionId, (fn) => ({ ...fn, ...code }));
+    }
     const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler, current.layers ?? []);
     if (body.DryRun === true) return current;
     return this.save(name, body.RevisionId, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
@@ -136,6 +172,8 @@ export class Functions {
   async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
+    if (isImage(current)) refuseZipOnlyFields(body);
+    const imageConfig = imageConfigOf(body, isImage(current));
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn, runtime: current.runtime });
     if (fields.runtime !== undefined && fields.runtime !== current.runtime) this.deps.checkRuntime(fields.runtime);
     const layers = body.Layers === undefined ? undefined : await this.deps.layers.resolveForFunction(body.Layers, current.layers);
@@ -145,8 +183,9 @@ export class Functions {
     if (layers) this.checkTotalSize(codeDir, layers);
     mergeLoggingConfig(current.loggingConfig, fields.loggingPatch ?? {}); // refuse before anything is written
     return this.save(name, body.RevisionId, (fn) => {
-      const record = withSettings({ ...fn, ...plain(fields), ...(layers ? { layers } : {}) }, settings(fn, fields));
+      const record = withSettings({ ...fn, ...plain(fields), ...(layers ? { layers } : {}), ...(imageConfig ? { imageConfig } : {}) }, settings(fn, fields));
       if (record.layers?.length === 0) delete record.layers;
+      if (record.imageConfig && Object.keys(record.imageConfig).length === 0) delete record.imageConfig;
       return record;
     });
   }
@@ -155,6 +194,7 @@ export class Functions {
   async changeTags(name: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<FunctionRecord> {
     const current = await this.get(name);
     const tags = checkTagSet(change({ ...current.tags }), this.deps.networkIsolationSupported);
+    if (isImage(current)) checkImageSandbox(tags, this.deps.networkIsolationSupported);
     const record = await this.save(name, undefined, (fn) => ({ ...fn, tags }));
     // gust: tags apply to every version (tags belong to the function): no instance keeps the old ones.
     const gustTags = (t: Record<string, string>) => JSON.stringify(Object.entries(t).filter(([k]) => k.startsWith('gust:')).sort());

@@ -169,7 +169,7 @@ export class AsyncWorker {
 
     let outcome: InvocationOutcome;
     try {
-      outcome = await invoker.execute(fn, event.requestId, event.payload, undefined, event.qualifier);
+      outcome = await invoker.execute(fn, event.requestId, event.payload, undefined, event.qualifier, undefined, { queuedAt: event.createdAt, trigger: 'other' });
     } catch {
       // Throttled or failed to start: not the function's doing, so it does not count as an
       // attempt; try again with a backoff that grows with each throttle, until the event is too old.

@@ -19,6 +19,8 @@ export interface ConcurrencyCounters {
   release(functionName: string, reserved: boolean): Promise<void>;
   /** Invocations running now, in all. */
   running(): Promise<number>;
+  /** Invocations running now per function (functions running none are left out). */
+  runningByFunction(): Promise<Map<string, number>>;
 }
 
 export class InMemoryConcurrencyCounters implements ConcurrencyCounters {
@@ -49,5 +51,9 @@ export class InMemoryConcurrencyCounters implements ConcurrencyCounters {
 
   async running(): Promise<number> {
     return this.total;
+  }
+
+  async runningByFunction(): Promise<Map<string, number>> {
+    return new Map(this.byFunction);
   }
 }

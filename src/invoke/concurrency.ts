@@ -28,6 +28,11 @@ export class Concurrency {
     return this.counters.running();
   }
 
+  /** Invocations running now per function, for metrics. */
+  runningByFunction(): Promise<Map<string, number>> {
+    return this.counters.runningByFunction();
+  }
+
   reserved(name: string): number | undefined {
     return this.reservations.get(name);
   }

@@ -1,12 +1,15 @@
 // invoke(): the one door every trigger goes through. It resolves the function, checks payload
 // limits, then either runs the invocation now (RequestResponse), queues it durably (Event), or
 // only checks it could run (DryRun). Every run is logged and metered here.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { LATEST, type FunctionRecord } from '../control/function-record.js';
 import { GustError } from '../errors.js';
 import type { AsyncEventStore } from '../storage/async-event-store.js';
 import type { InvocationHistoryStore } from '../storage/invocation-history-store.js';
-import type { Metering } from '../telemetry/metering.js';
+import { gbSeconds, type Metering } from '../telemetry/metering.js';
+import type { GustMetrics } from '../telemetry/metrics/gust-metrics.js';
+import { InvocationTracer } from '../telemetry/tracing/invocation-tracer.js';
+import type { TraceContext } from '../telemetry/tracing/trace-context.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Concurrency } from './concurrency.js';
 import type { Pool } from './pool.js';
@@ -37,6 +40,26 @@ export interface InvokeRequest {
   source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
   /** RequestResponse only: a streamed response's chunks go here as they arrive (InvokeWithResponseStream, streaming URLs). */
   stream?: ResponseSink;
+  /** The caller's trace context (traceparent or X-Amzn-Trace-Id): the invocation's span is its child. */
+  trace?: TraceContext;
+}
+
+/** How execute() was reached, for the invocation's span. */
+export interface ExecuteContext {
+  parent?: TraceContext;
+  /** FaaS semantic conventions' faas.trigger. */
+  trigger?: string;
+  /** An async event: when it was queued (its parent is what invoke() remembered for its request id). */
+  queuedAt?: number;
+  /** What started it (api, http, async...), as the invocation history records it. */
+  source?: string;
+}
+
+/** Monthly budgets, as invoke/ sees them: a check before running and the spending after. */
+export interface BudgetGate {
+  /** Throws TooManyRequestsException when the function's hard budget is used up. */
+  check(functionName: string): void;
+  record(functionName: string, gbSeconds: number): void;
 }
 
 export interface InvokeResult {
@@ -64,13 +87,13 @@ export interface InvokerDeps {
   idempotencyWindowMs: number;
   /** Wakes the async worker when an event was queued. */
   onEventQueued(): void;
+  metrics?: GustMetrics;
+  /** Spans per invocation; without one, ids are still made for _X_AMZN_TRACE_ID but nothing is exported. */
+  tracer?: InvocationTracer;
+  budgets?: BudgetGate;
 }
 
-/** A new X-Ray trace header per invocation (_X_AMZN_TRACE_ID); TracingConfig Active samples it. */
-function traceId(sampled: boolean): string {
-  const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${time}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=${sampled ? 1 : 0}`;
-}
+const TRIGGERS: Record<InvokeRequest['source']['kind'], string> = { api: 'other', http: 'http', async: 'other' };
 
 function decodeClientContext(encoded: string | undefined): string | undefined {
   if (!encoded) return undefined;
@@ -106,7 +129,11 @@ function checkPayload(payload: Buffer, type: InvocationType): Buffer {
 }
 
 export class Invoker {
-  constructor(private readonly deps: InvokerDeps) {}
+  private readonly tracer: InvocationTracer;
+
+  constructor(private readonly deps: InvokerDeps) {
+    this.tracer = deps.tracer ?? new InvocationTracer(undefined, { region: '', accountId: '' });
+  }
 
   resolve(functionName: string, qualifier = LATEST): Promise<FunctionRecord> {
     return this.deps.resolveFunction(functionName, qualifier);
@@ -125,6 +152,7 @@ export class Invoker {
     if (req.type === 'Event') {
       // The qualifier as named (an alias stays an alias): the worker resolves it when it delivers.
       const event = { requestId, functionName: fn.name, qualifier: req.qualifier ?? LATEST, payload };
+      this.tracer.remember(requestId, req.trace);
       if (req.idempotencyKey === undefined) {
         await this.deps.asyncEvents.enqueue(event);
         this.deps.onEventQueued();
@@ -136,7 +164,7 @@ export class Invoker {
     }
 
     req.stream?.resolved?.(fn.version);
-    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream, req.source.kind);
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream, { parent: req.trace, trigger: TRIGGERS[req.source.kind], source: req.source.kind });
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -148,25 +176,50 @@ export class Invoker {
 
   /** Runs one invocation to its end; its logs and meter reading are written within milliseconds. */
   /** `invokedQualifier` is what the caller named (an alias, say): it appears in invokedFunctionArn. */
-  async execute(fn: FunctionRecord, requestId: string, payload: Buffer, clientContext?: string, invokedQualifier = fn.version, stream?: ResponseSink, source = 'async'): Promise<InvocationOutcome> {
+  async execute(
+    fn: FunctionRecord,
+    requestId: string,
+    payload: Buffer,
+    clientContext?: string,
+    invokedQualifier = fn.version,
+    stream?: ResponseSink,
+    context: ExecuteContext = {},
+  ): Promise<InvocationOutcome> {
+    const { metrics, budgets } = this.deps;
+    const startedAt = Date.now();
+    const invokedFunctionArn = this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier);
+    const isAsync = context.queuedAt !== undefined;
+    const trace = this.tracer.begin(isAsync ? this.tracer.recall(requestId) : context.parent, fn.tracingMode === 'Active');
+    const span = (outcome: string, rest: Partial<Parameters<InvocationTracer['end']>[1]> = {}) => ({
+      functionName: fn.name,
+      version: fn.version,
+      requestId,
+      invokedArn: invokedFunctionArn,
+      trigger: context.trigger ?? 'other',
+      async: isAsync,
+      startMs: startedAt,
+      endMs: Date.now(),
+      queuedAt: context.queuedAt,
+      memoryMb: fn.memorySize,
+      outcome,
+      ...rest,
+    });
     let release: () => void;
     try {
+      budgets?.check(fn.name);
       release = await this.deps.concurrency.acquire(fn.name);
     } catch (err) {
-      if (err instanceof GustError && err.code === 'TooManyRequestsException') this.deps.onThrottled?.(fn.name);
+      const reason = err instanceof GustError && err.code === 'TooManyRequestsException' ? String(err.extra?.Reason ?? 'Unknown') : undefined;
+      if (reason) {
+        metrics?.throttle(fn.name, reason);
+        this.deps.onThrottled?.(fn.name);
+        this.tracer.end(trace, span('throttled', { errorType: reason }));
+      }
       throw err;
     }
-    const startedAt = Date.now();
     let outcome: InvocationOutcome;
     try {
-      outcome = await this.deps.pool.run(fn, {
-        requestId,
-        payload,
-        clientContext,
-        invokedFunctionArn: this.deps.arnOf(fn.name, invokedQualifier === LATEST ? undefined : invokedQualifier),
-        traceId: traceId(fn.tracingMode === 'Active'),
-        stream,
-      });
+      outcome = await this.deps.pool.run(fn, { requestId, payload, clientContext, invokedFunctionArn, traceId: trace.amznTraceId, stream });
     } finally {
       release();
     }
@@ -188,12 +241,15 @@ export class Invoker {
       functionName: fn.name,
       qualifier: invokedQualifier,
       startedAt,
-      source,
+      source: context.source ?? 'async',
       payload,
       // A streamed response went to its sink; only its final document (if any) is here.
       response: stream ? undefined : outcome.payload,
       functionError: outcome.kind === 'success' ? undefined : (outcome.errorType ?? outcome.kind),
     });
+    budgets?.record(fn.name, gbSeconds(outcome.billedMs, fn.memorySize));
+    metrics?.invocation({ functionName: fn.name, qualifier: invokedQualifier, outcome: outcome.kind, durationMs: outcome.durationMs, cold: outcome.cold, initDurationMs: outcome.initDurationMs });
+    this.tracer.end(trace, span(outcome.kind, { cold: outcome.cold, initDurationMs: outcome.initDurationMs, durationMs: outcome.durationMs, errorType: outcome.errorType }));
     return outcome;
   }
 }

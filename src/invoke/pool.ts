@@ -325,6 +325,21 @@ export class Pool {
     return counts;
   }
 
+  /** Live instances per function and state (dead ones are gone), for metrics. */
+  instanceStates(): Array<{ functionName: string; state: Instance['state']; count: number }> {
+    const counts = new Map<string, { functionName: string; state: Instance['state']; count: number }>();
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) {
+        if (instance.state === 'dead') continue;
+        const key = `${instance.fn.name}\0${instance.state}`;
+        const entry = counts.get(key) ?? { functionName: instance.fn.name, state: instance.state, count: 0 };
+        entry.count++;
+        counts.set(key, entry);
+      }
+    }
+    return [...counts.values()];
+  }
+
   shutdown(): void {
     this.closed = true;
     this.sweeper.clear();

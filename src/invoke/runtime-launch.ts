@@ -59,6 +59,10 @@ export interface Launch {
    * has no network of its own; it runs the function's command after dropping privileges.
    */
   forwarder?: string[];
+  /** Image functions: the image's unpacked root filesystem, the sandbox's `/`. */
+  rootfs?: string;
+  /** Image functions: where the function starts. */
+  workingDir?: string;
 }
 
 export type NetworkMode = 'on' | 'off' | 'allow-list';

@@ -4,7 +4,9 @@
 // and loads the seccomp filter; setpriv then drops to an unprivileged user with no capabilities
 // and no way to gain privileges, and only then does the function's environment come into play.
 import fs from 'node:fs';
-import { execFunctionCommand } from './function-exec.js';
+import path from 'node:path';
+import { BASH, ENV, execFunctionCommand } from './function-exec.js';
+import { HOST_TOOLS_ROOT, hostTools } from './host-tools.js';
 
 export const BWRAP = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => fs.existsSync(p));
 export const TASK_ROOT = '/var/task';
@@ -35,6 +37,10 @@ export interface BubblewrapSpec {
   forwarder?: string[];
   /** The descriptor bubblewrap reads the seccomp program from; none means no filter. */
   seccompFd?: number;
+  /** A container image's unpacked root filesystem: the sandbox's `/` instead of the host's system. */
+  rootfs?: string;
+  /** Image functions: the directory the function starts in (inside the image). */
+  workingDir?: string;
 }
 
 /** What the setpriv step needs: change uid and gids, and empty the bounding set. */
@@ -86,7 +92,58 @@ function bindWithParents(hostPath: string, made: Set<string>): string[] {
   return [...args, '--ro-bind', hostPath, hostPath];
 }
 
+/** Where setpriv is on the host. */
+const SETPRIV_PATH = '/usr/bin/setpriv';
+/** Top-level names of an image that the sandbox provides itself. */
+const IMAGE_OWN = new Set(['proc', 'dev', 'tmp', HOST_TOOLS_ROOT.slice(1)]);
+
+/**
+ * An image's root: each top-level entry of the unpacked tree bound read-only (a symbolic link
+ * recreated as a link, never followed on the host), over bubblewrap's own root, which is then
+ * made read-only; the host's tools under HOST_TOOLS_ROOT for the privilege drop.
+ */
+function imageMounts(rootfs: string, hostBinds: string[]): string[] {
+  const args: string[] = [];
+  for (const entry of fs.readdirSync(rootfs, { withFileTypes: true })) {
+    if (IMAGE_OWN.has(entry.name)) continue;
+    const full = path.join(rootfs, entry.name);
+    if (entry.isSymbolicLink()) args.push('--symlink', fs.readlinkSync(full), `/${entry.name}`);
+    else if (entry.isDirectory() || entry.isFile()) args.push('--ro-bind', full, `/${entry.name}`);
+  }
+  args.push('--perms', '0755', '--dir', HOST_TOOLS_ROOT);
+  for (const dir of hostBinds) args.push('--ro-bind', dir, `${HOST_TOOLS_ROOT}${dir}`);
+  return args;
+}
+
+function imageCommand(spec: BubblewrapSpec): string[] {
+  const tools = hostTools([SETPRIV_PATH, BASH, ENV]);
+  if (!tools) throw new Error('cannot find the dynamic loader of the host tools needed to start an image function');
+  const caps = ['--cap-drop', 'ALL', ...SETPRIV_CAPS.flatMap((cap) => ['--cap-add', cap])];
+  return [
+    BWRAP!,
+    ...imageMounts(spec.rootfs!, tools.binds),
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--perms', '1777', '--size', String(spec.tmpMb * 1024 * 1024), '--tmpfs', '/tmp',
+    '--remount-ro', '/',
+    '--chdir', spec.workingDir ?? '/',
+    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--hostname', 'sandbox',
+    '--die-with-parent',
+    '--new-session',
+    ...caps,
+    ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
+    '--',
+    ...tools.run(SETPRIV_PATH), ...DROP_PRIVILEGES.slice(1),
+    ...execFunctionCommand((p) => tools.run(p)),
+  ];
+}
+
 export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
+  if (spec.rootfs) {
+    if (spec.network !== 'on' || spec.forwarder) throw new Error('an image function runs with the network on');
+    return imageCommand(spec);
+  }
   const made = new Set(['/usr', '/etc', '/var']);
   const binds = spec.readOnlyPaths.filter((p) => !p.startsWith('/usr/')).flatMap((p) => bindWithParents(p, made));
   // bwrap run by root keeps every capability for its command unless told otherwise.

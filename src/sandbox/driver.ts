@@ -37,6 +37,10 @@ export interface SandboxSpec {
    * descriptor 3.
    */
   forwarder?: string[];
+  /** A container image's unpacked root filesystem, the sandbox's `/` (namespaces only). */
+  rootfs?: string;
+  /** Image functions: where the function starts, inside the image. */
+  workingDir?: string;
 }
 
 export interface SandboxExit {

@@ -20,14 +20,22 @@ export const ENV = '/usr/bin/env';
  * reads NUL-separated words (mapfile -d ''), so any byte but NUL survives in a value; `--`
  * keeps env from reading a value as one of its options.
  */
-export const EXEC_FUNCTION_SCRIPT = [
-  `mapfile -d '' -t argv <&${FUNCTION_ARGV_FD} || exit 125`,
-  'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && exec {fd}>&-; done',
-  `exec ${ENV} -i -- "\${argv[@]}"`,
-].join('; ');
+const execScript = (env: string[]) =>
+  [
+    `mapfile -d '' -t argv <&${FUNCTION_ARGV_FD} || exit 125`,
+    'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && exec {fd}>&-; done',
+    `exec ${env.map((w) => `'${w}'`).join(' ')} -i -- "\${argv[@]}"`,
+  ].join('; ');
 
-/** Runs as the unprivileged user, with LAUNCHER_ENV: reads the function's argv and execs it. */
-export const execFunctionCommand = (): string[] => [BASH, '-c', EXEC_FUNCTION_SCRIPT, 'gust-exec'];
+export const EXEC_FUNCTION_SCRIPT = execScript([ENV]);
+
+/**
+ * Runs as the unprivileged user, with LAUNCHER_ENV: reads the function's argv and execs it.
+ * `run` turns a host tool's path into the words that start it (host-tools.ts, for a sandbox
+ * whose root is an image); paths Gust chose, never quotes.
+ */
+export const execFunctionCommand = (run?: (hostPath: string) => string[]): string[] =>
+  run ? [...run(BASH), '-c', execScript(run(ENV)), 'gust-exec'] : [BASH, '-c', EXEC_FUNCTION_SCRIPT, 'gust-exec'];
 
 /** What env may take as a variable name: anything else could read as an option or a command. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

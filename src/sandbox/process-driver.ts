@@ -112,6 +112,7 @@ export class ProcessDriver implements SandboxDriver {
 
   private command(spec: SandboxSpec, cgroupDirs: string[]): string[] {
     if (spec.forwarder && this.isolation !== 'namespaces') throw new SandboxUnavailableError('a forwarder needs namespace isolation');
+    if (spec.rootfs && this.isolation !== 'namespaces') throw new SandboxUnavailableError('a container image needs namespace isolation');
     // The function's command itself comes last, read from FUNCTION_ARGV_FD.
     let cmd = this.isolation === 'namespaces' ? bubblewrapCommand({ ...spec, seccompFd: SECCOMP ? SECCOMP_FD : undefined }) : execFunctionCommand();
     if (PRLIMIT) cmd = [PRLIMIT, `--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, '--', ...cmd];

@@ -52,6 +52,8 @@ export interface AsyncEventStore {
   /** When the next event becomes claimable (due and not leased); null when the queue is empty. */
   nextDueAt(): Promise<number | null>;
   count(): Promise<number>;
+  /** How many events are queued (running ones included) and when the oldest was queued (null: none). */
+  depth(): Promise<{ count: number; oldestCreatedAt: number | null }>;
 }
 
 export class SqlAsyncEventStore implements AsyncEventStore {
@@ -130,5 +132,13 @@ export class SqlAsyncEventStore implements AsyncEventStore {
   async count() {
     const row = await this.db.selectFrom('async_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async depth() {
+    const row = await this.db
+      .selectFrom('async_events')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min<number | null>('created_at').as('oldest')])
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.n), oldestCreatedAt: row.oldest === null ? null : Number(row.oldest) };
   }
 }

@@ -5,6 +5,7 @@ import type { Generated, Kysely, Transaction } from 'kysely';
 export interface MetadataTables {
   function_versions: { name: string; version: string; config: string };
   reserved_concurrency: { function_name: string; reserved: number };
+  function_budgets: { function_name: string; unit: string; amount: number; hard: number; warned_month: string | null };
   event_invoke_configs: { function_name: string; qualifier: string; config: string };
   dead_letters: {
     id: Generated<number>;
@@ -44,6 +45,25 @@ export interface MetadataTables {
   multipart_uploads: { upload_id: string; bucket: string; key: string; initiated: number; settings: string };
   multipart_parts: { upload_id: string; part_number: number; blob_id: string; size: number; etag: string; checksums: string; last_modified: number };
   object_sequence: { id: number; value: number };
+  sqs_queues: { name: string; attributes: string; tags: string; created_at: number; modified_at: number };
+  sqs_messages: {
+    seq: Generated<number>;
+    queue_name: string;
+    message_id: string;
+    body: string;
+    message_attributes: string | null;
+    system_attributes: string | null;
+    sender_id: string;
+    group_id: string | null;
+    dedup_id: string | null;
+    sent_at: number;
+    visible_at: number;
+    receive_count: Generated<number>;
+    first_received_at: number | null;
+    receipt: string | null;
+  };
+  sqs_dedup: { queue_name: string; dedup_id: string; message_id: string; seq: number; created_at: number };
+  sqs_move_tasks: { task_handle: string; source_queue: string; task: string; started_at: number };
   schema_migrations: { version: number; name: string; applied_at: number };
 }
 

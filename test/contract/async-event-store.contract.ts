@@ -10,11 +10,13 @@ export function asyncEventStoreContract(backend: string, open: () => Promise<Asy
   test(`${backend} AsyncEventStore: events are claimed in the order they came due, with their payload`, async () => {
     const store = await open();
     assert.equal(await store.claim(1000, 60_000), undefined, 'an empty queue has nothing to claim');
+    assert.deepEqual(await store.depth(), { count: 0, oldestCreatedAt: null });
     assert.equal(await store.nextDueAt(), null);
     await store.enqueue(event('late'), 300);
     await store.enqueue(event('first'), 100);
     await store.enqueue(event('second'), 100);
     assert.equal(await store.count(), 3);
+    assert.deepEqual(await store.depth(), { count: 3, oldestCreatedAt: 100 });
     assert.equal(await store.nextDueAt(), 100);
     assert.equal(await store.claim(99, 60_000), undefined, 'nothing is due before its time');
     const first = (await store.claim(1000, 60_000))!;

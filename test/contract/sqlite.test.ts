@@ -42,6 +42,8 @@ import { SqlObjectStore } from '../../src/storage/object-store.js';
 import { LocalDiskBlobStore } from '../../src/storage/blob-store.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { queueStoreContract } from './queue-store.contract.js';
+import { SqlQueueStore } from '../../src/storage/sql-queue-store.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -90,3 +92,4 @@ blobStoreContract('local disk', async () => {
   const files = () => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());
   return { store: new LocalDiskBlobStore(root), files };
 });
+queueStoreContract('SQLite', async () => new SqlQueueStore(await metadata()));

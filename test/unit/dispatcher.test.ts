@@ -1,9 +1,12 @@
 // Protocol recognition, on the dispatcher alone (no socket): which service and operation a
 // request's head names, in the documented order, with the real service declarations.
+import type { Queues } from '../../src/queues/queues.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dispatcher, type Recognition, type RequestHead } from '../../src/api/dispatcher.js';
 import type { ConsoleDataRoutes } from '../../src/api/gust/console-data-routes.js';
+import type { ImageRoutes } from '../../src/api/gust/image-routes.js';
+import type { ObservabilityRoutes } from '../../src/api/gust/observability-routes.js';
 import type { GustRoutes } from '../../src/api/gust/gust-routes.js';
 import type { LayerApi } from '../../src/api/lambda/layer-routes.js';
 import type { LambdaApi } from '../../src/api/lambda/lambda-routes.js';
@@ -14,7 +17,7 @@ import type { S3Api } from '../../src/api/s3/s3-service.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, consoleData: {} as ConsoleDataRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, queues: {} as Queues, images: {} as ImageRoutes, observability: {} as ObservabilityRoutes, consoleData: {} as ConsoleDataRoutes });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);
@@ -27,6 +30,7 @@ function head(method: string, url: string, headers: Record<string, string> = {},
 
 /** A short description of a recognition: `lambda GetFunction`, `lambda ?UnknownOperationException`, `s3`. */
 function describe(r: Recognition): string {
+  if (r.kind === 'query') return r.service ? `query ${r.service.name}` : 'query';
   if (r.kind !== 'service') return r.kind;
   return `${r.service.name} ${r.failure ? `?${r.failure.code}` : r.operation!.name}`;
 }
@@ -86,8 +90,15 @@ test('S3 by virtual-host address or an s3-scoped signature; Query by Action= on 
   assert.equal(describe(await dispatcher.recognise(head('PUT', '/photos/cat.jpg', {}, 's3'))), 's3 PutObject');
   // A Lambda path signed for s3 is still Lambda's (which then refuses the scope).
   assert.equal(describe(await dispatcher.recognise(head('GET', '/2015-03-31/functions', {}, 's3'))), 'lambda ListFunctions');
-  assert.equal(describe(await dispatcher.recognise(head('GET', '/?Action=ListQueues&Version=2012-11-05', {}, 'sqs'))), 'query');
-  assert.equal(describe(await dispatcher.recognise(head('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'sqs'))), 'query');
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/?Action=ListQueues&Version=2012-11-05', {}, 'sqs'))), 'query sqs');
+  assert.equal(describe(await dispatcher.recognise(head('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'sqs'))), 'query sqs');
+  // At a queue URL, before the gateway: a route at the same path does not take it.
+  assert.equal(describe(await dispatcher.recognise(head('GET', '/items/1?Action=ReceiveMessage', {}, 'sqs'))), 'query sqs');
+  // Signed for a service that speaks no Query: no service takes it (InvalidAction).
+  assert.equal(describe(await dispatcher.recognise(head('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'sts'))), 'query');
+  // SQS's JSON protocol by its target.
+  assert.equal(describe(await dispatcher.recognise(head('POST', '/', { 'x-amz-target': 'AmazonSQS.SendMessage' }, 'sqs'))), 'sqs SendMessage');
+  assert.equal(describe(await dispatcher.recognise(head('POST', '/', { 'x-amz-target': 'AmazonSQS.AddPermission' }, 'sqs'))), 'sqs ?UnknownOperationException');
   // Unsigned, Action= is just a query string.
   assert.equal(describe(await dispatcher.recognise(head('GET', '/?Action=ListQueues'))), 'not-found');
 });

@@ -3,15 +3,19 @@
 import type { FunctionRecord } from '../../control/function-record.js';
 import { loggingConfigShape } from '../../control/logging-config.js';
 import { runtimeVersionArn } from '../../control/runtime-versions.js';
+import { imageConfigResponse } from '../../control/image-uri.js';
 
 export function functionConfiguration(fn: FunctionRecord, arn: string) {
   const region = arn.split(':')[3];
+  const image = fn.packageType === 'Image';
+  const imageConfig = imageConfigResponse(fn.imageConfig);
   return {
     FunctionName: fn.name,
     FunctionArn: arn,
-    Runtime: fn.runtime,
+    // An image brings its own runtime and entry point: Lambda shows neither field.
+    ...(image ? {} : { Runtime: fn.runtime }),
     Role: fn.role,
-    Handler: fn.handler,
+    ...(image ? {} : { Handler: fn.handler }),
     CodeSize: fn.codeSize,
     Description: fn.description,
     Timeout: fn.timeout,
@@ -26,11 +30,12 @@ export function functionConfiguration(fn: FunctionRecord, arn: string) {
     RevisionId: fn.revisionId,
     State: 'Active',
     LastUpdateStatus: 'Successful',
-    PackageType: 'Zip',
+    PackageType: image ? 'Image' : 'Zip',
+    ...(imageConfig ? { ImageConfigResponse: imageConfig } : {}),
     Architectures: fn.architectures,
     EphemeralStorage: { Size: fn.ephemeralStorageMb },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, fn.runtime) },
+    ...(image ? {} : { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, fn.runtime) } }),
     LoggingConfig: loggingConfigShape(fn),
   };
 }

@@ -2,6 +2,7 @@
 // the function's bytes go to the client as PayloadChunk events the moment the runtime streams
 // them, then one InvokeComplete event carries the error (if any) and the log tail. A function
 // that answers in one piece (not streamified) arrives as one PayloadChunk.
+import { traceContextFromHeaders } from '../../telemetry/tracing/trace-context.js';
 import type { ServerResponse } from 'node:http';
 import { invalidParameter } from '../../errors.js';
 import type { Invoker } from '../../invoke/invoker.js';
@@ -57,6 +58,7 @@ export async function invokeWithResponseStream(invoker: Invoker, req: StreamInvo
     clientContext: header(req.headers, 'x-amz-client-context'),
     caller: req.caller,
     source: { kind: 'api' },
+    trace: traceContextFromHeaders(req.headers),
     stream: {
       resolved: (version) => (executedVersion = version),
       begin: () => {},

@@ -1,5 +1,6 @@
 // Lambda's control-plane REST API (2015-03-31) on the wire: paths, query strings, headers and
 // JSON shapes in, calls on Functions and the Invoker, Lambda's responses out.
+import { traceContextFromHeaders } from '../../telemetry/tracing/trace-context.js';
 import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { aliasShape, type Versions } from '../../control/versions.js';
@@ -85,7 +86,9 @@ export class LambdaApi {
     const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
     const body: Record<string, unknown> = {
       Configuration: this.configuration(fn),
-      Code: { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
+      Code: fn.image
+        ? { RepositoryType: 'ECR', ImageUri: fn.image.uri, ResolvedImageUri: fn.image.resolvedUri }
+        : { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
     };
     // Tags belong to the function: a version shows the function's current ones.
     const tags = (await this.deps.functions.get(fn.name)).tags;
@@ -433,6 +436,7 @@ export class LambdaApi {
       idempotencyKey: type === 'Event' ? (req.headers['idempotency-key'] as string | undefined) : undefined,
       caller: ctx.caller,
       source: { kind: 'api' },
+      trace: traceContextFromHeaders(req.headers),
     });
     const headers: Record<string, string | number> = {
       'x-amzn-RequestId': result.requestId,

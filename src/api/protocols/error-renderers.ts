@@ -2,7 +2,7 @@
 // the protocol's clients parse (REST-JSON, awsJson 1.0/1.1, Query XML, S3 XML). The dispatcher's
 // error boundary picks the renderer of the protocol it recognised.
 import type { ServerResponse } from 'node:http';
-import { ERROR_CATALOGUE, type GustError } from '../../errors.js';
+import { ERROR_CATALOGUE, type ErrorSpec, type GustError } from '../../errors.js';
 import { sendJson, sendRestJsonError } from '../http-io.js';
 import type { Protocol } from '../service.js';
 
@@ -10,10 +10,14 @@ const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt
 
 /** awsJson 1.0/1.1: `__type` and `message` in the body (and the type in x-amzn-ErrorType too). */
 function sendAwsJsonError(res: ServerResponse, err: GustError, requestId: string, version: '1.0' | '1.1'): void {
-  sendJson(res, err.status >= 500 ? 500 : 400, { __type: err.code, message: err.message }, {
+  // SQS (awsQueryCompatible): the namespaced type, and the Query code the clients map errors by.
+  const queryCode: string | undefined = (ERROR_CATALOGUE[err.code] as ErrorSpec).sqsQueryCode;
+  const sender = ERROR_CATALOGUE[err.code].type === 'User';
+  sendJson(res, err.status >= 500 ? 500 : 400, { __type: queryCode ? `com.amazonaws.sqs#${err.code}` : err.code, message: err.message }, {
     'x-amzn-RequestId': requestId,
     'x-amzn-ErrorType': err.code,
     'Content-Type': `application/x-amz-json-${version}`,
+    ...(queryCode ? { 'x-amzn-query-error': `${queryCode};${sender ? 'Sender' : 'Receiver'}` } : {}),
   });
 }
 
@@ -26,7 +30,8 @@ function sendXml(res: ServerResponse, status: number, xml: string, requestId: st
 /** The Query protocol's ErrorResponse (SQS, STS, ...): Sender for client errors, Receiver for ours. */
 function sendQueryError(res: ServerResponse, err: GustError, requestId: string): void {
   const sender = ERROR_CATALOGUE[err.code].type === 'User';
-  const xml = `<ErrorResponse><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  const code = (ERROR_CATALOGUE[err.code] as ErrorSpec).sqsQueryCode ?? err.code;
+  const xml = `<ErrorResponse><Error><Type>${sender ? 'Sender' : 'Receiver'}</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
   sendXml(res, err.status, xml, requestId, 'x-amzn-RequestId');
 }
 

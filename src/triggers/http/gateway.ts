@@ -2,6 +2,7 @@
 // through invoke() like every trigger, and the function's result becomes the HTTP response.
 // Failures answer as API Gateway answers them: 502 for a function error or a malformed result,
 // 504 for a timeout, 429 when throttled, 413 for a body over the limit, 404 when nothing matches.
+import { traceContextFromHeaders } from '../../telemetry/tracing/trace-context.js';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../../api/http-io.js';
 import { GustError } from '../../errors.js';
@@ -132,7 +133,7 @@ export class HttpGateway {
     const stream = streaming ? new StreamingUrlResponse(res, extraHeaders) : undefined;
     let result;
     try {
-      result = await this.deps.invoker.invoke({ functionName, qualifier, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' }, stream });
+      result = await this.deps.invoker.invoke({ functionName, qualifier, payload: Buffer.from(JSON.stringify(event)), type: 'RequestResponse', source: { kind: 'http' }, stream, trace: traceContextFromHeaders(req.headers) });
       if (stream?.streamed) return stream.finish(Boolean(result.functionError));
     } catch (err) {
       if (stream?.streamed) return stream.finish(true);

@@ -5,5 +5,7 @@ import { asyncEventThrottles } from './0002_async_event_throttles.js';
 import { functionPolicies } from './0003_function_policies.js';
 import { objectStore } from './0004_object_store.js';
 import { layers } from './0005_layers.js';
+import { queues } from './0006_queues.js';
+import { budgets } from './0007_budgets.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, budgets];
