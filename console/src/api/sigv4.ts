@@ -8,7 +8,7 @@ export interface Credentials {
   region: string;
 }
 
-async function sha256Hex(data: string | Uint8Array): Promise<string> {
+async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
   const bytes = typeof data === 'string' ? enc.encode(data) : data;
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
@@ -17,7 +17,7 @@ function hex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function hmac(key: ArrayBuffer | Uint8Array, data: string): Promise<ArrayBuffer> {
+async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string): Promise<ArrayBuffer> {
   const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return crypto.subtle.sign('HMAC', k, enc.encode(data));
 }
@@ -59,7 +59,7 @@ function canonicalQuery(rawQuery: string): string {
 /** Headers to send with a request to `url` (same origin) so that it carries a valid signature. */
 export async function signRequest(
   creds: Credentials,
-  req: { method: string; url: URL; service: string; body?: string | Uint8Array; headers?: Record<string, string> },
+  req: { method: string; url: URL; service: string; body?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> },
   now = new Date(),
 ): Promise<Record<string, string>> {
   const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');

@@ -47,7 +47,8 @@ export async function readZipEntry(bytes: Uint8Array, e: ZipEntry): Promise<Uint
   const data = bytes.subarray(start, start + e.compressedSize);
   if (e.method === 0) return data;
   if (e.method !== 8) throw new Error(`Compression method ${e.method} is not supported.`);
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  // The zip was read from a fetch, so its bytes live in a plain ArrayBuffer (never a shared one).
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
