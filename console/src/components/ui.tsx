@@ -20,7 +20,7 @@ export function Card(props: { title?: ComponentChildren; actions?: ComponentChil
 export function Empty(props: { title: string; children?: ComponentChildren }) {
   return (
     <div class="empty">
-      <div class="empty-mark" aria-hidden="true">○</div>
+      <div class="empty-mark" aria-hidden="true" />
       <p class="empty-title">{props.title}</p>
       {props.children && <div class="empty-body">{props.children}</div>}
     </div>

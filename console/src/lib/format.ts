@@ -6,7 +6,9 @@ export const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? 
 
 export const fmtCount = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 
-export const fmtMoney = (n: number) => (n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(6)}` : `$${n.toFixed(2)}`);
+/** Cents for real money; two significant digits for the fractions of a cent a few test calls cost. */
+export const fmtMoney = (n: number) =>
+  n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(Math.min(12, Math.ceil(-Math.log10(n)) + 1))}` : `$${n.toFixed(2)}`;
 
 export const fmtTime = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 

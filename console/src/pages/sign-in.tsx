@@ -34,7 +34,7 @@ export function SignIn(props: { onSignedIn: (c: Credentials) => void }) {
         <p class="lede">Sign in with an access key. The console signs every call in your browser; the key stays in this tab only.</p>
         <label>
           Access key id
-          <input name="accessKeyId" autoComplete="username" required value={form.accessKeyId} onInput={set('accessKeyId')} placeholder="GUST…" />
+          <input name="accessKeyId" autoComplete="username" required value={form.accessKeyId} onInput={set('accessKeyId')} placeholder="GKIA…" />
         </label>
         <label>
           Secret access key

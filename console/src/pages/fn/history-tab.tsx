@@ -12,18 +12,18 @@ function Phases(props: { e: HistoryEntry }) {
   return (
     <div class="phases" aria-label="phases">
       {init > 0 && (
-        <div class="phase init" style={{ width: `${(init / total) * 100}%` }} title={`init ${fmtMs(init)}`}>
+        <div class="phase init" style={{ flexGrow: init / total }} title={`init ${fmtMs(init)}`}>
           init {fmtMs(init)}
         </div>
       )}
-      <div class="phase invoke" style={{ width: `${(run / total) * 100}%` }} title={`invoke ${fmtMs(run)}`}>
+      <div class="phase invoke" style={{ flexGrow: run / total }} title={`invoke ${fmtMs(run)}`}>
         invoke {fmtMs(run)}
       </div>
     </div>
   );
 }
 
-function Detail(props: { api: Api; e: HistoryEntry; logGroup: string }) {
+function Detail(props: { api: Api; e: HistoryEntry; logGroup: string; onReplayed: () => void }) {
   const { e } = props;
   const logs = useLoad(() => props.api.filterLogs(props.logGroup, { startTime: e.startedAt - 60_000, filterPattern: `"${e.requestId}"` }), [e.requestId]);
   const [replay, setReplay] = useState<InvokeResult>();
@@ -34,6 +34,7 @@ function Detail(props: { api: Api; e: HistoryEntry; logGroup: string }) {
     setError(undefined);
     try {
       setReplay(await props.api.invoke(e.functionName, e.payload, e.qualifier === '$LATEST' ? undefined : e.qualifier));
+      props.onReplayed(); // the replay is an invocation too: show it in the list now, not at the next poll
     } catch (err) {
       setError(err);
     } finally {
@@ -90,7 +91,7 @@ export function HistoryTab(props: { api: Api; name: string; logGroup: string }) 
   const list = history.data?.invocations ?? [];
   const selected = list.find((e) => e.requestId === open);
   return (
-    <div class="grid">
+    <div class="grid top">
       <Card title="Recent invocations" class={selected ? '' : 'span-2'} testId="history">
         {history.error !== undefined && <ErrorBox error={history.error} />}
         {history.loading && !history.data && <Spinner />}
@@ -136,7 +137,7 @@ export function HistoryTab(props: { api: Api; name: string; logGroup: string }) 
       </Card>
       {selected && (
         <Card title="Invocation">
-          <Detail api={props.api} e={selected} logGroup={props.logGroup} key={selected.requestId} />
+          <Detail api={props.api} e={selected} logGroup={props.logGroup} key={selected.requestId} onReplayed={history.reload} />
         </Card>
       )}
     </div>

@@ -21,6 +21,7 @@ export function OverviewTab(props: { api: Api; fn: Fn }) {
             <div class="charts">
               <Chart
                 testId="chart-invocations"
+                counts
                 title="Invocations and errors"
                 start={series.data.start}
                 series={[
@@ -39,6 +40,7 @@ export function OverviewTab(props: { api: Api; fn: Fn }) {
               />
               <Chart
                 testId="chart-concurrency"
+                counts
                 title="Concurrency and throttles"
                 start={series.data.start}
                 series={[

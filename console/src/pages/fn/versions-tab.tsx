@@ -27,7 +27,7 @@ export function VersionsTab(props: { api: Api; name: string }) {
               const extra = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {});
               const main = 1 - extra.reduce((t, [, w]) => t + w, 0);
               return (
-                <li key={a.Name}>
+                <li key={a.Name} data-testid={`alias-${a.Name}`}>
                   <div class="row">
                     <strong>{a.Name}</strong>
                     <span class="muted">{a.Description}</span>
