@@ -15,6 +15,11 @@ import { lambdaClient } from '../helpers/sdk.js';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/console') : undefined;
 const skip = fs.existsSync(CHROMIUM) ? false : 'needs Debian chromium (apt-get install chromium)';
+/**
+ * Every wait is on the DOM, bounded generously: on a loaded 2-core machine a cold start, a poll
+ * interval (3-5 s) and a page render can add up, but nothing should take a minute.
+ */
+const WAIT_MS = 60_000;
 
 type Browser = import('playwright-core').Browser;
 type Page = import('playwright-core').Page;
@@ -54,6 +59,8 @@ function watch(page: Page, problems: string[]): void {
 
 async function newWatchedContext(colorScheme: 'light' | 'dark') {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
@@ -69,7 +76,7 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-test('sign in, invoke from the page, see the log line, the chart and the list move, replay from history', { skip }, async () => {
+test('sign in, invoke from the page, see the log line, the chart and the list move, replay from history', { skip, timeout: 5 * WAIT_MS }, async () => {
   const context = await newWatchedContext('light');
   const page = await context.newPage();
   const problems: string[] = [];

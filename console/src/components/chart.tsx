@@ -36,7 +36,7 @@ export function Chart(props: { title: string; start: number; series: ChartSeries
     const el = box.current!;
     const grid = { stroke: cssVar('--grid'), width: 1 };
     const axis = { stroke: cssVar('--muted'), grid, ticks: { show: false }, font: '11px system-ui, sans-serif' };
-    const xAxis: uPlot.Axis = { ...axis, space: 64, values: (_u, splits) => splits.map(hhmm) };
+    const xAxis: uPlot.Axis = { ...axis, size: 30, space: 64, values: (_u, splits) => splits.map(hhmm) };
     const yAxis: uPlot.Axis = { ...axis, size: 44, ...(props.counts ? { incrs: COUNT_INCRS } : {}) };
     const opts: uPlot.Options = {
       width: el.clientWidth || 400,

@@ -13,7 +13,7 @@ export function VersionsTab(props: { api: Api; name: string }) {
   if (!data.data) return <Spinner />;
   const { versions, aliases } = data.data;
   return (
-    <div class="grid">
+    <div class="grid top aside">
       <Card title="Aliases">
         {aliases.length === 0 ? (
           <Empty title="No aliases">
@@ -71,7 +71,7 @@ export function VersionsTab(props: { api: Api; name: string }) {
                 <td class="muted">
                   {fmtBytes(v.CodeSize)} · <code title={v.CodeSha256}>{v.CodeSha256?.slice(0, 10)}</code>
                 </td>
-                <td class="muted">{fmtDateTime(Date.parse(v.LastModified))}</td>
+                <td class="muted nowrap">{fmtDateTime(Date.parse(v.LastModified))}</td>
               </tr>
             ))}
           </tbody>
