@@ -37,9 +37,12 @@ export function TriggersTab(props: { api: Api; name: string; arn: string }) {
         <Card class="span-2">
           <Empty title="Nothing triggers this function yet">
             <p>It runs when invoked through the API. Give it a way in:</p>
-            <pre class="code">{`gust routes add GET /hello ${name}          # an HTTP route
-aws lambda create-function-url-config --function-name ${name} --auth-type NONE
-aws scheduler create-schedule --name every-5-min --schedule-expression 'rate(5 minutes)' …`}</pre>
+            <pre class="code">{`# an HTTP route on this port
+gust route add GET /hello ${name}
+# on a schedule
+gust schedule add every-5-min "rate(5 minutes)" ${name}
+# when objects land in a bucket
+gust notify add my-bucket ${name}`}</pre>
           </Empty>
         </Card>
       )}
