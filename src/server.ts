@@ -58,6 +58,9 @@ import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
 import { LogStore } from './storage/log-store.js';
 import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
+import { ThrottleCounts } from './telemetry/function-series.js';
+import { InvocationHistoryStore } from './storage/invocation-history-store.js';
+import { ConsoleDataRoutes } from './api/gust/console-data-routes.js';
 import { HttpGateway } from './triggers/http/gateway.js';
 import { LayerApi } from './api/lambda/layer-routes.js';
 import { Layers } from './control/layers.js';
@@ -132,6 +135,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
   const metering = new Metering(dbs.telemetry, config);
+  // The console's history (payloads can be sensitive: docs/security.md) and throttle counts.
+  const history = new InvocationHistoryStore(dbs.telemetry, { maxBytes: config.historyMaxKb * 1024, perFunction: config.historyPerFunction, maxAgeMs: config.historyDays * 86_400_000 });
+  const throttles = new ThrottleCounts();
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
@@ -222,6 +228,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     arnOf,
     idempotencyWindowMs: config.idempotencyWindowSeconds * 1000,
     onEventQueued: () => worker?.wake(),
+    history,
+    onThrottled: (name) => throttles.add(name),
     metrics,
     tracer,
     budgets,
@@ -348,6 +356,19 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   if (swept > 0) log(`Object store: removed ${swept} blob(s) left by an unfinished upload or an interrupted delete`);
   const s3Objects = new S3ObjectRoutes(objects);
   const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
+  const consoleData = new ConsoleDataRoutes({
+    metering,
+    throttles,
+    history,
+    functionNames: async () => {
+      const names: string[] = [];
+      for (let marker: string | undefined, page; (page = await functions.list(marker, 1000)); marker = page.nextMarker) {
+        names.push(...page.functions.map((f) => f.name));
+        if (!page.nextMarker) break;
+      }
+      return names;
+    },
+  });
   const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const handler = createRequestHandler({
     services: registeredServices({
@@ -360,6 +381,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       queues,
       observability: new ObservabilityRoutes({ metrics, budgets }),
       images: new ImageRoutes(images),
+      consoleData,
     }),
     gateway,
     auth: authenticator,
@@ -438,6 +460,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       fs.rmSync(socketDir, { recursive: true, force: true });
       await logs.flush();
       await metering.flush();
+      await history.flush();
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
       await dbs.close();

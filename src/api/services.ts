@@ -1,5 +1,7 @@
 // The one place services are registered: the dispatcher knows exactly these. Adding a service
 // (SQS) is a folder under src/api/ that exports a Service, and one line here.
+import { consoleService } from './console/console-service.js';
+import type { ConsoleDataRoutes } from './gust/console-data-routes.js';
 import { gustService } from './gust/gust-service.js';
 import type { GustRoutes } from './gust/gust-routes.js';
 import type { ObservabilityRoutes } from './gust/observability-routes.js';
@@ -23,6 +25,8 @@ export interface ServiceImplementations {
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
+  /** The console's read-only data under /gust/console/. */
+  consoleData: ConsoleDataRoutes;
   s3: S3Api;
   queues: Queues;
   observability: ObservabilityRoutes;
@@ -35,7 +39,9 @@ export function registeredServices(impl: ServiceImplementations): Service[] {
     lambdaService(impl.lambda, impl.layers),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
-    gustService(impl.gust, impl.observability, impl.images),
+    gustService(impl.gust, impl.observability, impl.images, impl.consoleData),
+    // Its own prefix, recognised before the HTTP gateway: no function route can shadow /console.
+    consoleService(),
     s3Service(impl.s3),
     sqsService(impl.queues),
   ];

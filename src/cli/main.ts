@@ -51,6 +51,9 @@ program
   .option('--max-connections-per-client <n>', 'HTTP connections open at once from one address (env GUST_MAX_CONNECTIONS_PER_CLIENT, default 256)')
   .option('--min-body-rate <bytes/s>', 'slowest a request body may arrive, over 10 s windows (env GUST_MIN_BODY_RATE, default 1024)')
   .option('--shutdown-timeout <seconds>', 'on SIGTERM/SIGINT, how long work in flight may take to finish (env GUST_SHUTDOWN_TIMEOUT, default 30)')
+  .option('--history-max-kb <kb>', 'invocation history: KB of payload and response kept per invocation; 0 = no history (env GUST_HISTORY_MAX_KB, default 16)')
+  .option('--history-per-function <n>', 'invocation history: invocations kept per function (env GUST_HISTORY_PER_FUNCTION, default 100)')
+  .option('--history-days <days>', 'invocation history: days kept (env GUST_HISTORY_DAYS, default 3)')
   .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
   .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
   .action((o) =>
@@ -69,6 +72,9 @@ program
       maxConnectionsPerClient: o.maxConnectionsPerClient,
       minBodyRate: o.minBodyRate,
       shutdownTimeoutSeconds: o.shutdownTimeout,
+      historyMaxKb: o.historyMaxKb,
+      historyPerFunction: o.historyPerFunction,
+      historyDays: o.historyDays,
       metricsPort: o.metricsPort,
       otlpEndpoint: o.otlpEndpoint,
     }),

@@ -33,6 +33,11 @@ export interface GustConfig {
   readonly minBodyRate: number;
   /** On SIGTERM/SIGINT, how long requests and invocations in flight may take to finish. */
   readonly shutdownTimeoutSeconds: number;
+  /** Invocation history (payload and response, for the console's replay): KB kept of each, 0 = off. */
+  readonly historyMaxKb: number;
+  /** Invocation history: most invocations kept per function, and days kept. */
+  readonly historyPerFunction: number;
+  readonly historyDays: number;
   /**
    * Port of a separate listener serving Prometheus `/metrics` unauthenticated, on the same host as
    * the API; null (the default): none, and metrics are only at the signed `/gust/metrics`.
@@ -64,6 +69,9 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   maxConnectionsPerClient: 'GUST_MAX_CONNECTIONS_PER_CLIENT',
   minBodyRate: 'GUST_MIN_BODY_RATE',
   shutdownTimeoutSeconds: 'GUST_SHUTDOWN_TIMEOUT',
+  historyMaxKb: 'GUST_HISTORY_MAX_KB',
+  historyPerFunction: 'GUST_HISTORY_PER_FUNCTION',
+  historyDays: 'GUST_HISTORY_DAYS',
   metricsPort: 'GUST_METRICS_PORT',
   otlpEndpoint: 'GUST_OTLP_ENDPOINT',
 };
@@ -89,6 +97,10 @@ const DEFAULTS: GustConfig = {
   maxConnectionsPerClient: 256,
   minBodyRate: 1024,
   shutdownTimeoutSeconds: 30,
+  // Payloads can be sensitive: kept small and short by default (docs/security.md).
+  historyMaxKb: 16,
+  historyPerFunction: 100,
+  historyDays: 3,
   metricsPort: null,
   otlpEndpoint: null,
 };
@@ -150,6 +162,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     maxConnectionsPerClient: number('maxConnectionsPerClient', 1, 1_000_000),
     minBodyRate: number('minBodyRate', 0, 1_000_000_000),
     shutdownTimeoutSeconds: number('shutdownTimeoutSeconds', 0, 3600, false),
+    historyMaxKb: number('historyMaxKb', 0, 6 * 1024),
+    historyPerFunction: number('historyPerFunction', 1, 100_000),
+    historyDays: number('historyDays', 1, 365),
     metricsPort: ['off', undefined, ''].includes(raw('metricsPort') as string | undefined) ? null : number('metricsPort', 0, 65535),
     otlpEndpoint: otlpEndpoint(raw('otlpEndpoint') ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, problems),
   };

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { LATEST, type FunctionRecord } from '../control/function-record.js';
 import { GustError } from '../errors.js';
 import type { AsyncEventStore } from '../storage/async-event-store.js';
+import type { InvocationHistoryStore } from '../storage/invocation-history-store.js';
 import { gbSeconds, type Metering } from '../telemetry/metering.js';
 import type { GustMetrics } from '../telemetry/metrics/gust-metrics.js';
 import { InvocationTracer } from '../telemetry/tracing/invocation-tracer.js';
@@ -50,6 +51,8 @@ export interface ExecuteContext {
   trigger?: string;
   /** An async event: when it was queued (its parent is what invoke() remembered for its request id). */
   queuedAt?: number;
+  /** What started it (api, http, async...), as the invocation history records it. */
+  source?: string;
 }
 
 /** Monthly budgets, as invoke/ sees them: a check before running and the spending after. */
@@ -77,6 +80,10 @@ export interface InvokerDeps {
   metering: Metering;
   asyncEvents: AsyncEventStore;
   arnOf(name: string, qualifier?: string): string;
+  /** Payloads and responses kept for the console's history and replay (bounded; off when absent). */
+  history?: InvocationHistoryStore;
+  /** Told of each invocation refused by a concurrency limit (the console's throttle counts). */
+  onThrottled?(functionName: string): void;
   idempotencyWindowMs: number;
   /** Wakes the async worker when an event was queued. */
   onEventQueued(): void;
@@ -157,7 +164,7 @@ export class Invoker {
     }
 
     req.stream?.resolved?.(fn.version);
-    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream, { parent: req.trace, trigger: TRIGGERS[req.source.kind] });
+    const outcome = await this.execute(fn, requestId, payload, clientContext, req.qualifier, req.stream, { parent: req.trace, trigger: TRIGGERS[req.source.kind], source: req.source.kind });
     const result: InvokeResult = { status: 200, requestId, executedVersion: fn.version, payload: outcome.payload };
     if (outcome.kind !== 'success') result.functionError = 'Unhandled';
     if (req.logTail) {
@@ -205,6 +212,7 @@ export class Invoker {
       const reason = err instanceof GustError && err.code === 'TooManyRequestsException' ? String(err.extra?.Reason ?? 'Unknown') : undefined;
       if (reason) {
         metrics?.throttle(fn.name, reason);
+        this.deps.onThrottled?.(fn.name);
         this.tracer.end(trace, span('throttled', { errorType: reason }));
       }
       throw err;
@@ -227,6 +235,17 @@ export class Invoker {
       cold: outcome.cold,
       initDurationMs: outcome.initDurationMs,
       outcome: outcome.kind,
+    });
+    this.deps.history?.record({
+      requestId,
+      functionName: fn.name,
+      qualifier: invokedQualifier,
+      startedAt,
+      source: context.source ?? 'async',
+      payload,
+      // A streamed response went to its sink; only its final document (if any) is here.
+      response: stream ? undefined : outcome.payload,
+      functionError: outcome.kind === 'success' ? undefined : (outcome.errorType ?? outcome.kind),
     });
     budgets?.record(fn.name, gbSeconds(outcome.billedMs, fn.memorySize));
     metrics?.invocation({ functionName: fn.name, qualifier: invokedQualifier, outcome: outcome.kind, durationMs: outcome.durationMs, cold: outcome.cold, initDurationMs: outcome.initDurationMs });

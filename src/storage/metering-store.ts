@@ -79,4 +79,46 @@ export class MeteringStore {
       )
       .all(opts.start, opts.end, opts.functionName ?? null, opts.functionName ?? null);
   }
+
+  /** The attempts of a period, oldest first (the console's charts and history), at most `limit`. */
+  async attempts(opts: { functionName?: string; start: number; end: number; limit: number }): Promise<AttemptRow[]> {
+    await this.flush();
+    return this.db
+      .prepare<unknown[], AttemptRow>(
+        `SELECT request_id AS requestId, function_name AS functionName, version, started_at AS startedAt, duration_ms AS durationMs,
+                billed_ms AS billedMs, memory_mb AS memoryMb, max_memory_used_mb AS maxMemoryUsedMb, cold, init_duration_ms AS initDurationMs, outcome
+         FROM invocations WHERE started_at >= ? AND started_at < ? AND (? IS NULL OR function_name = ?)
+         ORDER BY started_at DESC LIMIT ?`,
+      )
+      .all(opts.start, opts.end, opts.functionName ?? null, opts.functionName ?? null, opts.limit)
+      .reverse();
+  }
+
+  /** Sums per function and UTC day (`day` is the day's first millisecond). */
+  async dailySums(opts: { functionName?: string; start: number; end: number }): Promise<(UsageSums & { day: number })[]> {
+    await this.flush();
+    return this.db
+      .prepare<unknown[], UsageSums & { day: number }>(
+        `SELECT (started_at / 86400000) * 86400000 AS day, function_name AS functionName, count(*) AS requests, sum(outcome != 'success') AS errors,
+                sum(cold) AS coldStarts, sum(duration_ms) AS durationMs, sum(billed_ms) AS billedMs, sum(gb_seconds) AS gbSeconds
+         FROM invocations WHERE started_at >= ? AND started_at < ? AND (? IS NULL OR function_name = ?)
+         GROUP BY day, function_name ORDER BY day, function_name`,
+      )
+      .all(opts.start, opts.end, opts.functionName ?? null, opts.functionName ?? null);
+  }
+}
+
+/** One metering row as read back (cold is 0 or 1). */
+export interface AttemptRow {
+  requestId: string;
+  functionName: string;
+  version: string;
+  startedAt: number;
+  durationMs: number;
+  billedMs: number;
+  memoryMb: number;
+  maxMemoryUsedMb: number;
+  cold: number;
+  initDurationMs: number | null;
+  outcome: string;
 }

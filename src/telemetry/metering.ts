@@ -2,7 +2,7 @@
 // Lambda), and usage reports priced like Lambda (GB-seconds of billed duration × memory, plus a
 // price per million requests). The rows live in storage/metering-store.ts.
 import type { Db } from '../storage/database.js';
-import { MeteringStore, type InvocationRecord as StoredRecord, type UsageSums } from '../storage/metering-store.js';
+import { MeteringStore, type AttemptRow, type InvocationRecord as StoredRecord, type UsageSums } from '../storage/metering-store.js';
 
 export type InvocationRecord = Omit<StoredRecord, 'gbSeconds'>;
 
@@ -41,10 +41,22 @@ export class Metering {
 
   /** Usage per function between two times (ms since the epoch, end exclusive). */
   async usage(opts: { functionName?: string; start: number; end: number }): Promise<FunctionUsage[]> {
-    return (await this.store.sums(opts)).map((row) => {
-      const requestCost = (row.requests / 1e6) * this.prices.pricePerMillionRequests;
-      const computeCost = row.gbSeconds * this.prices.pricePerGbSecond;
-      return { ...row, requestCost, computeCost, cost: requestCost + computeCost };
-    });
+    return (await this.store.sums(opts)).map((row) => this.price(row));
+  }
+
+  /** Usage per function and UTC day, priced. */
+  async dailyUsage(opts: { functionName?: string; start: number; end: number }): Promise<(FunctionUsage & { day: number })[]> {
+    return (await this.store.dailySums(opts)).map((row) => this.price(row));
+  }
+
+  /** The attempts of a period (newest `limit`), oldest first. */
+  attempts(opts: { functionName?: string; start: number; end: number; limit: number }): Promise<AttemptRow[]> {
+    return this.store.attempts(opts);
+  }
+
+  private price<T extends UsageSums>(row: T): T & { requestCost: number; computeCost: number; cost: number } {
+    const requestCost = (row.requests / 1e6) * this.prices.pricePerMillionRequests;
+    const computeCost = row.gbSeconds * this.prices.pricePerGbSecond;
+    return { ...row, requestCost, computeCost, cost: requestCost + computeCost };
   }
 }

@@ -4,6 +4,7 @@ import type { Queues } from '../../src/queues/queues.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dispatcher, type Recognition, type RequestHead } from '../../src/api/dispatcher.js';
+import type { ConsoleDataRoutes } from '../../src/api/gust/console-data-routes.js';
 import type { ImageRoutes } from '../../src/api/gust/image-routes.js';
 import type { ObservabilityRoutes } from '../../src/api/gust/observability-routes.js';
 import type { GustRoutes } from '../../src/api/gust/gust-routes.js';
@@ -16,7 +17,7 @@ import type { S3Api } from '../../src/api/s3/s3-service.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, queues: {} as Queues, images: {} as ImageRoutes, observability: {} as ObservabilityRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, queues: {} as Queues, images: {} as ImageRoutes, observability: {} as ObservabilityRoutes, consoleData: {} as ConsoleDataRoutes });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);

@@ -4,11 +4,12 @@
 import { GustError, invalidParameter } from '../../errors.js';
 import { SIGNING_SERVICES } from '../authenticator.js';
 import type { RestService } from '../service.js';
+import type { ConsoleDataRoutes } from './console-data-routes.js';
 import type { GustRoutes } from './gust-routes.js';
 import type { ObservabilityRoutes } from './observability-routes.js';
 import { MAX_IMAGE_ARCHIVE_BYTES, type ImageRoutes } from './image-routes.js';
 
-export function gustService(routes: GustRoutes, observability: ObservabilityRoutes, images: ImageRoutes): RestService {
+export function gustService(routes: GustRoutes, observability: ObservabilityRoutes, images: ImageRoutes, consoleData: ConsoleDataRoutes): RestService {
   return {
     name: 'gust',
     protocol: 'rest-json',
@@ -45,6 +46,10 @@ export function gustService(routes: GustRoutes, observability: ObservabilityRout
       { name: 'PutBudget', method: 'PUT', path: '/gust/budgets/:function', handle: (c) => observability.putBudget(c) },
       { name: 'DeleteBudget', method: 'DELETE', path: '/gust/budgets/:function', handle: (c) => observability.deleteBudget(c) },
       { name: 'RedriveDeadLetters', method: 'POST', path: '/gust/dead-letters/:id/redrive', handle: (c) => routes.redrive(c) },
+      { name: 'GetConsoleSeries', method: 'GET', path: '/gust/console/series', handle: (c) => consoleData.series(c) },
+      { name: 'GetConsoleDailyUsage', method: 'GET', path: '/gust/console/daily-usage', handle: (c) => consoleData.dailyUsage(c) },
+      { name: 'ListConsoleHistory', method: 'GET', path: '/gust/console/history', handle: (c) => consoleData.history(c) },
+      { name: 'GetConsoleHistoryEntry', method: 'GET', path: '/gust/console/history/:id', handle: (c) => consoleData.historyEntry(c) },
     ],
   };
 }

@@ -1,0 +1,124 @@
+// The invocation history in telemetry.db: payload and response of recent synchronous invocations,
+// each cut to a size cap, kept for a number of days and at most N per function (the oldest go
+// first). Appends are batched like the other telemetry rows; pruning runs in the same batch.
+import type { Db } from './database.js';
+import { BatchWriter } from './batch-writer.js';
+
+export interface HistoryEntry {
+  requestId: string;
+  functionName: string;
+  qualifier: string;
+  startedAt: number;
+  /** Which trigger made it: api, http, schedule, s3, console replay… */
+  source: string;
+  payload: string;
+  payloadTruncated: boolean;
+  response?: string;
+  responseTruncated: boolean;
+  functionError?: string;
+}
+
+export interface HistoryLimits {
+  /** Bytes kept of a payload and of a response; 0 turns the history off. */
+  maxBytes: number;
+  perFunction: number;
+  maxAgeMs: number;
+}
+
+interface Row {
+  requestId: string;
+  functionName: string;
+  qualifier: string;
+  startedAt: number;
+  source: string;
+  payload: string;
+  payloadTruncated: number;
+  response: string | null;
+  responseTruncated: number;
+  functionError: string | null;
+}
+
+const COLUMNS = `request_id AS requestId, function_name AS functionName, qualifier, started_at AS startedAt, source, payload,
+  payload_truncated AS payloadTruncated, response, response_truncated AS responseTruncated, function_error AS functionError`;
+
+/** The first `max` bytes of a UTF-8 text, never cutting a character in half. */
+export function cutUtf8(text: Buffer, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text: text.toString('utf8'), truncated: false };
+  let end = max;
+  while (end > 0 && (text[end] & 0xc0) === 0x80) end--;
+  return { text: text.subarray(0, end).toString('utf8'), truncated: true };
+}
+
+export class InvocationHistoryStore {
+  private readonly batches: BatchWriter<HistoryEntry>;
+
+  constructor(
+    private readonly db: Db,
+    readonly limits: HistoryLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    const insert = db.prepare(`INSERT OR REPLACE INTO invocation_history
+      (request_id, function_name, qualifier, started_at, source, payload, payload_truncated, response, response_truncated, function_error)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const prune = db.prepare(`DELETE FROM invocation_history WHERE function_name = ? AND request_id NOT IN
+      (SELECT request_id FROM invocation_history WHERE function_name = ? ORDER BY started_at DESC LIMIT ?)`);
+    const expire = db.prepare('DELETE FROM invocation_history WHERE started_at < ?');
+    this.batches = new BatchWriter(
+      db.transaction((batch: HistoryEntry[]) => {
+        const touched = new Set<string>();
+        for (const e of batch) {
+          insert.run(e.requestId, e.functionName, e.qualifier, e.startedAt, e.source, e.payload, e.payloadTruncated ? 1 : 0, e.response ?? null, e.responseTruncated ? 1 : 0, e.functionError ?? null);
+          touched.add(e.functionName);
+        }
+        for (const name of touched) prune.run(name, name, this.limits.perFunction);
+        expire.run(this.now() - this.limits.maxAgeMs);
+      }),
+    );
+  }
+
+  get enabled(): boolean {
+    return this.limits.maxBytes > 0;
+  }
+
+  record(entry: Omit<HistoryEntry, 'payload' | 'payloadTruncated' | 'response' | 'responseTruncated'> & { payload: Buffer; response?: Buffer }): void {
+    if (!this.enabled) return;
+    const payload = cutUtf8(entry.payload, this.limits.maxBytes);
+    const response = entry.response === undefined ? undefined : cutUtf8(entry.response, this.limits.maxBytes);
+    this.batches.add({
+      ...entry,
+      payload: payload.text,
+      payloadTruncated: payload.truncated,
+      response: response?.text,
+      responseTruncated: response?.truncated ?? false,
+    });
+  }
+
+  async flush(): Promise<void> {
+    this.batches.flush();
+  }
+
+  /** The newest first, at most `limit`, started before `before` (for paging). */
+  async list(functionName: string, limit: number, before = Number.MAX_SAFE_INTEGER): Promise<HistoryEntry[]> {
+    await this.flush();
+    const rows = this.db
+      .prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM invocation_history WHERE function_name = ? AND started_at < ? AND started_at >= ? ORDER BY started_at DESC LIMIT ?`)
+      .all(functionName, before, this.now() - this.limits.maxAgeMs, limit);
+    return rows.map(fromRow);
+  }
+
+  async get(requestId: string): Promise<HistoryEntry | undefined> {
+    await this.flush();
+    const row = this.db.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM invocation_history WHERE request_id = ?`).get(requestId);
+    return row && row.startedAt >= this.now() - this.limits.maxAgeMs ? fromRow(row) : undefined;
+  }
+}
+
+function fromRow(r: Row): HistoryEntry {
+  return {
+    ...r,
+    payloadTruncated: r.payloadTruncated === 1,
+    response: r.response ?? undefined,
+    responseTruncated: r.responseTruncated === 1,
+    functionError: r.functionError ?? undefined,
+  };
+}
