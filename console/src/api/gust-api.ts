@@ -55,6 +55,17 @@ export interface UsageRow {
   cost: number;
 }
 
+export interface BudgetStatus {
+  functionName: string;
+  unit: 'gb-seconds' | 'usd';
+  amount: number;
+  hard: boolean;
+  month: string;
+  spent: number;
+  percent: number;
+  exceeded: boolean;
+}
+
 export interface HistoryEntry {
   requestId: string;
   functionName: string;
@@ -152,6 +163,7 @@ export function api(c: Client) {
         events: [...m[1].matchAll(/<Event>([^<]*)</g)].map((e) => e[1]),
       }));
     },
+    budgets: async () => (await c.json<{ budgets: BudgetStatus[] }>('/gust/budgets')).budgets,
     routes: async () => (await c.json<{ routes: { id: string; method: string; path: string; functionName: string; payloadFormat: string }[] }>('/gust/routes')).routes,
     health: () => c.json<{ status: string; concurrentExecutions?: number; instances?: Record<string, unknown>; queuedAsyncEvents?: number }>('/gust/health'),
     series: (minutes = 60, fn?: string) => c.json<{ start: number; minutes: number; functions: Series[] }>(`/gust/console/series?minutes=${minutes}${fn ? `&function=${seg(fn)}` : ''}`),

@@ -1,6 +1,6 @@
 // One function: a header with its vital signs and tabs for configuration and charts, code,
 // versions and aliases, triggers, test invoke, live logs, invocation history and usage.
-import type { Api } from '../api/gust-api';
+import type { Api, BudgetStatus } from '../api/gust-api';
 import { Badge, ErrorBox, Spinner, Tabs, useLoad } from '../components/ui';
 import { href } from '../router';
 import { CodeTab } from './fn/code-tab';
@@ -44,6 +44,7 @@ export function FunctionPage(props: { api: Api; name: string; tab: string }) {
           )}
         </div>
       </div>
+      <BudgetNotice api={props.api} name={props.name} />
       {fn.error !== undefined && <ErrorBox error={fn.error} />}
       {fn.loading && !fn.data && <Spinner />}
       {fn.data && (
@@ -61,6 +62,20 @@ export function FunctionPage(props: { api: Api; name: string; tab: string }) {
           </div>
         </>
       )}
+    </div>
+  );
+}
+
+/** A function past 80 % of its monthly budget says so at the top of its page (as the logs do). */
+function BudgetNotice(props: { api: Api; name: string }) {
+  const budgets = useLoad(() => props.api.budgets(), [props.api], 60_000);
+  const b: BudgetStatus | undefined = budgets.data?.find((x) => x.functionName === props.name);
+  if (!b || b.percent < 80) return null;
+  const amount = (v: number) => (b.unit === 'usd' ? `$${v.toFixed(2)}` : `${v.toFixed(1)} GB-s`);
+  return (
+    <div class={b.exceeded ? 'error-box' : 'notice-warn'} role="status" data-testid="budget-notice">
+      {b.exceeded ? 'Over budget' : 'Budget warning'}: {amount(b.spent)} of {amount(b.amount)} used in {b.month} ({Math.floor(b.percent)} %).
+      {b.hard ? (b.exceeded ? ' Invocations are refused until the budget is raised or the month ends.' : ' At 100 % invocations are refused.') : ''}
     </div>
   );
 }
