@@ -73,6 +73,10 @@ import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
 import { Queues } from './queues/queues.js';
 import { SqlQueueStore } from './storage/sql-queue-store.js';
+import { EventSourceMappingApi } from './api/lambda/event-source-mapping-routes.js';
+import { EventSourceMappings } from './control/event-source-mappings.js';
+import { SqlEventSourceMappingStore } from './storage/event-source-mapping-store.js';
+import { QueuePollers } from './triggers/queue/queue-pollers.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -299,8 +303,29 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const s3Objects = new S3ObjectRoutes(objects);
   const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
   const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  const mappingStore = new SqlEventSourceMappingStore(dbs.metadataSql);
+  const pollers = new QueuePollers({
+    store: mappingStore,
+    queues,
+    clock: realClock,
+    region: config.region,
+    invoke: (functionName, qualifier, payload) => invoker.invoke({ functionName, qualifier, payload, type: 'RequestResponse', source: { kind: 'queue' } }),
+    limit: (m) => Math.max(1, Math.min(m.maximumConcurrency ?? 1000, concurrency.reserved(m.functionName) ?? concurrency.unreservedLimit)),
+    recordResult: (uuid, result) => void mappings.recordResult(uuid, result).catch((err) => log(`event source mapping ${uuid}: ${(err as Error)?.message ?? err}`)),
+    log,
+  });
+  const mappings = new EventSourceMappings({
+    store: mappingStore,
+    home,
+    checkFunction: async (name, qualifier) => void (await versions.resolve(name, qualifier)),
+    queueOf: async (arn) => {
+      const name = queues.nameOfArn(arn);
+      return name !== undefined && (await queues.store.getQueue(name)) ? name : undefined;
+    },
+    onChange: pollers.change,
+  });
   const handler = createRequestHandler({
-    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3, queues }),
+    services: registeredServices({ lambda, layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }), eventSourceMappings: new EventSourceMappingApi(mappings), logs: new LogsApi(logs, home), scheduler: new SchedulerApi(schedules), gust, s3, queues }),
     gateway,
     auth: authenticator,
     grants: policies,
@@ -333,6 +358,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
+  await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
@@ -356,7 +382,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       // Long polls answer (empty) now rather than hold the drain for up to 20 s.
       queues.notifier.close();
       const httpDone = requests.drain();
-      const deliveriesDone = worker?.stop() ?? Promise.resolve();
+      const deliveriesDone = Promise.all([worker?.stop(), pollers.stop()]);
       log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);
       const outcome = await Promise.race([Promise.all([httpDone, deliveriesDone]).then(() => 'drained' as const), bound, cutShort.then(() => 'cut' as const)]);
       clearTimeout(timer);

@@ -5,6 +5,7 @@ import type { GustRoutes } from './gust/gust-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
+import type { EventSourceMappingApi } from './lambda/event-source-mapping-routes.js';
 import { logsService } from './logs/logs-service.js';
 import type { LogsApi } from './logs/logs-api.js';
 import { schedulerService } from './scheduler/scheduler-service.js';
@@ -18,6 +19,8 @@ export interface ServiceImplementations {
   lambda: LambdaApi;
   /** Lambda's layer operations, part of the Lambda service. */
   layers: LayerApi;
+  /** Lambda's event-source mapping operations, part of the Lambda service. */
+  eventSourceMappings: EventSourceMappingApi;
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
@@ -27,7 +30,7 @@ export interface ServiceImplementations {
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
   return [
-    lambdaService(impl.lambda, impl.layers),
+    lambdaService(impl.lambda, impl.layers, impl.eventSourceMappings),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
     gustService(impl.gust),

@@ -33,7 +33,7 @@ export interface InvokeRequest {
   idempotencyKey?: string;
   /** Who asked (`admin`, `function:NAME`); triggers inside Gust leave it out. */
   caller?: string;
-  source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
+  source: { kind: 'api' | 'http' | 'async' | 'queue'; detail?: unknown };
   /** RequestResponse only: a streamed response's chunks go here as they arrive (InvokeWithResponseStream, streaming URLs). */
   stream?: ResponseSink;
 }

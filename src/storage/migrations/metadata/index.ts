@@ -6,5 +6,7 @@ import { functionPolicies } from './0003_function_policies.js';
 import { objectStore } from './0004_object_store.js';
 import { layers } from './0005_layers.js';
 import { queues } from './0006_queues.js';
+import { reserved7 } from './0007_reserved.js';
+import { eventSourceMappings } from './0008_event_source_mappings.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, reserved7, eventSourceMappings];
