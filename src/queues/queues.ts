@@ -192,6 +192,7 @@ export class Queues {
     for (;;) {
       if (opts.signal?.aborted) return [];
       const now = clock.now();
+      const generation = this.notifier.generation(name);
       const redrive = q.effective.RedrivePolicy ? parseRedrivePolicy(q.effective.RedrivePolicy) : undefined;
       const dlq = redrive && this.nameOfArn(redrive.deadLetterTargetArn);
       const { received, movedToDeadLetter } = await this.deps.store.claim(name, {
@@ -207,7 +208,7 @@ export class Queues {
       // Closed (shutting down): one look, then an empty answer rather than a spin until the deadline.
       if (received.length > 0 || now >= deadline || this.notifier.closed) return received.map((m) => ({ ...m, receiptHandle: receiptHandle(name, m) }));
       const next = await this.deps.store.nextVisibleAt(name, now);
-      await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal);
+      await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal, generation);
       q = await this.require(name);
     }
   }
