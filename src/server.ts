@@ -36,7 +36,7 @@ import { ProcessDriver } from './sandbox/process-driver.js';
 import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
-import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
+import { QueueDeadLetterStore, QueueDestinations } from './queues/queue-destinations.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { SqlFunctionStore } from './storage/function-store.js';
 import { InMemoryFunctionCache } from './storage/function-cache.js';
@@ -126,12 +126,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const metering = new Metering(dbs.telemetry, config);
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
-  const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
   const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
   const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  const queueDestinations = new QueueDestinations(queues);
+  const deadLetters = new QueueDeadLetterStore(queues, queueDestinations, deadLetterArn(home));
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,
@@ -187,6 +189,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     invoker,
     configs: eventInvokeConfigStore,
     deadLetters,
+    queueDestinations,
     home,
     arnOf,
     maxParallel: ASYNC_PARALLELISM,
@@ -233,6 +236,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     accountId: config.accountId,
     arnOf,
     deadLetterArn: deadLetterArn(home),
+    queueExists: (arn) => queueDestinations.exists(arn),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
     // The unit of work in Functions.delete removed the rows; what is left is in memory and keys.
@@ -273,7 +277,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     invoker,
     home,
     concurrency,
-    eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists),
+    eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists, (arn) => queueDestinations.exists(arn)),
     functionUrls: new FunctionUrls(functionUrlStore),
     policies,
     endpoint: () => endpoint,
@@ -302,7 +306,6 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   if (swept > 0) log(`Object store: removed ${swept} blob(s) left by an unfinished upload or an interrupted delete`);
   const s3Objects = new S3ObjectRoutes(objects);
   const s3 = { buckets: new S3BucketRoutes(objects, config.region), objects: s3Objects, lists: new S3ListRoutes(objects), multipart: new S3MultipartRoutes(objects, s3Objects) };
-  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const mappingStore = new SqlEventSourceMappingStore(dbs.metadataSql);
   const pollers = new QueuePollers({
     store: mappingStore,

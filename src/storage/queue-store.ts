@@ -94,6 +94,10 @@ export interface QueueStore {
   /** Moves up to `limit` messages (oldest first) to another queue, visible at once; returns how many. */
   moveMessages(from: string, to: string, limit: number, now: number): Promise<number>;
   count(queue: string): Promise<number>;
+  /** Up to `limit` messages in queue order, without receiving them (Gust's dead-letter listing). */
+  peek(queue: string, limit: number): Promise<QueueMessage[]>;
+  /** Deletes one message by its sequence number, whoever holds it; false when it is gone. */
+  deleteBySeq(queue: string, seq: number): Promise<boolean>;
 
   putMoveTask(handle: string, sourceQueue: string, task: unknown, startedAt: number): Promise<void>;
   /** The newest first. */

@@ -250,6 +250,16 @@ export class SqlQueueStore implements QueueStore {
     return Number(row.n);
   }
 
+  async peek(queue: string, limit: number) {
+    const rows = await this.db.selectFrom('sqs_messages').selectAll().where('queue_name', '=', queue).orderBy('seq').limit(limit).execute();
+    return rows.map(toMessage);
+  }
+
+  async deleteBySeq(queue: string, seq: number) {
+    const result = await this.db.deleteFrom('sqs_messages').where('queue_name', '=', queue).where('seq', '=', seq).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async putMoveTask(handle: string, sourceQueue: string, task: unknown, startedAt: number) {
     await this.db
       .insertInto('sqs_move_tasks')

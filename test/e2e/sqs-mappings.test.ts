@@ -234,6 +234,39 @@ print('{}')`);
   assert.equal(typeof record.attributes.MessageDeduplicationId, 'string');
 });
 
+test('queues as destinations: OnSuccess gets Lambda\'s record, DeadLetterConfig the event with its attributes', async () => {
+  await createQueue('dest-ok');
+  await createQueue('fn-dlq');
+  await gustCli(['deploy', path.join(FIXTURES, 'node-error'), '--name', 'failing']);
+  const refused = await boto3(`
+try:
+    lam.update_function_configuration(FunctionName='failing', DeadLetterConfig={'TargetArn': '${arn('no-such-queue')}'})
+except botocore.exceptions.ClientError as e:
+    print(json.dumps(e.response['Error']))`);
+  assert.equal(refused.Code, 'InvalidParameterValueException');
+  await boto3(`
+lam.update_function_configuration(FunctionName='failing', DeadLetterConfig={'TargetArn': '${arn('fn-dlq')}'})
+lam.put_function_event_invoke_config(FunctionName='failing', MaximumRetryAttempts=0)
+lam.put_function_event_invoke_config(FunctionName='recorder', DestinationConfig={'OnSuccess': {'Destination': '${arn('dest-ok')}'}})
+lam.invoke(FunctionName='failing', InvocationType='Event', Payload=b'{"order": 7}')
+lam.invoke(FunctionName='recorder', InvocationType='Event', Payload=b'{"Records": []}')
+print('{}')`);
+  const receive = (queue: string) => until(`a message on ${queue}`, async () => {
+    const r = await boto3(`r = sqs.receive_message(QueueUrl=url('${queue}'), MessageAttributeNames=['All'], WaitTimeSeconds=2)\nprint(json.dumps(r.get('Messages', [None])[0]))`);
+    return r ?? undefined;
+  });
+  const success = JSON.parse((await receive('dest-ok')).Body);
+  assert.equal(success.requestContext.condition, 'Success');
+  assert.equal(success.requestContext.functionArn, 'arn:aws:lambda:us-east-1:000000000000:function:recorder:$LATEST');
+  assert.deepEqual(success.requestPayload, { Records: [] });
+  assert.deepEqual(success.responsePayload, { batchItemFailures: [] });
+  assert.equal(success.responseContext.statusCode, 200);
+  const dead = await receive('fn-dlq');
+  assert.deepEqual(JSON.parse(dead.Body), { order: 7 });
+  assert.deepEqual(Object.keys(dead.MessageAttributes).sort(), ['ErrorCode', 'ErrorMessage', 'RequestID']);
+  assert.match(dead.MessageAttributes.RequestID.StringValue, /^[0-9a-f-]{36}$/);
+});
+
 test('a mapping resumes after a restart and delivers the messages that waited', async () => {
   await createQueue('held');
   await aws(['lambda', 'create-event-source-mapping', '--event-source-arn', arn('held'), '--function-name', 'recorder']);
