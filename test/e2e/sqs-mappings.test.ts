@@ -136,6 +136,20 @@ except botocore.exceptions.ClientError as e:
   assert.equal(again.Code, 'ResourceConflictException');
 });
 
+test('gust subscribe, subscriptions ls and rm', async () => {
+  await createQueue('cli-jobs');
+  const out = await gustCli(['subscribe', 'cli-jobs', 'recorder', '--batch-size', '20', '--window', '1']);
+  const id = /subscription ([0-9a-f-]{36})/.exec(out)![1];
+  assert.match(out, /Subscribed recorder to cli-jobs \(batches of up to 20\)/);
+  await gustCli(['queue', 'send', 'cli-jobs', 'via the cli']);
+  assert.deepEqual(await seenBodies('cli-jobs', 1), ['via the cli']);
+  const listed = JSON.parse(await gustCli(['--json', 'subscriptions', 'ls', 'recorder']));
+  assert.ok(listed.some((m: any) => m.UUID === id && m.BatchSize === 20 && m.MaximumBatchingWindowInSeconds === 1));
+  assert.match(await gustCli(['subscriptions', 'ls']), /cli-jobs\s+recorder\s+20/);
+  assert.match(await gustCli(['subscriptions', 'rm', id]), new RegExp(`Removed subscription ${id}`));
+  assert.ok(!JSON.parse(await gustCli(['--json', 'subscriptions', 'ls'])).some((m: any) => m.UUID === id));
+});
+
 test('bad mappings get Lambda\'s errors', async () => {
   const error = (args: string) => boto3(`
 try:
