@@ -47,16 +47,17 @@ test('pollers are added while batches come back full, up to the limit, and leave
     handled += JSON.parse(p.toString()).Records.length;
     resolve({ payload: Buffer.from('null') });
   })), 4);
-  await send(queues, 60);
+  await send(queues, 200);
   poller.start();
-  // Each poller takes a full batch and, the backlog still there, starts another: 4 at most.
-  await eventually('four pollers, each holding a batch', () => held.length === 4);
-  assert.equal(poller.pollers, 4);
-  // Let every invocation finish as it comes, until all 60 messages are handled.
+  await eventually('one poller holding a batch', () => held.length === 1);
+  assert.equal(poller.pollers, 1);
+  // Invocations finish as they come while time passes: a full batch adds a poller at most once a
+  // second, up to the limit of 4, until all 200 messages are handled.
   await eventually('all handled', async () => {
     held.splice(0).forEach((release) => release());
+    clock.advance(500);
     const c = await queues.counts('q');
-    return handled === 60 && c.visible === 0 && c.inFlight === 0;
+    return handled === 200 && c.visible === 0 && c.inFlight === 0;
   });
   assert.equal(poller.peak, 4);
   // Idle: the long polls end empty after 20 s and the pollers leave, down to one waiting.

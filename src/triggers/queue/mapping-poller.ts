@@ -1,7 +1,8 @@
 // The pollers of one event-source mapping: each long-polls the queue (no busy loop: a waiting
 // receive costs nothing), gathers a batch within the batching window, invokes the function once
-// per batch and deletes what succeeded. One poller to start; another joins after each full batch
-// (a backlog) up to the mapping's limit; a poller whose long poll comes back empty leaves, down to one.
+// per batch and deletes what succeeded. One poller to start; another joins after a full batch (a
+// backlog), at most one a second, up to the mapping's limit; a poller whose long poll comes back
+// empty leaves, down to one.
 import type { Clock } from '../../clock.js';
 import { GustError } from '../../errors.js';
 import type { ReceivedMessage } from '../../queues/queues.js';
@@ -16,6 +17,12 @@ const LONG_POLL_S = 20;
 const BATCH_BYTES_BUDGET = 6 * 1024 * 1024 - 10 * 270_000;
 /** A record's JSON beyond its body and message attributes (ids, receipt handle, attributes...). */
 const RECORD_OVERHEAD = 900;
+/**
+ * At most one poller added per second while batches come back full (Lambda adds up to 60 a
+ * minute): each new poller may mean a cold start, and adding them all at once on a small machine
+ * only makes every start slower (and batches outlive their visibility timeout).
+ */
+const SCALE_UP_INTERVAL_MS = 1000;
 /** After a problem that is not the function's (throttled, queue gone): wait before trying again. */
 const PAUSE_MS = 1000;
 
@@ -41,6 +48,7 @@ export class MappingPoller {
   private readonly abort = new AbortController();
   private readonly workers = new Set<Promise<void>>();
   private readonly patterns: Pattern[];
+  private lastSpawn = -Infinity;
   private readonly queueName: string;
   private lastResult: string;
   /** The most pollers that ran at once (for tests and the benchmark). */
@@ -71,6 +79,7 @@ export class MappingPoller {
   private spawn() {
     const worker: Promise<void> = this.run().finally(() => this.workers.delete(worker));
     this.workers.add(worker);
+    this.lastSpawn = this.deps.clock.now();
     this.peak = Math.max(this.peak, this.workers.size);
   }
 
@@ -91,7 +100,8 @@ export class MappingPoller {
           leave = this.workers.size > 1;
         } else {
           const full = batch.length >= this.mapping.batchSize || this.estimate(batch) >= BATCH_BYTES_BUDGET;
-          if (full && this.workers.size < this.deps.limit(this.mapping)) this.spawn();
+          const due = this.deps.clock.now() - this.lastSpawn >= SCALE_UP_INTERVAL_MS;
+          if (full && due && this.workers.size < this.deps.limit(this.mapping)) this.spawn();
           const throttled = (await this.process(batch)) === 'throttled';
           if (throttled) {
             leave = this.workers.size > 1;
