@@ -235,6 +235,18 @@ export class Queues {
     if (result === 'stale') throw new GustError('ReceiptHandleIsInvalid', `The input receipt handle "${String(handle).slice(0, 200)}" is not a valid receipt handle: the message was received again since.`);
   }
 
+  /** Deletes a batch in one commit (the pollers' successes); a handle that is not valid is skipped. */
+  async deleteMessages(name: string, handles: string[]): Promise<void> {
+    const parsed = handles.flatMap((h) => {
+      try {
+        return [parseReceipt(h)];
+      } catch {
+        return [];
+      }
+    });
+    if (parsed.length > 0) await this.deps.store.deleteMessages(name, parsed);
+  }
+
   async changeVisibility(name: string, handle: unknown, seconds: number): Promise<void> {
     await this.require(name);
     const { seq, receipt } = parseReceipt(handle);

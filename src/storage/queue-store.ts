@@ -83,6 +83,8 @@ export interface QueueStore {
   claim(queue: string, opts: ClaimOptions): Promise<{ received: QueueMessage[]; movedToDeadLetter: number }>;
   /** Deletes a message by the random part of its current receipt. */
   deleteMessage(queue: string, seq: number, receipt: string): Promise<ReceiptCheck>;
+  /** Deletes several, each as deleteMessage would, in one transaction (one commit for a batch). */
+  deleteMessages(queue: string, messages: { seq: number; receipt: string }[]): Promise<ReceiptCheck[]>;
   /** Sets when an in-flight message becomes visible again. */
   changeVisibility(queue: string, seq: number, receipt: string, visibleAt: number, now: number): Promise<ReceiptCheck>;
   purge(queue: string): Promise<number>;

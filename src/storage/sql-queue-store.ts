@@ -187,6 +187,18 @@ export class SqlQueueStore implements QueueStore {
     });
   }
 
+  deleteMessages(queue: string, messages: { seq: number; receipt: string }[]) {
+    return withinTransaction(this.db, async (tx) => {
+      const results: ReceiptCheck[] = [];
+      for (const m of messages) {
+        const { result } = await this.check(tx, queue, m.seq, m.receipt);
+        if (result === 'ok') await tx.deleteFrom('sqs_messages').where('seq', '=', m.seq).execute();
+        results.push(result);
+      }
+      return results;
+    });
+  }
+
   changeVisibility(queue: string, seq: number, receipt: string, visibleAt: number, now: number) {
     return withinTransaction(this.db, async (tx) => {
       const { result, row } = await this.check(tx, queue, seq, receipt);

@@ -289,7 +289,8 @@ test('a mapping resumes after a restart and delivers the messages that waited', 
   await boto3(`sqs.send_message_batch(QueueUrl=url('held'), Entries=[{'Id': str(i), 'MessageBody': f'held-{i}'} for i in range(3)])\nprint('{}')`);
   await gust.stop();
   gust = await startGust({ dataDir: gust.dataDir });
-  assert.equal((await counts('held')).visible + (await counts('held')).inFlight, 3);
+  const waiting = await counts('held'); // one read: a throttled poller moves messages between the two counts
+  assert.equal(waiting.visible + waiting.inFlight, 3);
   await aws(['lambda', 'delete-function-concurrency', '--function-name', 'recorder']);
   const bodies = await seenBodies('held', 3);
   assert.deepEqual(bodies.sort(), ['held-0', 'held-1', 'held-2']);

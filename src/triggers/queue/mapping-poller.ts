@@ -32,7 +32,7 @@ export interface InvokeOutcome {
 }
 
 export interface PollerDeps {
-  queues: Pick<Queues, 'receive' | 'deleteMessage' | 'changeVisibility' | 'require' | 'nameOfArn'>;
+  queues: Pick<Queues, 'receive' | 'deleteMessages' | 'changeVisibility' | 'require' | 'nameOfArn'>;
   clock: Clock;
   region: string;
   /** Invokes the function synchronously (through Invoker.invoke); throws TooManyRequestsException when throttled. */
@@ -179,7 +179,8 @@ export class MappingPoller {
   }
 
   private async remove(records: SqsRecord[]) {
-    await Promise.all(records.map((r) => this.deps.queues.deleteMessage(this.queueName, r.receiptHandle).catch(() => {})));
+    // One commit for the batch: a commit is the cost of a delete (synchronous=FULL).
+    if (records.length > 0) await this.deps.queues.deleteMessages(this.queueName, records.map((r) => r.receiptHandle));
   }
 
   private async putBack(messages: { receiptHandle: string }[], seconds: number) {
