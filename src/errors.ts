@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   ConflictException: { status: 409, type: 'User', description: 'EventBridge Scheduler: a schedule of that name already exists.' },
   ProvisionedConcurrencyConfigNotFoundException: { status: 404, type: 'User', description: 'No provisioned concurrency is configured for that qualifier.' },
   ResourceConflictException: { status: 409, type: 'User', description: 'The resource already exists, or is being changed.' },
+  ResourceInUseException: { status: 400, type: 'User', description: 'An event-source mapping is being deleted and cannot be changed.' },
   PreconditionFailedException: { status: 412, type: 'User', description: 'The RevisionId given does not match the current one.' },
   PolicyLengthExceededException: { status: 400, type: 'User', description: 'AddPermission: the function\'s resource policy would exceed 20 KB.' },
   TooManyRequestsException: { status: 429, type: 'User', description: 'A concurrency limit was reached; retry later.' },

@@ -39,7 +39,7 @@ import { ProcessDriver } from './sandbox/process-driver.js';
 import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
-import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
+import { QueueDeadLetterStore, QueueDestinations } from './queues/queue-destinations.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { SqlFunctionStore } from './storage/function-store.js';
 import { InMemoryFunctionCache } from './storage/function-cache.js';
@@ -87,6 +87,10 @@ import { SqlBudgetStore } from './storage/budget-store.js';
 import { GustMetrics } from './telemetry/metrics/gust-metrics.js';
 import { InvocationTracer } from './telemetry/tracing/invocation-tracer.js';
 import { OtlpExporter } from './telemetry/tracing/otlp-exporter.js';
+import { EventSourceMappingApi } from './api/lambda/event-source-mapping-routes.js';
+import { EventSourceMappings } from './control/event-source-mappings.js';
+import { SqlEventSourceMappingStore } from './storage/event-source-mapping-store.js';
+import { QueuePollers } from './triggers/queue/queue-pollers.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -140,7 +144,6 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const throttles = new ThrottleCounts();
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
-  const deadLetters = new SqlDeadLetterStore(dbs.metadataSql);
   const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
   const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
@@ -170,6 +173,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  const queueDestinations = new QueueDestinations(queues);
+  const deadLetters = new QueueDeadLetterStore(queues, queueDestinations, deadLetterArn(home));
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,
@@ -239,6 +245,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     invoker,
     configs: eventInvokeConfigStore,
     deadLetters,
+    queueDestinations,
     home,
     arnOf,
     maxParallel: ASYNC_PARALLELISM,
@@ -286,6 +293,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     accountId: config.accountId,
     arnOf,
     deadLetterArn: deadLetterArn(home),
+    queueExists: (arn) => queueDestinations.exists(arn),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
     // The unit of work in Functions.delete removed the rows; what is left is in memory and keys.
@@ -327,7 +335,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     invoker,
     home,
     concurrency,
-    eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists),
+    eventInvokeConfigs: new EventInvokeConfigs(eventInvokeConfigStore, home, functionExists, (arn) => queueDestinations.exists(arn)),
     functionUrls: new FunctionUrls(functionUrlStore),
     policies,
     endpoint: () => endpoint,
@@ -369,11 +377,32 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       return names;
     },
   });
-  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  const mappingStore = new SqlEventSourceMappingStore(dbs.metadataSql);
+  const pollers = new QueuePollers({
+    store: mappingStore,
+    queues,
+    clock: realClock,
+    region: config.region,
+    invoke: (functionName, qualifier, payload) => invoker.invoke({ functionName, qualifier, payload, type: 'RequestResponse', source: { kind: 'queue' } }),
+    limit: (m) => Math.max(1, Math.min(m.maximumConcurrency ?? 1000, concurrency.reserved(m.functionName) ?? concurrency.unreservedLimit)),
+    recordResult: (uuid, result) => void mappings.recordResult(uuid, result).catch((err) => log(`event source mapping ${uuid}: ${(err as Error)?.message ?? err}`)),
+    log,
+  });
+  const mappings = new EventSourceMappings({
+    store: mappingStore,
+    home,
+    checkFunction: async (name, qualifier) => void (await versions.resolve(name, qualifier)),
+    queueOf: async (arn) => {
+      const name = queues.nameOfArn(arn);
+      return name !== undefined && (await queues.store.getQueue(name)) ? name : undefined;
+    },
+    onChange: pollers.change,
+  });
   const handler = createRequestHandler({
     services: registeredServices({
       lambda,
       layers: new LayerApi({ layers, home, contentLocation: (key) => gust.contentLocation(key) }),
+      eventSourceMappings: new EventSourceMappingApi(mappings),
       logs: new LogsApi(logs, home),
       scheduler: new SchedulerApi(schedules),
       gust,
@@ -423,6 +452,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
+  await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
@@ -448,7 +478,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       // Long polls answer (empty) now rather than hold the drain for up to 20 s.
       queues.notifier.close();
       const httpDone = requests.drain();
-      const deliveriesDone = worker?.stop() ?? Promise.resolve();
+      const deliveriesDone = Promise.all([worker?.stop(), pollers.stop()]);
       log(`Shutting down: waiting up to ${config.shutdownTimeoutSeconds} s for ${requests.inFlight} request(s) and the async deliveries in flight`);
       const outcome = await Promise.race([Promise.all([httpDone, deliveriesDone]).then(() => 'drained' as const), bound, cutShort.then(() => 'cut' as const)]);
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 // Decides who a request comes from and what it may do: a valid SigV4 signature made with an
 // active access key, then the key's scope. Admin keys may do everything; a function's own key
 // may only invoke what resource policies grant it. `--no-auth` turns this off for local development only.
+import { SQS_FUNCTION_OPERATIONS } from './sqs/sqs-authorize.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { functionOfScope, type AccessKey, type KeyScope } from '../control/access-keys.js';
@@ -84,7 +85,8 @@ export interface InvokeGrants {
 
 /**
  * Refuses what the key may not do, as IAM would: AccessDeniedException. Admin keys may do
- * everything; a function's own key may only invoke, and only what a resource policy grants it.
+ * everything; a function's own key may invoke what a resource policy grants it, and use the SQS
+ * data plane.
  */
 export async function authorize(
   scope: KeyScope,
@@ -96,6 +98,8 @@ export async function authorize(
   // An awsJson call (CloudWatch Logs) names its operation in X-Amz-Target, whatever its path says.
   const invoke = request.protocol === 'rest' && request.method === 'POST' ? INVOKE_PATH.exec(request.path) : null;
   if (invoke) return grants.authorizeInvoke(caller, decodeName(invoke[1] ?? invoke[2]), request.qualifier, { action: 'lambda:InvokeFunction' });
+  // The SQS data plane, as an execution role with queue access would have it (api/sqs/sqs-authorize.ts).
+  if (request.protocol === 'awsJson' && SQS_FUNCTION_OPERATIONS.has(request.operation)) return;
   throw new GustError('AccessDeniedException', `The credentials of ${scope.replace(':', ' ')} are not authorized to perform ${request.operation}; a function's credentials may only invoke functions.`);
 }
 

@@ -9,6 +9,7 @@ import type { ImageRoutes } from './gust/image-routes.js';
 import { lambdaService } from './lambda/lambda-service.js';
 import type { LambdaApi } from './lambda/lambda-routes.js';
 import type { LayerApi } from './lambda/layer-routes.js';
+import type { EventSourceMappingApi } from './lambda/event-source-mapping-routes.js';
 import { logsService } from './logs/logs-service.js';
 import type { LogsApi } from './logs/logs-api.js';
 import { schedulerService } from './scheduler/scheduler-service.js';
@@ -22,6 +23,8 @@ export interface ServiceImplementations {
   lambda: LambdaApi;
   /** Lambda's layer operations, part of the Lambda service. */
   layers: LayerApi;
+  /** Lambda's event-source mapping operations, part of the Lambda service. */
+  eventSourceMappings: EventSourceMappingApi;
   logs: LogsApi;
   scheduler: SchedulerApi;
   gust: GustRoutes;
@@ -36,7 +39,7 @@ export interface ServiceImplementations {
 
 export function registeredServices(impl: ServiceImplementations): Service[] {
   return [
-    lambdaService(impl.lambda, impl.layers),
+    lambdaService(impl.lambda, impl.layers, impl.eventSourceMappings),
     logsService(impl.logs),
     schedulerService(impl.scheduler),
     gustService(impl.gust, impl.observability, impl.images, impl.consoleData),

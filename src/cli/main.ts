@@ -16,6 +16,7 @@ import { listVersions, publish, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { createQueue, listQueues, receiveMessages, removeQueue, sendMessage } from './queues.js';
+import { listSubscriptions, removeSubscription, subscribe } from './subscriptions.js';
 import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
@@ -313,6 +314,16 @@ queue
   .option('--wait <seconds>', 'long-poll up to this long, 0-20', '0')
   .option('--delete', 'delete the messages received')
   .action((name, o) => receiveMessages(client(), name, { ...o, json: json() }));
+
+program
+  .command('subscribe <queue> <function>')
+  .description("hand a queue's messages to a function in batches (an event-source mapping)")
+  .option('--batch-size <n>', 'up to this many messages per invocation, 1-10000 (default 10)')
+  .option('--window <seconds>', 'gather a batch for up to this long, 0-300 (needed above 10)')
+  .action((q, fn, o) => subscribe(client(), q, fn, { ...o, json: json() }));
+const subscriptions = program.command('subscriptions').description('queue subscriptions (event-source mappings)');
+subscriptions.command('ls [function]').description('list subscriptions, of one function or all').action((fn) => listSubscriptions(client(), fn, { json: json() }));
+subscriptions.command('rm <id>').description('remove a subscription').action((id) => removeSubscription(client(), id, { json: json() }));
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,8 @@ export class EventInvokeConfigs {
     private readonly store: EventInvokeConfigStore,
     private readonly home: Home,
     private readonly functionExists: (name: string) => boolean | Promise<boolean>,
+    /** True when an SQS ARN names one of Gust's queues. */
+    private readonly queueExists: (arn: string) => Promise<boolean> = async () => false,
   ) {}
 
   async get(name: string, qualifier: string): Promise<EventInvokeConfig> {
@@ -73,7 +75,11 @@ export class EventInvokeConfigs {
       if (!(await this.functionExists(ref.name))) throw invalidParameter(`The destination function ${arn} does not exist.`);
       return arn;
     }
-    throw invalidParameter(`Gust delivers destinations to functions and to its dead-letter store (${deadLetterArn(this.home)}); got ${arn.slice(0, 200)}.`);
+    if (arn.startsWith('arn:aws:sqs:')) {
+      if (!(await this.queueExists(arn))) throw invalidParameter(`The destination queue ${arn.slice(0, 200)} does not exist.`);
+      return arn;
+    }
+    throw invalidParameter(`Gust delivers destinations to functions, to its queues and to its dead-letter store (${deadLetterArn(this.home)}); got ${arn.slice(0, 200)}.`);
   }
 }
 

@@ -92,8 +92,10 @@ function deadLetterTarget(value: unknown, ctx: ConfigContext): string | null {
   if (arn === undefined || arn === null || arn === '') return null;
   if (typeof arn !== 'string') throw invalidParameter('DeadLetterConfig.TargetArn must be a string.');
   if (arn === ctx.deadLetterArn) return arn;
+  // One of Gust's queues (same region and account): Functions checks that it exists.
+  if (arn.startsWith(ctx.deadLetterArn.slice(0, ctx.deadLetterArn.lastIndexOf(':') + 1)) && /:[\w.-]{1,80}$/.test(arn)) return arn;
   throw invalidParameter(
-    `DeadLetterConfig.TargetArn '${arn.slice(0, 200)}' is not a target Gust can deliver to: Gust has no SQS queues or SNS topics yet. Use its built-in dead-letter store, ${ctx.deadLetterArn} (gust dlq list), or an OnFailure destination.`,
+    `DeadLetterConfig.TargetArn '${arn.slice(0, 200)}' is not a target Gust can deliver to: name one of its queues, its built-in dead-letter queue ${ctx.deadLetterArn} (gust dlq ls), or use an OnFailure destination.`,
   );
 }
 

@@ -49,6 +49,8 @@ export interface FunctionsDeps {
   arnOf(name: string, qualifier?: string): string;
   /** Gust's built-in dead-letter store (the one DeadLetterConfig target it has). */
   deadLetterArn: string;
+  /** True when an SQS ARN names one of Gust's queues (DeadLetterConfig may name one). */
+  queueExists?(arn: string): Promise<boolean>;
   /** Whether the sandbox can run a function with `gust:network` off or an allow-list. */
   networkIsolationSupported: boolean;
   /** Resolves a request's Layers (each must exist) and finds their unpacked content. */
@@ -91,6 +93,7 @@ export class Functions {
     const image = packageTypeOf(body) === 'Image';
     if (image) refuseZipOnlyFields(body);
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn });
+    await this.checkDeadLetterQueue(fields.deadLetterTargetArn);
     const extra: Partial<FunctionRecord> = { ...settings(undefined, fields), ...(fields.tracingMode ? { tracingMode: fields.tracingMode } : {}) };
     if (extra.deadLetterTargetArn === undefined) delete extra.deadLetterTargetArn;
     const tags = parseTags(body.Tags, this.deps.networkIsolationSupported);
@@ -169,12 +172,21 @@ export class Functions {
     return this.save(name, body.RevisionId, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
   }
 
+  /** A DeadLetterConfig naming a queue other than the built-in one: the queue must exist. */
+  private async checkDeadLetterQueue(arn: string | null | undefined) {
+    if (!arn || arn === this.deps.deadLetterArn) return;
+    if (!(await this.deps.queueExists?.(arn))) {
+      throw invalidParameter(`DeadLetterConfig.TargetArn '${arn.slice(0, 200)}' is not a target Gust can deliver to: no queue of that name exists (gust queue create).`);
+    }
+  }
+
   async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     if (isImage(current)) refuseZipOnlyFields(body);
     const imageConfig = imageConfigOf(body, isImage(current));
     const fields = parseConfigFields(body, { deadLetterArn: this.deps.deadLetterArn, runtime: current.runtime });
+    await this.checkDeadLetterQueue(fields.deadLetterTargetArn);
     if (fields.runtime !== undefined && fields.runtime !== current.runtime) this.deps.checkRuntime(fields.runtime);
     const layers = body.Layers === undefined ? undefined : await this.deps.layers.resolveForFunction(body.Layers, current.layers);
     const next = { ...current, ...plain(fields), ...(layers ? { layers } : {}) };

@@ -12,6 +12,7 @@ import type { DeadLetterStore } from '../storage/dead-letter-store.js';
 import type { EventInvokeConfigStore } from '../storage/event-invoke-config-store.js';
 import type { InvocationOutcome } from './invocation.js';
 import type { Invoker } from './invoker.js';
+import { QueueDestinations } from '../queues/queue-destinations.js';
 
 const LEASE_MS = 16 * 60 * 1000; // longer than the longest function timeout
 const DEFAULT_RETRIES = 2;
@@ -33,6 +34,8 @@ export interface AsyncWorkerDeps {
   invoker: Invoker;
   configs: EventInvokeConfigStore;
   deadLetters: DeadLetterStore;
+  /** Gust's queues, for destinations and DeadLetterConfig naming a queue ARN. */
+  queueDestinations?: QueueDestinations;
   home: Home;
   arnOf(name: string, qualifier?: string): string;
   maxParallel: number;
@@ -186,11 +189,11 @@ export class AsyncWorker {
 
   /**
    * The function's DeadLetterConfig: the event as it was sent, with the attributes Lambda puts on
-   * a dead-letter message (RequestID, ErrorCode, ErrorMessage). Only Gust's built-in store is
-   * accepted as a target, so that is where it goes.
+   * a dead-letter message (RequestID, ErrorCode, ErrorMessage): to Gust's built-in store, or to
+   * another of its queues.
    */
   private async toDeadLetterQueue(event: AsyncEvent, target: string | undefined, condition: Condition, outcome?: InvocationOutcome) {
-    if (target !== deadLetterArn(this.deps.home)) return;
+    if (target === undefined) return;
     const error = outcome ? parseOrText(outcome.payload) : undefined;
     const record = {
       source: 'DeadLetterConfig',
@@ -201,7 +204,12 @@ export class AsyncWorker {
         ErrorMessage: typeof error === 'object' && error !== null ? String((error as { errorMessage?: unknown }).errorMessage ?? '') : `Event ${condition === 'EventAgeExceeded' ? 'too old' : 'failed'}`,
       },
     };
-    await this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
+    if (target === deadLetterArn(this.deps.home)) {
+      await this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
+    } else if (target.startsWith('arn:aws:sqs:') && this.deps.queueDestinations) {
+      // Another of Gust's queues: the event as it was sent, with Lambda's dead-letter attributes.
+      await this.deps.queueDestinations.send(target, event.payload.toString('utf8'), QueueDestinations.deadLetterAttributes(event.requestId, record.MessageAttributes.ErrorMessage));
+    }
   }
 
   /** Sends Lambda's destination record where it was asked for, then forgets the event. */
@@ -237,6 +245,7 @@ export class AsyncWorker {
       await this.deps.deadLetters.add({ functionName: event.functionName, qualifier: event.qualifier, requestId: event.requestId, condition, record, payload: event.payload });
       return;
     }
+    if (destination.startsWith('arn:aws:sqs:') && this.deps.queueDestinations) return this.deps.queueDestinations.send(destination, payload.toString('utf8'));
     const target = parseFunctionName(destination, this.deps.home);
     await this.deps.store.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
   }

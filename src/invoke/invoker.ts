@@ -37,7 +37,7 @@ export interface InvokeRequest {
   idempotencyKey?: string;
   /** Who asked (`admin`, `function:NAME`); triggers inside Gust leave it out. */
   caller?: string;
-  source: { kind: 'api' | 'http' | 'async'; detail?: unknown };
+  source: { kind: 'api' | 'http' | 'async' | 'queue'; detail?: unknown };
   /** RequestResponse only: a streamed response's chunks go here as they arrive (InvokeWithResponseStream, streaming URLs). */
   stream?: ResponseSink;
   /** The caller's trace context (traceparent or X-Amzn-Trace-Id): the invocation's span is its child. */
@@ -93,7 +93,7 @@ export interface InvokerDeps {
   budgets?: BudgetGate;
 }
 
-const TRIGGERS: Record<InvokeRequest['source']['kind'], string> = { api: 'other', http: 'http', async: 'other' };
+const TRIGGERS: Record<InvokeRequest['source']['kind'], string> = { api: 'other', http: 'http', async: 'other', queue: 'pubsub' };
 
 function decodeClientContext(encoded: string | undefined): string | undefined {
   if (!encoded) return undefined;

@@ -6,13 +6,23 @@ import type { Clock } from '../clock.js';
 
 export class QueueNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Notifications so far per queue: a receiver that looked before one came need not wait. */
+  private readonly generations = new Map<string, number>();
   private isClosed = false;
 
   constructor(private readonly clock: Clock) {}
 
-  /** Resolves on the next notify(queue), at `until` (clock time), on abort or on close. */
-  wait(queue: string, until: number, signal?: AbortSignal): Promise<void> {
-    if (this.isClosed || signal?.aborted) return Promise.resolve();
+  /** The queue's notification count: taken before a look at the queue, handed to wait(). */
+  generation(queue: string): number {
+    return this.generations.get(queue) ?? 0;
+  }
+
+  /**
+   * Resolves on the next notify(queue), at `until` (clock time), on abort or on close; at once
+   * when a notification came since `since` (a send between a receiver's look and its wait).
+   */
+  wait(queue: string, until: number, signal?: AbortSignal, since?: number): Promise<void> {
+    if (this.isClosed || signal?.aborted || (since !== undefined && this.generation(queue) !== since)) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(queue);
       if (!set) this.waiters.set(queue, (set = new Set()));
@@ -30,6 +40,7 @@ export class QueueNotifier {
   }
 
   notify(queue: string): void {
+    this.generations.set(queue, this.generation(queue) + 1);
     for (const wake of [...(this.waiters.get(queue) ?? [])]) wake();
   }
 

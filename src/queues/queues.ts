@@ -192,6 +192,7 @@ export class Queues {
     for (;;) {
       if (opts.signal?.aborted) return [];
       const now = clock.now();
+      const generation = this.notifier.generation(name);
       const redrive = q.effective.RedrivePolicy ? parseRedrivePolicy(q.effective.RedrivePolicy) : undefined;
       const dlq = redrive && this.nameOfArn(redrive.deadLetterTargetArn);
       const { received, movedToDeadLetter } = await this.deps.store.claim(name, {
@@ -207,7 +208,7 @@ export class Queues {
       // Closed (shutting down): one look, then an empty answer rather than a spin until the deadline.
       if (received.length > 0 || now >= deadline || this.notifier.closed) return received.map((m) => ({ ...m, receiptHandle: receiptHandle(name, m) }));
       const next = await this.deps.store.nextVisibleAt(name, now);
-      await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal);
+      await this.notifier.wait(name, next === null ? deadline : Math.min(deadline, next), opts.signal, generation);
       q = await this.require(name);
     }
   }
@@ -232,6 +233,18 @@ export class Queues {
     const result = await this.deps.store.deleteMessage(name, seq, receipt);
     // A message already deleted: SQS answers success, so that a retried delete is harmless.
     if (result === 'stale') throw new GustError('ReceiptHandleIsInvalid', `The input receipt handle "${String(handle).slice(0, 200)}" is not a valid receipt handle: the message was received again since.`);
+  }
+
+  /** Deletes a batch in one commit (the pollers' successes); a handle that is not valid is skipped. */
+  async deleteMessages(name: string, handles: string[]): Promise<void> {
+    const parsed = handles.flatMap((h) => {
+      try {
+        return [parseReceipt(h)];
+      } catch {
+        return [];
+      }
+    });
+    if (parsed.length > 0) await this.deps.store.deleteMessages(name, parsed);
   }
 
   async changeVisibility(name: string, handle: unknown, seconds: number): Promise<void> {

@@ -45,6 +45,7 @@ export interface MetadataTables {
   multipart_uploads: { upload_id: string; bucket: string; key: string; initiated: number; settings: string };
   multipart_parts: { upload_id: string; part_number: number; blob_id: string; size: number; etag: string; checksums: string; last_modified: number };
   object_sequence: { id: number; value: number };
+  event_source_mappings: { uuid: string; function_name: string; event_source_arn: string; config: string };
   sqs_queues: { name: string; attributes: string; tags: string; created_at: number; modified_at: number };
   sqs_messages: {
     seq: Generated<number>;

@@ -83,6 +83,8 @@ export interface QueueStore {
   claim(queue: string, opts: ClaimOptions): Promise<{ received: QueueMessage[]; movedToDeadLetter: number }>;
   /** Deletes a message by the random part of its current receipt. */
   deleteMessage(queue: string, seq: number, receipt: string): Promise<ReceiptCheck>;
+  /** Deletes several, each as deleteMessage would, in one transaction (one commit for a batch). */
+  deleteMessages(queue: string, messages: { seq: number; receipt: string }[]): Promise<ReceiptCheck[]>;
   /** Sets when an in-flight message becomes visible again. */
   changeVisibility(queue: string, seq: number, receipt: string, visibleAt: number, now: number): Promise<ReceiptCheck>;
   purge(queue: string): Promise<number>;
@@ -94,6 +96,10 @@ export interface QueueStore {
   /** Moves up to `limit` messages (oldest first) to another queue, visible at once; returns how many. */
   moveMessages(from: string, to: string, limit: number, now: number): Promise<number>;
   count(queue: string): Promise<number>;
+  /** Up to `limit` messages in queue order, without receiving them (Gust's dead-letter listing). */
+  peek(queue: string, limit: number): Promise<QueueMessage[]>;
+  /** Deletes one message by its sequence number, whoever holds it; false when it is gone. */
+  deleteBySeq(queue: string, seq: number): Promise<boolean>;
 
   putMoveTask(handle: string, sourceQueue: string, task: unknown, startedAt: number): Promise<void>;
   /** The newest first. */

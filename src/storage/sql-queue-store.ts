@@ -187,6 +187,18 @@ export class SqlQueueStore implements QueueStore {
     });
   }
 
+  deleteMessages(queue: string, messages: { seq: number; receipt: string }[]) {
+    return withinTransaction(this.db, async (tx) => {
+      const results: ReceiptCheck[] = [];
+      for (const m of messages) {
+        const { result } = await this.check(tx, queue, m.seq, m.receipt);
+        if (result === 'ok') await tx.deleteFrom('sqs_messages').where('seq', '=', m.seq).execute();
+        results.push(result);
+      }
+      return results;
+    });
+  }
+
   changeVisibility(queue: string, seq: number, receipt: string, visibleAt: number, now: number) {
     return withinTransaction(this.db, async (tx) => {
       const { result, row } = await this.check(tx, queue, seq, receipt);
@@ -248,6 +260,16 @@ export class SqlQueueStore implements QueueStore {
   async count(queue: string) {
     const row = await this.db.selectFrom('sqs_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('queue_name', '=', queue).executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async peek(queue: string, limit: number) {
+    const rows = await this.db.selectFrom('sqs_messages').selectAll().where('queue_name', '=', queue).orderBy('seq').limit(limit).execute();
+    return rows.map(toMessage);
+  }
+
+  async deleteBySeq(queue: string, seq: number) {
+    const result = await this.db.deleteFrom('sqs_messages').where('queue_name', '=', queue).where('seq', '=', seq).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async putMoveTask(handle: string, sourceQueue: string, task: unknown, startedAt: number) {

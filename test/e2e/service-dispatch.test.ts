@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { CreateEventSourceMappingCommand, GetCodeSigningConfigCommand, ListCodeSigningConfigsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { CreateCodeSigningConfigCommand, GetCodeSigningConfigCommand, ListCodeSigningConfigsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { signRequest } from '../../src/api/sigv4.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -35,7 +35,7 @@ test('Lambda operations Gust does not implement answer UnknownOperationException
   for (const command of [
     new GetCodeSigningConfigCommand({ CodeSigningConfigArn: 'arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-1' }),
     new ListCodeSigningConfigsCommand({}),
-    new CreateEventSourceMappingCommand({ FunctionName: 'f', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q' }),
+    new CreateCodeSigningConfigCommand({ AllowedPublishers: { SigningProfileVersionArns: ['arn:aws:signer:us-east-1:000000000000:/signing-profiles/p/v1'] } }),
   ]) {
     const err = await failure(lambda.send(command as never));
     assert.equal(err.name, 'UnknownOperationException', command.constructor.name);

@@ -17,7 +17,7 @@ import type { S3Api } from '../../src/api/s3/s3-service.js';
 import { signRequest } from '../../src/api/sigv4.js';
 
 const logs = { operations: { DescribeLogGroups: () => ({}) } } as unknown as LogsApi;
-const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, queues: {} as Queues, images: {} as ImageRoutes, observability: {} as ObservabilityRoutes, consoleData: {} as ConsoleDataRoutes });
+const services = registeredServices({ lambda: {} as LambdaApi, layers: {} as LayerApi, eventSourceMappings: {} as never, logs, scheduler: {} as SchedulerApi, gust: { isPublic: () => false } as unknown as GustRoutes, s3: {} as S3Api, queues: {} as Queues, images: {} as ImageRoutes, observability: {} as ObservabilityRoutes, consoleData: {} as ConsoleDataRoutes });
 /** The gateway has one route, GET /items/{id}, and one function URL. */
 const gatewayClaims = async (head: RequestHead, path: string) => (head.method === 'GET' && /^\/items\/[^/]+$/.test(path)) || path.startsWith('/lambda-url/0123');
 const dispatcher = new Dispatcher(services, gatewayClaims);

@@ -12,7 +12,7 @@ const SAME_ROUTE_AS = { ListProvisionedConcurrencyConfigs: 'GetProvisionedConcur
 
 test('every operation of botocore’s Lambda model is declared with its method and path', () => {
   const operations = (lambdaModel() as unknown as { operations: Record<string, { http: { method: string; requestUri: string } }> }).operations;
-  const declared = new Map(lambdaService({} as LambdaApi, {} as LayerApi).operations.map((op) => [op.name, `${op.method} ${op.path}`]));
+  const declared = new Map(lambdaService({} as LambdaApi, {} as LayerApi, {} as never).operations.map((op) => [op.name, `${op.method} ${op.path}`]));
   const missing: string[] = [];
   for (const [name, { http }] of Object.entries(operations)) {
     const path = http.requestUri.split('?')[0].replace(/\/$/, '').replace(/\{(\w+)\+?\}/g, ':$1');

@@ -7,6 +7,7 @@ import { SIGNING_SERVICES } from '../authenticator.js';
 import type { HttpMethod, RestOperation, RestService } from '../service.js';
 import type { Ctx, LambdaApi } from './lambda-routes.js';
 import type { LayerApi } from './layer-routes.js';
+import type { EventSourceMappingApi } from './event-source-mapping-routes.js';
 import { UNIMPLEMENTED_LAMBDA_OPERATIONS } from './unimplemented-operations.js';
 
 /** A 50 MB zip, base64-encoded inside JSON. */
@@ -19,7 +20,7 @@ export const LAMBDA_PATH_PREFIXES = [
   '/2020-04-22/', '/2020-06-30/', '/2021-07-20/', '/2021-10-31/', '/2021-11-15/', '/2024-08-31/', '/2025-11-30/', '/2025-12-01/',
 ];
 
-export function lambdaService(api: LambdaApi, layers: LayerApi): RestService {
+export function lambdaService(api: LambdaApi, layers: LayerApi, mappings: EventSourceMappingApi): RestService {
   const op = (name: string, method: HttpMethod, path: string, handle: (ctx: Ctx) => Promise<void>, bodyLimit?: RestOperation['bodyLimit']): RestOperation => ({ name, method, path, handle, bodyLimit });
   const fn = '/2015-03-31/functions/:FunctionName';
   const layer = '/2018-10-31/layers/:LayerName/versions/:VersionNumber';
@@ -86,6 +87,11 @@ export function lambdaService(api: LambdaApi, layers: LayerApi): RestService {
       op('AddLayerVersionPermission', 'POST', `${layer}/policy`, (c) => layers.addLayerVersionPermission(c)),
       op('GetLayerVersionPolicy', 'GET', `${layer}/policy`, (c) => layers.getLayerVersionPolicy(c)),
       op('RemoveLayerVersionPermission', 'DELETE', `${layer}/policy/:StatementId`, (c) => layers.removeLayerVersionPermission(c)),
+      op('CreateEventSourceMapping', 'POST', '/2015-03-31/event-source-mappings', (c) => mappings.create(c)),
+      op('ListEventSourceMappings', 'GET', '/2015-03-31/event-source-mappings', (c) => mappings.list(c)),
+      op('GetEventSourceMapping', 'GET', '/2015-03-31/event-source-mappings/:UUID', (c) => mappings.get(c)),
+      op('UpdateEventSourceMapping', 'PUT', '/2015-03-31/event-source-mappings/:UUID', (c) => mappings.update(c)),
+      op('DeleteEventSourceMapping', 'DELETE', '/2015-03-31/event-source-mappings/:UUID', (c) => mappings.delete(c)),
       ...UNIMPLEMENTED_LAMBDA_OPERATIONS.map(([name, method, path]) => ({ name, method, path })),
     ],
   };

@@ -7,5 +7,6 @@ import { objectStore } from './0004_object_store.js';
 import { layers } from './0005_layers.js';
 import { queues } from './0006_queues.js';
 import { budgets } from './0007_budgets.js';
+import { eventSourceMappings } from './0008_event_source_mappings.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, budgets];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, budgets, eventSourceMappings];

@@ -1,0 +1,65 @@
+// Runs the pollers of every enabled event-source mapping: loads the mappings at start-up (they
+// survive restarts in metadata.db), takes each change in order (start, stop, restart with new
+// settings), then settles the mapping's State (Creating → Enabled, Disabling → Disabled...).
+import type { EventSourceMappings } from '../../control/event-source-mappings.js';
+import type { EventSourceMappingRecord, EventSourceMappingStore } from '../../storage/event-source-mapping-store.js';
+import { MappingPoller, type PollerDeps } from './mapping-poller.js';
+
+export type MappingChange = EventSourceMappingRecord | { uuid: string; deleted: true };
+
+export class QueuePollers {
+  private readonly pollers = new Map<string, MappingPoller>();
+  private chain: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private mappings?: EventSourceMappings;
+
+  constructor(private readonly deps: PollerDeps & { store: EventSourceMappingStore }) {}
+
+  /** Starts the pollers of the stored mappings and settles any state a stop left transitional. */
+  async start(mappings: EventSourceMappings): Promise<void> {
+    this.mappings = mappings;
+    for (const m of await this.deps.store.list()) this.change(m);
+    await this.chain;
+  }
+
+  /** A mapping was created, updated or deleted: applied after the changes before it. */
+  change = (change: MappingChange): void => {
+    this.chain = this.chain.then(() => this.apply(change)).catch((err) => this.deps.log(`event source mapping ${change.uuid}: ${(err as Error)?.stack ?? err}`));
+  };
+
+  /** Resolves once every change so far is in effect (tests and start-up wait on it). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  poller(uuid: string): MappingPoller | undefined {
+    return this.pollers.get(uuid);
+  }
+
+  /** Stops every poller, letting the batches being processed finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // Abort the long polls now (a closed notifier would otherwise answer them at once, round and round).
+    const stopping = [...this.pollers.values()].map((p) => p.stop());
+    await this.chain;
+    await Promise.all(stopping);
+    await Promise.all([...this.pollers.values()].map((p) => p.stop()));
+    this.pollers.clear();
+  }
+
+  private async apply(change: MappingChange) {
+    if (this.stopped) return;
+    const running = this.pollers.get(change.uuid);
+    if (running) {
+      this.pollers.delete(change.uuid);
+      await running.stop();
+    }
+    if ('deleted' in change) return;
+    if (change.enabled) {
+      const poller = new MappingPoller(change, this.deps);
+      this.pollers.set(change.uuid, poller);
+      poller.start();
+    }
+    await this.mappings?.settle(change.uuid, change.lastModified);
+  }
+}
