@@ -40,6 +40,8 @@ import { SqlAsyncEventStore } from './storage/async-event-store.js';
 import { CodeStore } from './storage/code-store.js';
 import { openDatabases } from './storage/database.js';
 import { QueueDeadLetterStore, QueueDestinations } from './queues/queue-destinations.js';
+import { moveLegacyDeadLetters } from './queues/legacy-dead-letters.js';
+import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { SqlFunctionStore } from './storage/function-store.js';
 import { InMemoryFunctionCache } from './storage/function-cache.js';
@@ -176,6 +178,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
   const queueDestinations = new QueueDestinations(queues);
   const deadLetters = new QueueDeadLetterStore(queues, queueDestinations, deadLetterArn(home));
+  const movedDeadLetters = await moveLegacyDeadLetters(new SqlDeadLetterStore(dbs.metadataSql), deadLetters);
+  if (movedDeadLetters > 0) log(`Dead letters: moved ${movedDeadLetters} from the old store into the queue gust-dead-letters`);
   const pool = new Pool({
     keepAliveMs: config.keepAliveSeconds * 1000,
     driver,

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteFunctionConcurrencyCommand, GetAliasCommand, InvokeCommand, ListFunctionsCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import Database from 'better-sqlite3';
-import { FIXTURES, startGust, tempDataDir } from '../helpers/gust-process.js';
+import { CLI, FIXTURES, startGust, tempDataDir } from '../helpers/gust-process.js';
 import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
 
 const run = promisify(execFile);
@@ -26,6 +26,10 @@ for (const commit of ['d6974dd', 'd0e0d2f']) {
     const fixture = new Database(path.join(dataDir, 'metadata.db'));
     const now = Date.now();
     fixture.prepare('UPDATE async_events SET created_at = ?, due_at = ?').run(now, now);
+    // A dead letter in the table the dead-letter store used before it became a queue.
+    fixture
+      .prepare('INSERT INTO dead_letters (function_name, qualifier, request_id, condition, record, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run('old-hello', '$LATEST', 'legacy-request-1', 'RetriesExhausted', JSON.stringify({ source: 'legacy' }), Buffer.from('{"lost":false}'), now);
     fixture.close();
     const gust = await startGust({ dataDir });
     t.after(() => gust.stop());
@@ -45,6 +49,13 @@ for (const commit of ['d6974dd', 'd0e0d2f']) {
     assert.ok(groups.includes('/aws/lambda/old-hello'), 'the log group, backfilled from its streams');
     const old = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/old-hello', filterPattern: '"hello from the old gust"' }));
     assert.ok(old.events!.length >= 1, 'the logs written by the old Gust');
+
+    // The legacy dead letter was moved into the gust-dead-letters queue, where `gust dlq` finds it.
+    const dlq = JSON.parse((await run(process.execPath, [CLI, '--data-dir', dataDir, '--endpoint', gust.url, '--json', 'dlq', 'ls'])).stdout);
+    assert.deepEqual(
+      (Array.isArray(dlq) ? dlq : dlq.deadLetters).map((d: { requestId: string; functionName: string }) => [d.functionName, d.requestId]),
+      [['old-hello', 'legacy-request-1']],
+    );
 
     const schedules = await run('python3', ['-c', 'import boto3, json; print(json.dumps([s["Name"] for s in boto3.client("scheduler").list_schedules()["Schedules"]]))'], { env: gust.awsEnv() });
     assert.deepEqual(JSON.parse(schedules.stdout), ['daily']);
