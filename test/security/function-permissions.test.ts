@@ -20,6 +20,7 @@ import {
   RemovePermissionCommand,
 } from '@aws-sdk/client-lambda';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -307,6 +308,23 @@ describe('what a function\'s own key may invoke', () => {
     const headers = { 'x-amz-target': 'Logs_20140328.FilterLogEvents', 'content-type': 'application/x-amz-json-1.1' };
     const res = await fetch(url, { method: 'POST', body, headers: { ...headers, ...signRequest({ method: 'POST', url, headers, body, ...insiderCredentials, region: 'us-east-1', service: 'logs' }) } });
     assert.equal((await res.json()).__type, 'AccessDeniedException');
+  });
+
+  test('a function’s own key may use S3 objects but not administer buckets', async () => {
+    const s3 = (credentials: { accessKeyId: string; secretAccessKey: string }) => new S3Client({ endpoint: gust.url, region: 'us-east-1', forcePathStyle: true, credentials });
+    const owner = s3(gust.credentials);
+    const inside = s3(insiderCredentials);
+    await owner.send(new CreateBucketCommand({ Bucket: 'insider-data' }));
+    await inside.send(new PutObjectCommand({ Bucket: 'insider-data', Key: 'k', Body: 'from the function' }));
+    assert.equal(await (await owner.send(new GetObjectCommand({ Bucket: 'insider-data', Key: 'k' }))).Body!.transformToString(), 'from the function');
+    for (const command of [
+      new CreateBucketCommand({ Bucket: 'insider-own' }),
+      new DeleteBucketCommand({ Bucket: 'insider-data' }),
+      new PutBucketNotificationConfigurationCommand({ Bucket: 'insider-data', NotificationConfiguration: {} }),
+    ]) {
+      const err = await failure(inside.send(command as never));
+      assert.equal(err.name, 'AccessDenied', command.constructor.name);
+    }
   });
 
   test('a grant on an alias covers calls to that alias only', async () => {
