@@ -3,9 +3,8 @@
 // image's WorkingDir; its environment is the image's Env under the function's Environment, under
 // the variables Lambda itself sets (AWS_LAMBDA_RUNTIME_API is added by the instance).
 import type { FunctionRecord } from '../control/function-record.js';
-import { logGroupOf, loggingEnvironment } from '../control/logging-config.js';
 import type { ImageInfo } from '../storage/image-store.js';
-import { networkOf, type Launch, type LaunchContext } from './runtime-launch.js';
+import { lambdaSetEnvironment, networkOf, type Launch, type LaunchContext } from './runtime-launch.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -38,17 +37,7 @@ export function buildImageLaunch(fn: FunctionRecord, image: ImageInfo, rootfs: s
     ...fn.environment,
     // The handler an AWS base image's runtime loads is the first word of its command.
     ...(command.length > 0 ? { _HANDLER: command[0] } : {}),
-    AWS_LAMBDA_FUNCTION_NAME: fn.name,
-    AWS_LAMBDA_FUNCTION_VERSION: fn.version,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupOf(fn),
-    ...loggingEnvironment(fn),
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_REGION: ctx.region,
-    AWS_DEFAULT_REGION: ctx.region,
-    AWS_ACCESS_KEY_ID: ctx.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL: ctx.endpoint,
+    ...lambdaSetEnvironment(fn, ctx),
   };
   return {
     cmd,

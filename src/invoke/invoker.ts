@@ -213,7 +213,7 @@ export class Invoker {
       if (reason) {
         metrics?.throttle(fn.name, reason);
         this.deps.onThrottled?.(fn.name);
-        this.tracer.end(trace, span('throttled', { errorType: reason }));
+        if (this.tracer.records(trace)) this.tracer.end(trace, span('throttled', { errorType: reason }));
       }
       throw err;
     }
@@ -249,7 +249,8 @@ export class Invoker {
     });
     budgets?.record(fn.name, gbSeconds(outcome.billedMs, fn.memorySize));
     metrics?.invocation({ functionName: fn.name, qualifier: invokedQualifier, outcome: outcome.kind, durationMs: outcome.durationMs, cold: outcome.cold, initDurationMs: outcome.initDurationMs });
-    this.tracer.end(trace, span(outcome.kind, { cold: outcome.cold, initDurationMs: outcome.initDurationMs, durationMs: outcome.durationMs, errorType: outcome.errorType }));
+    // Without an exporter (the default) no span is described: the invoke path stays as it was.
+    if (this.tracer.records(trace)) this.tracer.end(trace, span(outcome.kind, { cold: outcome.cold, initDurationMs: outcome.initDurationMs, durationMs: outcome.durationMs, errorType: outcome.errorType }));
     return outcome;
   }
 }

@@ -168,6 +168,17 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
     _HANDLER: fn.handler,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    ...lambdaSetEnvironment(fn, ctx),
+  };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, network, allowed, hostsFile: plan?.hostsFile, forwarder };
+}
+
+/**
+ * The variables Lambda sets itself, last so that the function's own environment cannot override
+ * them: the function's identity, logging, region, its own credentials and Gust's endpoint.
+ */
+export function lambdaSetEnvironment(fn: FunctionRecord, ctx: Pick<LaunchContext, 'region' | 'credentials' | 'endpoint'>): Record<string, string> {
+  return {
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: fn.version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
@@ -180,7 +191,6 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
     AWS_ENDPOINT_URL: ctx.endpoint,
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, network, allowed, hostsFile: plan?.hostsFile, forwarder };
 }
 
 /** A custom runtime needs an executable bootstrap at the root of its code. */

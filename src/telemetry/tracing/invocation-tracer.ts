@@ -77,6 +77,11 @@ export class InvocationTracer {
     return this.pending.get(requestId);
   }
 
+  /** Whether end() would export this trace: callers skip describing an invocation nobody reads. */
+  records(trace: InvocationTrace): boolean {
+    return this.exporter !== undefined && trace.sampled;
+  }
+
   /** Builds the invocation's spans and hands them to the exporter (nothing waits for the export). */
   end(trace: InvocationTrace, inv: TracedInvocation): void {
     if (!this.exporter || !trace.sampled) return;
