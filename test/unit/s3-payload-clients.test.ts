@@ -3,7 +3,7 @@
 // with @smithy/signature-v4, @aws-sdk/client-s3's own requests (sha256 + checksum header, and
 // STREAMING-UNSIGNED-PAYLOAD-TRAILER for streams), each tampered with in flight.
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -12,24 +12,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { checksumOf, type ChecksumAlgorithm } from '../../src/api/s3/checksums.js';
 import { startUploadChecker, type UploadChecker } from '../helpers/s3-upload-checker.js';
+import { Sha256 } from '../helpers/node-sha256.js';
 
 const KEY = { accessKeyId: 'GKIAS3CLIENTSTESTKEY', secretAccessKey: 'YW5vdGhlci1zZWNyZXQta2V5' };
 const sha = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 let checker: UploadChecker;
 before(async () => {

@@ -11,6 +11,7 @@ import { renderError } from '../../src/api/protocols/error-renderers.js';
 import { AuthFailure, s3AuthError } from '../../src/api/s3/s3-auth-errors.js';
 import { precheckRequest, verifyHeaders, type PrecheckInput } from '../../src/api/sigv4.js';
 import { GustError } from '../../src/errors.js';
+import { Sha256 } from '../helpers/node-sha256.js';
 
 const sha = (data: string) => createHash('sha256').update(data).digest('hex');
 const KEY = { accessKeyId: 'GKIATESTTESTTESTTEST', secretAccessKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ=' };
@@ -30,20 +31,6 @@ const codeOf = (r: ReturnType<typeof s3Verify>) => (r instanceof GustError ? r.c
 
 const URL_ = 'http://127.0.0.1:9000/bucket/dir/a%20b.txt?x-id=PutObject';
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 const signerFor = (service = 's3', region = 'us-east-1') => new SignatureV4({ credentials: KEY, region, service, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
 
 /** Headers for a PUT to URL_ signed by @smithy/signature-v4, with x-amz-content-sha256 as given. */

@@ -2,7 +2,7 @@
 // botocore sign; signRequest agrees with the SDK signer; every tampering maps to AWS's error code.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -279,22 +279,6 @@ test('precheckRequest refuses from the headers alone, and checks the signature w
 
 // ---- The real signers: the AWS SDK for JavaScript and botocore -------------------------------
 
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-
-/** The hash interface the SDK signer wants, over node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
@@ -401,6 +385,7 @@ presigned = s3.generate_presigned_url("get_object", Params={"Bucket": "bucket", 
 requests.append({"method": "GET", "url": presigned, "headers": {}, "body": ""})
 print(json.dumps(requests))
 `;
+import { Sha256 } from '../helpers/node-sha256.js';
 
 test('botocore and boto3 requests verify: SigV4Auth, SigV4QueryAuth, real Lambda and S3 clients, S3 presigned URLs', () => {
   const out = execFileSync('python3', ['-c', BOTO, KEY.accessKeyId, KEY.secretAccessKey, 'http://127.0.0.1:9000'], { encoding: 'utf8' });
