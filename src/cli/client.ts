@@ -132,6 +132,16 @@ export class GustClient {
     return response;
   }
 
+  /** Calls an SQS operation (awsJson1.0). */
+  async sqs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
+    const res = await this.request('POST', '/', {
+      body: JSON.stringify(params),
+      service: 'sqs',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}` },
+    });
+    return res.json<T>();
+  }
+
   /** Calls a CloudWatch Logs operation (awsJson1.1). */
   async logs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
     const res = await this.request('POST', '/', {

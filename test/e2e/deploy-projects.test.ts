@@ -35,8 +35,19 @@ const ok = async (dir: string, args: string[], env?: NodeJS.ProcessEnv) => {
   assert.equal(r.code, 0, `gust ${args.join(' ')} failed: ${r.stderr}`);
   return r;
 };
-const aws = (...args: string[]) => run('aws', [...args, '--output', 'json'], { env: gust.awsEnv() }).then((r) => JSON.parse(r.stdout));
+// --endpoint-url: aws CLI v1 ignores AWS_ENDPOINT_URL for SQS.
+const aws = (...args: string[]) => run('aws', ['--endpoint-url', gust.url, ...args, '--output', 'json'], { env: gust.awsEnv() }).then((r) => JSON.parse(r.stdout || '{}'));
 const functionNames = async () => JSON.parse((await ok(EXAMPLES, ['--json', 'ls'])).stdout).map((f: { FunctionName: string }) => f.FunctionName).sort();
+/** An event source runs the function after it acknowledged the event: wait for the log line. */
+async function waitForLog(dir: string, fn: string, pattern: RegExp): Promise<string> {
+  let logs = '';
+  for (let i = 0; i < 300 && !pattern.test(logs); i++) {
+    logs = (await ok(dir, ['logs', fn, '--since', '10m'])).stdout;
+    if (!pattern.test(logs)) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match(logs, pattern);
+  return logs;
+}
 const get = (urlPath: string) => fetch(gust.url + urlPath).then(async (r) => ({ status: r.status, body: await r.text() }));
 
 test('the serverless.yml seed: --dry-run changes nothing, deploy makes the function and its schedule, redeploy changes nothing, remove tears down', async () => {
@@ -139,13 +150,13 @@ test('unsupported keys are named in one warning; a function removed from the pro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
   fs.writeFileSync(path.join(dir, 'index.js'), 'exports.a = async () => ({ statusCode: 200, body: "a" }); exports.b = async () => ({ statusCode: 200, body: "b" });');
   const yml = (withB: boolean) =>
-    `service: two\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  iam:\n    role: x\nfunctions:\n  a:\n    handler: index.a\n    events:\n      - httpApi: 'GET /a'\n      - sqs: arn:aws:sqs:us-east-1:000000000000:q\n` +
+    `service: two\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  iam:\n    role: x\nfunctions:\n  a:\n    handler: index.a\n    events:\n      - httpApi: 'GET /a'\n      - sns: alerts\n` +
     (withB ? `  b:\n    handler: index.b\n    events:\n      - httpApi: 'GET /b'\n` : '');
   fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(true));
   const first = await ok(dir, ['deploy']);
   const warnings = first.stderr.split('\n').filter((l) => l.includes('warning'));
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /provider\.iam.*functions\.a\.events\[1\]\.sqs \(queues not yet supported\)/);
+  assert.match(warnings[0], /provider\.iam.*functions\.a\.events\[1\]\.sns/);
   assert.equal((await get('/b')).body, 'b');
 
   fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(false));
@@ -173,13 +184,7 @@ test('an s3 event: the deploy makes the bucket and its notification, an upload t
   fs.writeFileSync(path.join(dir, 'cat.jpg'), 'a photo');
   await run('aws', ['s3', 'cp', path.join(dir, 'note.txt'), 's3://photos/note.txt'], { env: gust.awsEnv() });
   await run('aws', ['s3', 'cp', path.join(dir, 'cat.jpg'), 's3://photos/cat.jpg'], { env: gust.awsEnv() });
-  // The upload is acknowledged before the function runs (an async event): wait for its log line.
-  let logs = '';
-  for (let i = 0; i < 200 && !/uploaded photos cat\.jpg/.test(logs); i++) {
-    logs = (await ok(dir, ['logs', 'thumbs-dev-t', '--since', '10m'])).stdout;
-    if (!/uploaded photos cat\.jpg/.test(logs)) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.match(logs, /uploaded photos cat\.jpg/);
+  const logs = await waitForLog(dir, 'thumbs-dev-t', /uploaded photos cat\.jpg/);
   assert.doesNotMatch(logs, /note\.txt/, 'the suffix rule keeps other uploads out');
 
   await ok(dir, ['remove']);
@@ -224,4 +229,101 @@ Resources:
   assert.equal(v2, 'green');
   await ok(dir, ['remove', '--stack-name', 'paint']);
   assert.deepEqual(await functionNames(), []);
+});
+
+test('a SAM queue worker: queues with a redrive policy made, the SQS event mapped, a job flows from the HTTP API through the queue, a failing one lands in the dead-letter queue; remove deletes them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.cpSync(path.join(EXAMPLES, 'sam-queue-worker'), dir, { recursive: true });
+  const stack = path.basename(dir);
+  const dry = await ok(dir, ['deploy', '--dry-run']);
+  assert.match(dry.stdout, new RegExp(`ensure\\s+queue\\s+${stack}-JobsDeadLetterQueue[\\s\\S]*ensure\\s+queue\\s+${stack}-JobsQueue\\s+VisibilityTimeout=2`), 'the dead-letter queue is made first');
+  assert.match(dry.stdout, new RegExp(`create\\s+mapping\\s+${stack}-JobsQueue → WorkerFunction\\s+batch 5`));
+
+  const deployed = JSON.parse((await ok(dir, ['--json', 'deploy'])).stdout);
+  assert.equal(deployed.outputs.JobsApi, `${gust.url}/jobs`);
+  const queueUrl = deployed.outputs.JobsQueueUrl;
+  assert.match(queueUrl, new RegExp(`/\\d{12}/${stack}-JobsQueue$`));
+  const attributes = (await aws('sqs', 'get-queue-attributes', '--queue-url', queueUrl, '--attribute-names', 'All')).Attributes;
+  assert.equal(attributes.VisibilityTimeout, '2');
+  assert.deepEqual(JSON.parse(attributes.RedrivePolicy).maxReceiveCount, 2);
+  const [mapping] = (await aws('lambda', 'list-event-source-mappings', '--function-name', 'WorkerFunction')).EventSourceMappings;
+  assert.deepEqual([mapping.BatchSize, mapping.FunctionResponseTypes, mapping.EventSourceArn.split(':').pop()], [5, ['ReportBatchItemFailures'], `${stack}-JobsQueue`]);
+  const submitEnv = (await aws('lambda', 'get-function-configuration', '--function-name', 'SubmitFunction')).Environment.Variables;
+  assert.equal(submitEnv.QUEUE_URL, queueUrl, '!Ref of a queue is its URL');
+
+  const submitted = await fetch(`${gust.url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'j1', task: 'resize' }) });
+  assert.equal(submitted.status, 202, await submitted.clone().text());
+  assert.deepEqual(await submitted.json(), { queued: 'j1' });
+  await waitForLog(dir, 'WorkerFunction', /job j1 done: resize/);
+
+  await aws('sqs', 'send-message', '--queue-url', queueUrl, '--message-body', JSON.stringify({ id: 'j2', task: 'fail' }));
+  let dead: { Body: string }[] = [];
+  for (let i = 0; i < 10 && dead.length === 0; i++) {
+    dead = (await aws('sqs', 'receive-message', '--queue-url', deployed.outputs.DeadLetterQueueUrl, '--wait-time-seconds', '5')).Messages ?? [];
+  }
+  assert.deepEqual(dead.map((m) => JSON.parse(m.Body).id), ['j2'], 'tried twice, then moved to the dead-letter queue');
+
+  assert.match((await ok(dir, ['deploy'])).stdout, /nothing changed/);
+  fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('BatchSize: 5', 'BatchSize: 3'));
+  assert.match((await ok(dir, ['deploy', '--dry-run'])).stdout, /update\s+mapping\s+\S+JobsQueue → WorkerFunction\s+batch 3/);
+  await ok(dir, ['deploy']);
+  assert.equal((await aws('lambda', 'get-event-source-mapping', '--uuid', mapping.UUID)).BatchSize, 3, 'updated in place');
+
+  await ok(dir, ['remove']);
+  assert.deepEqual(await functionNames(), []);
+  assert.deepEqual((await aws('lambda', 'list-event-source-mappings')).EventSourceMappings, []);
+  const left = (await aws('sqs', 'list-queues')).QueueUrls ?? [];
+  assert.deepEqual(left.filter((u: string) => u.includes(stack)), [], 'the project’s queues went with it');
+});
+
+test('a serverless sqs event on a queue under resources (Fn::GetAtt and !GetAtt forms, Ref in the environment); dropping the event deletes its mapping, an existing queue is left alone', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-project-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), "exports.handler = async (e) => { for (const r of e.Records) console.log('got', r.body, process.env.JOBS_URL.split('/').pop()); };");
+  await aws('sqs', 'create-queue', '--queue-name', 'made-by-hand');
+  const yml = (withEvents: boolean) => `service: jobs
+provider:
+  name: aws
+  runtime: nodejs20.x
+functions:
+  work:
+    handler: index.handler
+    environment:
+      JOBS_URL: { Ref: Jobs }
+${withEvents ? `    events:
+      - sqs:
+          arn: { 'Fn::GetAtt': [Jobs, Arn] }
+          batchSize: 2
+      - sqs: arn:aws:sqs:us-east-1:\${aws:accountId}:made-by-hand
+      - sqs:
+          arn: !GetAtt Other.Arn
+          enabled: false
+` : ''}resources:
+  Resources:
+    Jobs:
+      Type: AWS::SQS::Queue
+      Properties:
+        QueueName: jobs-\${sls:stage}
+    Other:
+      Type: AWS::SQS::Queue
+`;
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(true));
+  const first = await ok(dir, ['deploy']);
+  assert.equal(first.stderr, '', 'nothing unsupported');
+  const mappings = (await aws('lambda', 'list-event-source-mappings', '--function-name', 'jobs-dev-work')).EventSourceMappings;
+  assert.deepEqual(mappings.map((m: { EventSourceArn: string; BatchSize: number; State: string }) => [m.EventSourceArn.split(':').pop(), m.BatchSize, m.State]).sort(), [
+    ['jobs-dev', 2, 'Enabled'],
+    ['jobs-dev-Other', 10, 'Disabled'],
+    ['made-by-hand', 10, 'Enabled'],
+  ]);
+  const jobsUrl = (await aws('sqs', 'get-queue-url', '--queue-name', 'jobs-dev')).QueueUrl;
+  await aws('sqs', 'send-message', '--queue-url', jobsUrl, '--message-body', 'hello');
+  await waitForLog(dir, 'jobs-dev-work', /got hello jobs-dev/);
+
+  fs.writeFileSync(path.join(dir, 'serverless.yml'), yml(false));
+  assert.match((await ok(dir, ['deploy', '--dry-run'])).stdout, /delete\s+mapping\s+jobs-dev → jobs-dev-work/);
+  await ok(dir, ['deploy']);
+  assert.deepEqual((await aws('lambda', 'list-event-source-mappings', '--function-name', 'jobs-dev-work')).EventSourceMappings, []);
+  await ok(dir, ['remove']);
+  const left = ((await aws('sqs', 'list-queues')).QueueUrls ?? []).map((u: string) => u.split('/').pop());
+  assert.ok(left.includes('made-by-hand') && !left.includes('jobs-dev') && !left.includes('jobs-dev-Other'), `left: ${left}`);
 });

@@ -96,7 +96,27 @@ Resources:
         Queue:
           Type: SQS
           Properties:
-            Queue: arn:aws:sqs:us-east-1:000000000000:q
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 50
+            MaximumBatchingWindowInSeconds: 2
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"body":{"kind":["job"]}}'
+            ScalingConfig:
+              MaximumConcurrency: 5
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Dead.Arn
+        maxReceiveCount: 3
+      SqsManagedSseEnabled: true
+      DelaySecondz: 1
+  Dead:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !Sub '\${AWS::StackName}-dead'
   Worker:
     Type: AWS::Serverless::Function
     Condition: IsProd
@@ -113,7 +133,7 @@ Outputs:
     Value: !GetAtt ApiUrl.FunctionUrl
 `;
 
-test('parameters, conditions, globals and intrinsics resolve; SQS and unknown resources are listed', () => {
+test('parameters, conditions, globals and intrinsics resolve; SQS events and queues read; unknown resources and properties are listed', () => {
   const file = template(BASE);
   const p = readSamTemplate(file, { region: 'eu-west-1', accountId: '123456789012' });
   assert.equal(p.id, 'stack');
@@ -147,7 +167,12 @@ test('parameters, conditions, globals and intrinsics resolve; SQS and unknown re
     { name: 'Api-Every', expression: 'rate(1 hour)', input: undefined, enabled: false, timezone: undefined },
   ]);
   assert.deepEqual(fn.s3, [{ bucket: 'stack-photos-dev', events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: undefined, existing: false }]);
-  assert.deepEqual(p.unsupported, ['Resources.Api.Events.Queue (SQS: queues not yet supported)', 'Resources.Table (AWS::DynamoDB::Table)']);
+  assert.deepEqual(fn.sqs, [{ queueArn: 'arn:aws:sqs:eu-west-1:123456789012:stack-Jobs', batchSize: 50, maximumBatchingWindow: 2, enabled: true, functionResponseTypes: [], filterPatterns: ['{"body":{"kind":["job"]}}'], maximumConcurrency: 5 }]);
+  assert.deepEqual(p.queues, [
+    { name: 'stack-dead', attributes: {} },
+    { name: 'stack-Jobs', attributes: { VisibilityTimeout: '60', RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:stack-dead","maxReceiveCount":3}' } },
+  ], 'the dead-letter queue first');
+  assert.deepEqual(p.unsupported, ['Resources.Jobs.Properties.DelaySecondz', 'Resources.Table (AWS::DynamoDB::Table)']);
   const outputs = Object.fromEntries(p.outputs.map((o) => [o.key, o.value({ endpoint: 'http://127.0.0.1:9000', functionUrls: { Api: 'http://127.0.0.1:9000/lambda-url/abc/' } })]));
   assert.deepEqual(outputs, { Url: 'http://127.0.0.1:9000/items', FnArn: 'arn:aws:lambda:eu-west-1:123456789012:function:Api', FnUrl: 'http://127.0.0.1:9000/lambda-url/abc/' });
 });

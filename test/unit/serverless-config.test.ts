@@ -71,7 +71,7 @@ test('a variable without a value or fallback is refused by name', () => {
   assert.throws(() => readServerlessConfig(file, { env: {} }), /\$\{env:GUST_SURELY_UNSET\} has no value/);
 });
 
-test('events: httpApi strings and objects, http (REST, payload 1.0), schedule objects, s3, and sqs as unsupported', () => {
+test('events: httpApi strings and objects, http (REST, payload 1.0), schedule objects, s3, sqs; unknown events listed', () => {
   const { file } = project(`service: ev
 provider:
   name: aws
@@ -103,6 +103,16 @@ functions:
             - suffix: .jpg
           existing: true
       - sqs: arn:aws:sqs:us-east-1:000000000000:q
+      - sqs:
+          arn: arn:aws:sqs:us-east-1:000000000000:r
+          batchSize: 20
+          maximumBatchingWindow: 5
+          enabled: false
+          functionResponseType: ReportBatchItemFailures
+          filterPatterns:
+            - body: { kind: [job] }
+          maximumConcurrency: 4
+      - sns: topic
 `);
   const p = readServerlessConfig(file);
   const [fn] = p.functions;
@@ -117,7 +127,16 @@ functions:
   ]);
   assert.deepEqual(fn.schedules, [{ name: 'custom-name-schedule-1', expression: 'rate(5 minutes)', input: '{"key":"value"}', enabled: false, timezone: undefined }]);
   assert.deepEqual(fn.s3, [{ bucket: 'uploads', events: ['s3:ObjectCreated:Put'], prefix: 'in/', suffix: '.jpg', existing: true }]);
-  assert.deepEqual(p.unsupported, ['functions.api.events[6].sqs (queues not yet supported)']);
+  assert.deepEqual(fn.sqs, [
+    { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', batchSize: undefined, maximumBatchingWindow: undefined, enabled: true, functionResponseTypes: [], filterPatterns: [], maximumConcurrency: undefined },
+    { queueArn: 'arn:aws:sqs:us-east-1:000000000000:r', batchSize: 20, maximumBatchingWindow: 5, enabled: false, functionResponseTypes: ['ReportBatchItemFailures'], filterPatterns: ['{"body":{"kind":["job"]}}'], maximumConcurrency: 4 },
+  ]);
+  assert.deepEqual(p.unsupported, ['functions.api.events[8].sns']);
+});
+
+test('an sqs event that names no queue ARN is refused with what it got', () => {
+  const { file } = project(`service: bad\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - sqs: my-queue\n`);
+  assert.throws(() => readServerlessConfig(file), /serverless\.yml: functions\.f\.events\[0\]\.sqs\.arn must be an SQS queue ARN .*got "my-queue"/);
 });
 
 test('unsupported keys are all listed, none silently dropped; S3 buckets come from resources', () => {

@@ -29,10 +29,12 @@ export interface IntrinsicContext {
   getAtt(logicalId: string, attribute: string): unknown;
   condition(name: string): boolean;
   mappings: Record<string, any>;
+  /** The project file, for messages (template.yaml unless said otherwise). */
+  file?: string;
 }
 
-const fail = (message: string): never => {
-  throw new CliError(`template.yaml: ${message}`, EXIT.usage);
+const fail = (ctx: IntrinsicContext, message: string): never => {
+  throw new CliError(`${ctx.file ?? 'template.yaml'}: ${message}`, EXIT.usage);
 };
 
 function intrinsicName(value: Record<string, unknown>): string | undefined {
@@ -47,7 +49,7 @@ function substitute(text: string, vars: Record<string, unknown>, ctx: IntrinsicC
     if (inner in vars) return String(vars[inner]);
     const dot = inner.indexOf('.');
     const value = dot < 0 ? ctx.ref(inner) : ctx.getAtt(inner.slice(0, dot), inner.slice(dot + 1));
-    if (value === undefined) fail(`!Sub refers to \${${inner}}, which the template does not define.`);
+    if (value === undefined) fail(ctx, `!Sub refers to \${${inner}}, which the template does not define.`);
     return String(value);
   });
 }
@@ -60,14 +62,14 @@ export function evaluate(value: unknown, ctx: IntrinsicContext): unknown {
   if (!fn) return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, evaluate(v, ctx)]));
   const arg = obj[fn];
   const list = (n: number): unknown[] => {
-    if (!Array.isArray(arg) || arg.length < n) fail(`${fn} needs a list of ${n} items.`);
+    if (!Array.isArray(arg) || arg.length < n) fail(ctx, `${fn} needs a list of ${n} items.`);
     return arg as unknown[];
   };
   switch (fn) {
     case 'Ref': {
       if (arg === 'AWS::NoValue') return undefined;
       const v = ctx.ref(String(arg));
-      if (v === undefined) fail(`!Ref ${String(arg)}: no parameter or resource has that name.`);
+      if (v === undefined) fail(ctx, `!Ref ${String(arg)}: no parameter or resource has that name.`);
       return v;
     }
     case 'Condition':
@@ -80,7 +82,7 @@ export function evaluate(value: unknown, ctx: IntrinsicContext): unknown {
     case 'Fn::GetAtt': {
       const [id, attr] = (Array.isArray(arg) ? arg : splitOnce(String(arg))).map((v) => String(evaluate(v, ctx)));
       const v = ctx.getAtt(id, attr ?? '');
-      if (v === undefined) fail(`!GetAtt ${id}.${attr}: Gust cannot tell that attribute.`);
+      if (v === undefined) fail(ctx, `!GetAtt ${id}.${attr}: Gust cannot tell that attribute.`);
       return v;
     }
     case 'Fn::If': {
@@ -101,14 +103,14 @@ export function evaluate(value: unknown, ctx: IntrinsicContext): unknown {
     case 'Fn::Join': {
       const [sep, items] = list(2);
       const evaluated = evaluate(items, ctx);
-      if (!Array.isArray(evaluated)) fail('!Join needs a list of values.');
+      if (!Array.isArray(evaluated)) fail(ctx, '!Join needs a list of values.');
       return (evaluated as unknown[]).map(String).join(String(sep));
     }
     case 'Fn::Select': {
       const [index, items] = list(2);
       const evaluated = evaluate(items, ctx) as unknown[];
       const i = Number(evaluate(index, ctx));
-      if (!Array.isArray(evaluated) || !(i >= 0 && i < evaluated.length)) fail(`!Select index ${i} is outside the list.`);
+      if (!Array.isArray(evaluated) || !(i >= 0 && i < evaluated.length)) fail(ctx, `!Select index ${i} is outside the list.`);
       return evaluated[i];
     }
     case 'Fn::Split': {
@@ -118,13 +120,13 @@ export function evaluate(value: unknown, ctx: IntrinsicContext): unknown {
     case 'Fn::FindInMap': {
       const [map, top, second] = list(3).map((v) => String(evaluate(v, ctx)));
       const v = ctx.mappings?.[map]?.[top]?.[second];
-      if (v === undefined) fail(`!FindInMap ${map}.${top}.${second} is not in Mappings.`);
+      if (v === undefined) fail(ctx, `!FindInMap ${map}.${top}.${second} is not in Mappings.`);
       return v;
     }
     case 'Fn::Base64':
       return Buffer.from(String(evaluate(arg, ctx))).toString('base64');
     default:
-      return fail(`${fn} is not supported by gust.`);
+      return fail(ctx, `${fn} is not supported by gust.`);
   }
 }
 

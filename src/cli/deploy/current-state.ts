@@ -1,5 +1,6 @@
 // What a project has deployed already, read through the same APIs the CLI uses: functions tagged
-// gust:project=ID (plus same-named ones), their routes, schedules and function URLs.
+// gust:project=ID (plus same-named ones), their routes, schedules, function URLs and event-source
+// mappings, and the queues tagged with the project.
 import type { CliError, GustClient } from '../client.js';
 import { PROJECT_TAG } from './project.js';
 
@@ -14,6 +15,19 @@ export interface DeployedFunction {
   aliases: Record<string, string>;
   /** Qualifier → requested provisioned concurrency. */
   provisioned: Record<string, number>;
+  /** Its event-source mappings, as ListEventSourceMappings shows them. */
+  mappings: Mapping[];
+}
+
+export interface Mapping {
+  UUID: string;
+  EventSourceArn: string;
+  State: string;
+  BatchSize?: number;
+  MaximumBatchingWindowInSeconds?: number;
+  FunctionResponseTypes?: string[];
+  FilterCriteria?: { Filters?: { Pattern: string }[] };
+  ScalingConfig?: { MaximumConcurrency?: number };
 }
 
 export interface Route {
@@ -37,6 +51,8 @@ export interface CurrentState {
   functions: Map<string, DeployedFunction>;
   routes: Route[];
   schedules: Schedule[];
+  /** The queues tagged with the project (the ones its deploys created): their attributes by name. */
+  queues: Map<string, Record<string, string>>;
   /** Retention (days, or null for none) of the log groups that exist, by group name. */
   logRetention: Map<string, number | null>;
 }
@@ -61,8 +77,36 @@ async function describe(client: GustClient, name: string): Promise<DeployedFunct
     reserved: got.Concurrency?.ReservedConcurrentExecutions,
     url,
     aliases: Object.fromEntries(Aliases.map((a: { Name: string; FunctionVersion: string }) => [a.Name, a.FunctionVersion])),
+    mappings: await mappingsOf(client, name),
     provisioned: Object.fromEntries(ProvisionedConcurrencyConfigs.map((c: { FunctionArn: string; RequestedProvisionedConcurrentExecutions: number }) => [c.FunctionArn.split(':').pop(), c.RequestedProvisionedConcurrentExecutions])),
   };
+}
+
+async function mappingsOf(client: GustClient, name: string): Promise<Mapping[]> {
+  const mappings: Mapping[] = [];
+  let marker: string | undefined;
+  do {
+    const page = (await client.request('GET', `/2015-03-31/event-source-mappings?FunctionName=${encodeURIComponent(name)}${marker ? `&Marker=${encodeURIComponent(marker)}` : ''}`)).json();
+    mappings.push(...page.EventSourceMappings);
+    marker = page.NextMarker;
+  } while (marker);
+  return mappings;
+}
+
+async function projectQueues(client: GustClient, projectId: string): Promise<Map<string, Record<string, string>>> {
+  const queues = new Map<string, Record<string, string>>();
+  let token: string | undefined;
+  do {
+    const page = await client.sqs('ListQueues', { MaxResults: 1000, ...(token ? { NextToken: token } : {}) });
+    for (const url of page.QueueUrls ?? []) {
+      const { Tags } = await client.sqs('ListQueueTags', { QueueUrl: url });
+      if (Tags?.[PROJECT_TAG] !== projectId) continue;
+      const { Attributes } = await client.sqs('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] });
+      queues.set(String(url).split('/').pop()!, Attributes ?? {});
+    }
+    token = page.NextToken;
+  } while (token);
+  return queues;
 }
 
 export async function readCurrentState(client: GustClient, projectId: string, wantedNames: string[]): Promise<CurrentState> {
@@ -96,7 +140,7 @@ export async function readCurrentState(client: GustClient, projectId: string, wa
     for (const g of page.logGroups ?? []) logRetention.set(g.logGroupName, g.retentionInDays ?? null);
     nextToken = page.nextToken;
   } while (nextToken);
-  return { functions, routes, schedules, logRetention };
+  return { functions, routes, schedules, queues: await projectQueues(client, projectId), logRetention };
 }
 
 export async function accountIdOf(client: GustClient): Promise<string> {

@@ -8,12 +8,13 @@ import { functionArn, PROJECT_TAG, type Project, type ProjectFunction } from './
 import { allowS3, ensureBucket, setNotifications } from './s3-notifications.js';
 import { functionSteps } from './function-steps.js';
 import type { LayerPlan } from './layer-steps.js';
+import { mappingSteps, queueSteps } from './queue-steps.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'publish' | 'ensure';
 
 export interface Step {
   action: Action;
-  kind: 'function' | 'route' | 'schedule' | 'url' | 'alias' | 'concurrency' | 'bucket' | 'notification' | 'layer' | 'logs';
+  kind: 'function' | 'route' | 'schedule' | 'url' | 'alias' | 'concurrency' | 'bucket' | 'notification' | 'layer' | 'logs' | 'queue' | 'mapping';
   target: string;
   detail?: string;
   run(): Promise<void>;
@@ -74,10 +75,14 @@ export function plan(input: PlanInput): Step[] {
       });
   }
 
+  // Subscriptions that go away stop before their function or queue does.
+  const mappings = mappingSteps(client, wanted, current.functions);
+  steps.push(...mappings.removals);
   for (const [name, d] of current.functions) if (!wantedNames.has(name)) steps.push(...deleteFunctionSteps(client, d));
+  steps.push(...queueSteps(client, project.id, removing ? [] : project.queues, current.queues));
 
   if (!removing) {
-    steps.push(...input.layers.steps, ...functionSteps(input));
+    steps.push(...input.layers.steps, ...functionSteps(input), ...mappings.changes);
     for (const f of wanted) {
       const have = new Set(ourRoutes.filter((r) => r.functionName === f.name).map(routeKey));
       for (const r of f.routes) {

@@ -30,8 +30,8 @@ export async function loadProject(client: GustClient, file: string, opts: Projec
   const accountId = await accountIdOf(client);
   const region = opts.region ?? client.region;
   return /serverless\.ya?ml$/.test(file)
-    ? readServerlessConfig(file, { stage: opts.stage, region, accountId })
-    : readSamTemplate(file, { stackName: opts.stackName, region, accountId, parameterOverrides: parseParameterOverrides(opts.parameterOverrides) });
+    ? readServerlessConfig(file, { stage: opts.stage, region, accountId, endpoint: client.endpoint })
+    : readSamTemplate(file, { stackName: opts.stackName, region, accountId, parameterOverrides: parseParameterOverrides(opts.parameterOverrides), endpoint: client.endpoint });
 }
 
 async function layersSupported(client: GustClient): Promise<boolean> {

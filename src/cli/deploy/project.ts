@@ -26,6 +26,26 @@ export interface S3Event {
   existing: boolean;
 }
 
+/** A queue subscription: an event-source mapping from one of Gust's SQS queues to the function. */
+export interface QueueEvent {
+  queueArn: string;
+  batchSize?: number;
+  maximumBatchingWindow?: number;
+  enabled: boolean;
+  /** ReportBatchItemFailures, when the handler answers with batchItemFailures. */
+  functionResponseTypes: string[];
+  /** Filter patterns, each a JSON string. */
+  filterPatterns: string[];
+  maximumConcurrency?: number;
+}
+
+/** An SQS queue the project declares (AWS::SQS::Queue), created unless it exists. */
+export interface ProjectQueue {
+  name: string;
+  /** SQS attributes (VisibilityTimeout, RedrivePolicy, ...), as CreateQueue takes them. */
+  attributes: Record<string, string>;
+}
+
 export interface UrlConfig {
   authType: 'NONE' | 'AWS_IAM';
   cors?: Record<string, unknown>;
@@ -75,6 +95,7 @@ export interface ProjectFunction {
   routes: RouteEvent[];
   schedules: ScheduleEvent[];
   s3: S3Event[];
+  sqs: QueueEvent[];
 }
 
 export interface ProjectLayer {
@@ -109,6 +130,8 @@ export interface Project {
   functions: ProjectFunction[];
   /** Buckets the project declares (resources), created unless they exist. */
   buckets: string[];
+  /** Queues the project declares (resources), created unless they exist, deleted on remove. */
+  queues: ProjectQueue[];
   layers: ProjectLayer[];
   logRetentionInDays?: number;
   outputs: ProjectOutput[];
@@ -119,6 +142,10 @@ export interface Project {
 }
 
 export const PROJECT_TAG = 'gust:project';
+
+/** ARN of an SQS queue, and its name back from one. */
+export const queueArn = (region: string, accountId: string, name: string) => `arn:aws:sqs:${region}:${accountId}:${name}`;
+export const queueNameOf = (arn: string) => arn.split(':').pop() ?? arn;
 
 /** ARN of a function as Gust names it. */
 export function functionArn(region: string, accountId: string, name: string): string {

@@ -1,15 +1,17 @@
 // A SAM function's Events: Api and HttpApi become routes, Schedule and ScheduleV2 schedules, S3
-// bucket notifications; SQS and the rest are listed as unsupported.
+// bucket notifications, SQS event-source mappings; the rest are listed as unsupported.
 import { CliError, EXIT } from '../client.js';
 import { evaluate, type IntrinsicContext } from './cfn-intrinsics.js';
-import type { RouteEvent, S3Event, ScheduleEvent } from './project.js';
+import type { QueueEvent, RouteEvent, S3Event, ScheduleEvent } from './project.js';
+import { samQueueEvent } from './project-queues.js';
 
 type Obj = Record<string, any>;
 
-export function samEvents(id: string, fnName: string, events: Obj, ctx: IntrinsicContext, resources: Obj, unsupported: string[]): { routes: RouteEvent[]; schedules: ScheduleEvent[]; s3: S3Event[] } {
+export function samEvents(id: string, fnName: string, events: Obj, ctx: IntrinsicContext, resources: Obj, unsupported: string[]): { routes: RouteEvent[]; schedules: ScheduleEvent[]; s3: S3Event[]; sqs: QueueEvent[] } {
   const routes: RouteEvent[] = [];
   const schedules: ScheduleEvent[] = [];
   const s3: S3Event[] = [];
+  const sqs: QueueEvent[] = [];
   for (const [eventId, event] of Object.entries(events)) {
     const type = String(event?.Type);
     const p: Obj = (evaluate(event?.Properties ?? {}, ctx) as Obj) ?? {};
@@ -41,8 +43,8 @@ export function samEvents(id: string, fnName: string, events: Obj, ctx: Intrinsi
         // A bucket the template declares is created with the stack; anything else must exist.
         existing: !(refId && resources[refId]?.Type === 'AWS::S3::Bucket'),
       });
-    } else if (type === 'SQS') unsupported.push(`${where} (SQS: queues not yet supported)`);
+    } else if (type === 'SQS') sqs.push(samQueueEvent(p, where));
     else unsupported.push(`${where} (${type})`);
   }
-  return { routes, schedules, s3 };
+  return { routes, schedules, s3, sqs };
 }

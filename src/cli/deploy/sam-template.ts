@@ -1,13 +1,14 @@
 // Reads a SAM template.yaml (or `sam build`'s .aws-sam/build/template.yaml) into the project
 // model: Parameters with defaults and overrides, Conditions, Globals, intrinsics resolved,
-// AWS::Serverless::Function with its events, LayerVersion, S3 buckets, and Outputs.
+// AWS::Serverless::Function with its events, LayerVersion, S3 buckets, SQS queues, and Outputs.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CliError, EXIT } from '../client.js';
 import { CFN_TAGS, evaluate, evaluateProperties, type IntrinsicContext } from './cfn-intrinsics.js';
 import { bundleFor } from './handler-source.js';
-import { functionArn, PROJECT_TAG, type DeployedFacts, type Project, type ProjectFunction, type ProjectLayer, type ProjectOutput } from './project.js';
+import { functionArn, PROJECT_TAG, type DeployedFacts, type Project, type ProjectFunction, type ProjectLayer, type ProjectOutput, type ProjectQueue } from './project.js';
+import { declaredQueueName, inCreationOrder, projectQueue, queueAttribute } from './project-queues.js';
 import { samEvents } from './sam-events.js';
 import { layerPlaceholder } from './layer-steps.js';
 
@@ -16,6 +17,8 @@ export interface SamOptions {
   region?: string;
   accountId?: string;
   parameterOverrides?: Record<string, string>;
+  /** Gust's address, for a queue's URL (what !Ref of a queue gives). */
+  endpoint?: string;
 }
 
 type Obj = Record<string, any>;
@@ -74,6 +77,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
   const stackName = opts.stackName ?? stackNameFrom(projectDir);
   const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '000000000000';
+  const where = { region, accountId, endpoint: opts.endpoint ?? 'http://127.0.0.1:9000' };
   const resources: Obj = t.Resources;
   const unsupported: string[] = [];
   const notes: string[] = [];
@@ -96,6 +100,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
     const p = resources[id]?.Properties?.BucketName;
     return p !== undefined ? String(evaluate(p, ctx)) : `${stackName}-${id}`.toLowerCase();
   };
+  const queueOf = (id: string): string => declaredQueueName(stackName, id, evaluateProperties(resources[id]?.Properties ?? {}, ctx));
   const conditionCache = new Map<string, boolean>();
   const ctx: IntrinsicContext = {
     mappings: isObj(t.Mappings) ? t.Mappings : {},
@@ -113,6 +118,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
       if (!r) return undefined;
       if (r.Type === 'AWS::Serverless::Function') return nameOf(name);
       if (r.Type === 'AWS::S3::Bucket') return bucketOf(name);
+      if (r.Type === 'AWS::SQS::Queue') return queueAttribute(queueOf(name), undefined, where);
       if (r.Type === 'AWS::Serverless::LayerVersion') return layerPlaceholder(name);
       return name;
     },
@@ -121,6 +127,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
       const fnId = id.endsWith('Url') ? id.slice(0, -3) : undefined;
       if (r?.Type === 'AWS::Serverless::Function' && attr === 'Arn') return functionArn(region, accountId, nameOf(id)!);
       if (r?.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${bucketOf(id)}`;
+      if (r?.Type === 'AWS::SQS::Queue') return queueAttribute(queueOf(id), attr, where);
       if (fnId && resources[fnId]?.Properties?.FunctionUrlConfig && attr === 'FunctionUrl') return `\${gust:url:${nameOf(fnId)}}`;
       return undefined;
     },
@@ -140,11 +147,13 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
   for (const key of Object.keys(t.Globals ?? {})) if (key !== 'Function') unsupported.push(`Globals.${key}`);
   const functions: ProjectFunction[] = [];
   const buckets: string[] = [];
+  const queues: ProjectQueue[] = [];
   const layers: ProjectLayer[] = [];
   for (const [id, res] of Object.entries(resources)) {
     if (!isObj(res)) continue;
     if (res.Condition && !ctx.condition(String(res.Condition))) continue;
     if (res.Type === 'AWS::S3::Bucket') buckets.push(bucketOf(id));
+    else if (res.Type === 'AWS::SQS::Queue') queues.push(projectQueue(queueOf(id), evaluateProperties(res.Properties ?? {}, ctx), `Resources.${id}.Properties`, unsupported));
     else if (res.Type === 'AWS::Serverless::LayerVersion') {
       const p = evaluateProperties(res.Properties ?? {}, ctx);
       layers.push({ key: id, name: layerName(id), contentDir: path.resolve(templateDir, String(p.ContentUri ?? '.')), runtimes: p.CompatibleRuntimes ?? [] });
@@ -195,7 +204,7 @@ export function readSamTemplate(file: string, opts: SamOptions = {}): Project {
     return [{ key, description: out.Description === undefined ? undefined : String(evaluate(out.Description, ctx)), value: (d) => deployedValue(value, d) }];
   });
   if (functions.some((f) => f.alias?.newVersionWeight !== undefined)) notes.push('DeploymentPreference Canary/Linear: the new version gets its first share through the alias weight; finish the shift with `gust alias set NAME ALIAS VERSION`');
-  return { kind: 'sam', dir: projectDir, id: stackName, region, functions, buckets, layers, outputs, unsupported, notes };
+  return { kind: 'sam', dir: projectDir, id: stackName, region, functions, buckets, queues: inCreationOrder(queues, region, accountId), layers, outputs, unsupported, notes };
 }
 
 /** API Gateway addresses become Gust's endpoint; function URLs are filled in once known. */

@@ -1,12 +1,15 @@
 // Reads a serverless.yml (Framework v3 and its fork osls) into the project model: variables
 // resolved, functions named service-stage-function, events mapped to Gust's routes, schedules,
-// URLs and S3 notifications, and every key Gust does not support collected for one warning.
+// URLs, S3 notifications and SQS subscriptions, resources (buckets, queues) with the CloudFormation
+// intrinsics that point at them, and every key Gust does not support collected for one warning.
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CliError, EXIT } from '../client.js';
+import { CFN_TAGS, evaluate, evaluateProperties, type IntrinsicContext } from './cfn-intrinsics.js';
 import { bundleFor } from './handler-source.js';
-import { PROJECT_TAG, type Project, type ProjectFunction, type S3Event, type ScheduleEvent } from './project.js';
+import { PROJECT_TAG, type Project, type ProjectFunction, type ProjectQueue, type S3Event, type ScheduleEvent } from './project.js';
+import { declaredQueueName, inCreationOrder, projectQueue, queueAttribute, serverlessQueueEvent } from './project-queues.js';
 import { resolveValue } from './serverless-variables.js';
 
 export interface ServerlessOptions {
@@ -14,6 +17,8 @@ export interface ServerlessOptions {
   region?: string;
   env?: NodeJS.ProcessEnv;
   accountId?: string;
+  /** Gust's address, for a queue's URL (what Ref of a queue gives). */
+  endpoint?: string;
 }
 
 type Obj = Record<string, any>;
@@ -112,7 +117,7 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
   const dir = path.dirname(path.resolve(file));
   let raw: unknown;
   try {
-    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'), { customTags: CFN_TAGS });
   } catch (err) {
     throw new CliError(`${path.basename(file)}: ${(err as Error).message}`, EXIT.usage);
   }
@@ -132,13 +137,17 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
   if (provider.name !== undefined && provider.name !== 'aws') throw new CliError(`serverless.yml: provider.name '${provider.name}' is not supported (only aws).`, EXIT.usage);
   for (const plugin of Array.isArray(config.plugins) ? config.plugins : []) if (!BUILT_IN_PLUGINS.has(String(plugin))) unsupported.push(`plugins.${plugin}`);
 
-  const buckets: string[] = [];
   const resources: Obj = isObj(config.resources?.Resources) ? config.resources.Resources : {};
+  const ctx = resourceIntrinsics(resources, `${service}-${stage}`, { region, accountId: base.accountId, endpoint: opts.endpoint ?? 'http://127.0.0.1:9000' });
+  const buckets: string[] = [];
+  const queues: ProjectQueue[] = [];
   for (const [id, res] of Object.entries(resources)) {
-    if (res?.Type === 'AWS::S3::Bucket') buckets.push(String(res.Properties?.BucketName ?? `${service}-${stage}-${id}`.toLowerCase()));
+    if (res?.Type === 'AWS::S3::Bucket') buckets.push(String(ctx.ref(id)));
+    else if (res?.Type === 'AWS::SQS::Queue') queues.push(projectQueue(String(ctx.getAtt(id, 'QueueName')), evaluateProperties(res.Properties ?? {}, ctx), `resources.Resources.${id}.Properties`, unsupported));
     else unsupported.push(`resources.Resources.${id} (${res?.Type})`);
   }
   if (isObj(config.resources)) unknownKeys(config.resources, new Set(['Resources']), 'resources.', unsupported);
+  const environment = (value: unknown, where: string) => stringMap(evaluate(value, ctx), where);
 
   const projectPatterns = patternsOf(config.package);
   const id = `${service}-${stage}`;
@@ -157,7 +166,7 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
       memorySize: num(fn.memorySize ?? provider.memorySize, `functions.${key}.memorySize`) ?? 1024,
       timeout: num(fn.timeout ?? provider.timeout, `functions.${key}.timeout`) ?? 6,
       description: fn.description,
-      environment: { ...stringMap(provider.environment, 'provider.environment'), ...stringMap(fn.environment, `functions.${key}.environment`) },
+      environment: { ...environment(provider.environment, 'provider.environment'), ...environment(fn.environment, `functions.${key}.environment`) },
       layers: (Array.isArray(fn.layers) ? fn.layers : []).map(String),
       tags: { ...stringMap(provider.tags, 'provider.tags'), ...stringMap(fn.tags, `functions.${key}.tags`), [PROJECT_TAG]: id },
       reservedConcurrency: num(fn.reservedConcurrency, `functions.${key}.reservedConcurrency`),
@@ -169,6 +178,7 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
       routes: [],
       schedules: [],
       s3: [],
+      sqs: [],
     };
     (Array.isArray(fn.events) ? fn.events : []).forEach((event: unknown, i: number) => {
       const [type, spec] = isObj(event) ? Object.entries(event)[0] ?? [] : [];
@@ -177,7 +187,7 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
       else if (type === 'http') f.routes.push({ ...httpRoute(spec, where), payloadFormat: '1.0' });
       else if (type === 'schedule') f.schedules.push(...scheduleEvents(spec, name, f.schedules.length));
       else if (type === 's3') f.s3.push(s3Event(spec));
-      else if (type === 'sqs') unsupported.push(`${where} (queues not yet supported)`);
+      else if (type === 'sqs') f.sqs.push(serverlessQueueEvent(evaluate(spec, ctx), where));
       else unsupported.push(`functions.${key}.events[${i}].${type ?? '?'}`);
     });
     return f;
@@ -190,6 +200,7 @@ export function readServerlessConfig(file: string, opts: ServerlessOptions = {})
     region,
     functions,
     buckets,
+    queues: inCreationOrder(queues, region, base.accountId),
     layers: [],
     logRetentionInDays: num(provider.logRetentionInDays, 'provider.logRetentionInDays'),
     outputs: [],
@@ -209,4 +220,33 @@ function urlCors(cors: unknown): Record<string, unknown> {
     ...(c.exposedResponseHeaders ? { ExposeHeaders: c.exposedResponseHeaders } : {}),
     ...(c.maxAge !== undefined ? { MaxAge: Number(c.maxAge) } : {}),
   };
+}
+
+/** Ref and Fn::GetAtt of the buckets and queues under `resources`, named as the Framework's stack names them. */
+function resourceIntrinsics(resources: Obj, stackId: string, at: { region: string; accountId: string; endpoint: string }): IntrinsicContext {
+  const props = (id: string): Obj => (isObj(resources[id]?.Properties) ? resources[id].Properties : {});
+  const bucketOf = (id: string) => String(props(id).BucketName ?? `${stackId}-${id}`.toLowerCase());
+  const queueOf = (id: string) => declaredQueueName(stackId, id, props(id));
+  const ctx: IntrinsicContext = {
+    file: 'serverless.yml',
+    mappings: {},
+    ref(name) {
+      if (name === 'AWS::Region') return at.region;
+      if (name === 'AWS::AccountId') return at.accountId;
+      if (name === 'AWS::Partition') return 'aws';
+      if (name === 'AWS::StackName') return stackId;
+      const type = resources[name]?.Type;
+      if (type === 'AWS::S3::Bucket') return bucketOf(name);
+      if (type === 'AWS::SQS::Queue') return queueAttribute(queueOf(name), undefined, at);
+      return undefined;
+    },
+    getAtt(id, attr) {
+      const type = resources[id]?.Type;
+      if (type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${bucketOf(id)}`;
+      if (type === 'AWS::SQS::Queue') return queueAttribute(queueOf(id), attr, at);
+      return undefined;
+    },
+    condition: () => false,
+  };
+  return ctx;
 }
