@@ -133,22 +133,17 @@ export class GustClient {
   }
 
   /** Calls an SQS operation (awsJson1.0). */
-  async sqs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
-    const res = await this.request('POST', '/', {
-      body: JSON.stringify(params),
-      service: 'sqs',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}` },
-    });
-    return res.json<T>();
+  sqs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
+    return this.awsJson('sqs', `AmazonSQS.${operation}`, '1.0', params);
   }
 
   /** Calls a CloudWatch Logs operation (awsJson1.1). */
-  async logs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
-    const res = await this.request('POST', '/', {
-      body: JSON.stringify(params),
-      service: 'logs',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${operation}` },
-    });
+  logs<T = any>(operation: string, params: Record<string, unknown>): Promise<T> {
+    return this.awsJson('logs', `Logs_20140328.${operation}`, '1.1', params);
+  }
+
+  private async awsJson<T>(service: string, target: string, version: '1.0' | '1.1', params: Record<string, unknown>): Promise<T> {
+    const res = await this.request('POST', '/', { body: JSON.stringify(params), service, headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target } });
     return res.json<T>();
   }
 }
