@@ -1,8 +1,9 @@
 // The durable queue of asynchronous (Event) invocations, as an async interface with its SQLite
 // implementation over Kysely. An event is committed before the client gets its 202, leased while
-// it runs, and deleted only once it is done. Idempotency keys live here too: check and insert are
-// one transaction with the enqueue.
+// it runs, and deleted only once it is done; events queued together share one commit (group
+// commit). Idempotency keys live here too: check and insert are one transaction with the enqueue.
 import { sql } from 'kysely';
+import { GroupCommit } from './group-commit.js';
 import type { MetadataDb } from './metadata-tables.js';
 import { withinTransaction } from './within-transaction.js';
 
@@ -56,14 +57,19 @@ export interface AsyncEventStore {
   depth(): Promise<{ count: number; oldestCreatedAt: number | null }>;
 }
 
+const eventRow = (e: NewAsyncEvent, now: number) => ({ request_id: e.requestId, function_name: e.functionName, qualifier: e.qualifier, payload: e.payload, due_at: now, created_at: now });
+type EventRow = ReturnType<typeof eventRow>;
+
 export class SqlAsyncEventStore implements AsyncEventStore {
+  /** One multi-row insert is one commit; every row carries the same columns, so none falls back to NULL. */
+  private readonly group = new GroupCommit<EventRow>((rows) => this.db.insertInto('async_events').values(rows).execute().then(() => {}));
+
   constructor(private readonly db: MetadataDb) {}
 
   async enqueue(e: NewAsyncEvent, now = Date.now()) {
-    await this.db
-      .insertInto('async_events')
-      .values({ request_id: e.requestId, function_name: e.functionName, qualifier: e.qualifier, payload: e.payload, due_at: now, created_at: now })
-      .execute();
+    // Inside a caller's transaction the row commits with it; alone, it joins the next group commit.
+    if (this.db.isTransaction) await this.db.insertInto('async_events').values(eventRow(e, now)).execute();
+    else await this.group.add(eventRow(e, now));
   }
 
   enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now = Date.now()) {
