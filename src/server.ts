@@ -3,6 +3,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { authorizeFunctionUrl, noAuth, sigV4Authenticator, SIGNING_SERVICES } from './api/authenticator.js';
@@ -93,6 +94,7 @@ import { EventSourceMappingApi } from './api/lambda/event-source-mapping-routes.
 import { EventSourceMappings } from './control/event-source-mappings.js';
 import { SqlEventSourceMappingStore } from './storage/event-source-mapping-store.js';
 import { QueuePollers } from './triggers/queue/queue-pollers.js';
+import { brokerSource } from './triggers/brokers/source-factory.js';
 
 const ASYNC_PARALLELISM = 100;
 
@@ -382,13 +384,21 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     },
   });
   const mappingStore = new SqlEventSourceMappingStore(dbs.metadataSql);
-  const pollers = new QueuePollers({
+  const pollers: QueuePollers = new QueuePollers({
     store: mappingStore,
     queues,
     clock: realClock,
     region: config.region,
     invoke: (functionName, qualifier, payload) => invoker.invoke({ functionName, qualifier, payload, type: 'RequestResponse', source: { kind: 'queue' } }),
     limit: (m) => Math.max(1, Math.min(m.maximumConcurrency ?? 1000, concurrency.reserved(m.functionName) ?? concurrency.unreservedLimit)),
+    brokers: {
+      // Stable across restarts of this node (its MQTT session and Redis consumer resume), distinct per data directory.
+      nodeId: `${os.hostname()}-${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 8)}`,
+      sources: brokerSource,
+      invoke: (functionName, qualifier, payload) => invoker.invoke({ functionName, qualifier, payload, type: 'RequestResponse', source: { kind: 'queue' } }),
+      sendToDestination: (arn, body) => queueDestinations.send(arn, body),
+      functionArn: (m): string => mappings.functionArnOf(m),
+    },
     recordResult: (uuid, result) => void mappings.recordResult(uuid, result).catch((err) => log(`event source mapping ${uuid}: ${(err as Error)?.message ?? err}`)),
     log,
   });
@@ -400,6 +410,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const name = queues.nameOfArn(arn);
       return name !== undefined && (await queues.store.getQueue(name)) ? name : undefined;
     },
+    destinationExists: (arn) => queueDestinations.exists(arn),
     onChange: pollers.change,
   });
   const handler = createRequestHandler({

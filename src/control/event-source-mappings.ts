@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { GustError, invalidParameter } from '../errors.js';
 import type { EventSourceMappingRecord, EventSourceMappingStore, MappingState } from '../storage/event-source-mapping-store.js';
 import { parseFilterCriteria } from '../triggers/queue/event-filter.js';
+import { applyBrokerDelivery, BROKER_MAX_BATCH, brokerSourceId, DEFAULT_BATCH, parseBrokerSource } from './broker-mapping-settings.js';
 import { functionArn, parseFunctionName } from './function-names.js';
 import type { Home } from './home.js';
 
@@ -19,8 +20,10 @@ export interface EventSourceMappingsDeps {
   checkFunction(name: string, qualifier?: string): Promise<void>;
   /** The queue an SQS ARN names, when it is one of Gust's; undefined otherwise. */
   queueOf(arn: string): Promise<string | undefined>;
+  /** True when the ARN names one of Gust's queues (an OnFailure destination). */
+  destinationExists(arn: string): Promise<boolean>;
   /** The pollers take the change in (start, stop, restart), then settle its state. */
-  onChange(mapping: EventSourceMappingRecord | { uuid: string; deleted: true }): void;
+  onChange(mapping: EventSourceMappingRecord | { uuid: string; deleted: true; broker?: EventSourceMappingRecord['broker'] }): void;
   now?: () => number;
 }
 
@@ -33,6 +36,7 @@ export class EventSourceMappings {
   }
 
   async create(body: Record<string, unknown>): Promise<EventSourceMappingRecord> {
+    if (body.SelfManagedEventSource !== undefined) return this.createBroker(body);
     if (typeof body.EventSourceArn !== 'string' || body.EventSourceArn === '') throw invalidParameter('Unrecognized event source, must be kinesis, dynamodb stream, sqs, msk, mq, documentdb or kafka.');
     if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
     const arn = body.EventSourceArn;
@@ -66,6 +70,49 @@ export class EventSourceMappings {
     return mapping;
   }
 
+  /** A mapping from a broker or a PostgreSQL table (SelfManagedEventSource). */
+  private async createBroker(body: Record<string, unknown>): Promise<EventSourceMappingRecord> {
+    if (body.EventSourceArn !== undefined) throw invalidParameter('Give either EventSourceArn or SelfManagedEventSource, not both.');
+    if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
+    const broker = parseBrokerSource(body);
+    const ref = await this.functionRef(body.FunctionName);
+    await this.checkDestination(broker.onFailure);
+    const arn = brokerSourceId(broker);
+    for (const existing of await this.deps.store.list({ eventSourceArn: arn })) {
+      if (existing.functionName === ref.name && existing.qualifier === ref.qualifier) {
+        throw new GustError('ResourceConflictException', `An event source mapping with this source and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
+      }
+    }
+    for (const key of ['StartingPositionTimestamp', 'ParallelizationFactor', 'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'FilterCriteria', 'FunctionResponseTypes']) {
+      if (body[key] !== undefined) throw invalidParameter(`Unsupported ${key} parameter for this event source type.`);
+    }
+    const mapping: EventSourceMappingRecord = {
+      uuid: randomUUID(),
+      functionName: ref.name,
+      qualifier: ref.qualifier,
+      eventSourceArn: arn,
+      batchSize: DEFAULT_BATCH[broker.kind],
+      maximumBatchingWindowInSeconds: 0,
+      enabled: true,
+      state: 'Creating',
+      stateTransitionReason: 'USER_INITIATED',
+      lastModified: this.now(),
+      lastProcessingResult: 'No records processed',
+      functionResponseTypes: [],
+      broker,
+    };
+    this.applySettings(mapping, body);
+    await this.deps.store.put(mapping);
+    this.deps.onChange(mapping);
+    return mapping;
+  }
+
+  private async checkDestination(arn: string | undefined) {
+    if (arn !== undefined && !(await this.deps.destinationExists(arn))) {
+      throw invalidParameter(`The OnFailure destination ${arn.slice(0, 200)} is not a queue of this Gust.`);
+    }
+  }
+
   async get(uuid: string): Promise<EventSourceMappingRecord> {
     const mapping = await this.deps.store.get(uuid);
     if (!mapping) throw notFound();
@@ -82,7 +129,15 @@ export class EventSourceMappings {
       next.functionName = ref.name;
       next.qualifier = ref.qualifier;
     }
+    if (next.broker && (body.FilterCriteria !== undefined || body.FunctionResponseTypes !== undefined)) {
+      throw invalidParameter('FilterCriteria and FunctionResponseTypes are not supported for this event source type.');
+    }
     this.applySettings(next, body);
+    if (next.broker) {
+      next.broker = { ...next.broker };
+      applyBrokerDelivery(next.broker, body);
+      await this.checkDestination(next.broker.onFailure);
+    }
     next.state = next.enabled === mapping.enabled ? 'Updating' : next.enabled ? 'Enabling' : 'Disabling';
     next.stateTransitionReason = 'USER_INITIATED';
     next.lastModified = this.now();
@@ -94,7 +149,7 @@ export class EventSourceMappings {
   async delete(uuid: string): Promise<EventSourceMappingRecord> {
     const mapping = await this.get(uuid);
     await this.deps.store.delete(uuid);
-    this.deps.onChange({ uuid, deleted: true });
+    this.deps.onChange({ uuid, deleted: true, broker: mapping.broker });
     return { ...mapping, state: 'Deleting', stateTransitionReason: 'USER_INITIATED' };
   }
 
@@ -157,8 +212,9 @@ export class EventSourceMappings {
       return v as number | undefined;
     };
     const batch = int('BatchSize');
+    const max = m.broker ? BROKER_MAX_BATCH : SQS_MAX_BATCH;
     if (batch !== undefined) {
-      if (batch < 1 || batch > SQS_MAX_BATCH) throw invalidParameter(`BatchSize must be between 1 and ${SQS_MAX_BATCH} for SQS event sources.`);
+      if (batch < 1 || batch > max) throw invalidParameter(`BatchSize must be between 1 and ${max} for ${m.broker ? 'this' : 'SQS'} event source.`);
       m.batchSize = batch;
     }
     const window = int('MaximumBatchingWindowInSeconds');
@@ -166,7 +222,7 @@ export class EventSourceMappings {
       if (window < 0 || window > MAX_WINDOW_S) throw invalidParameter(`MaximumBatchingWindowInSeconds must be between 0 and ${MAX_WINDOW_S}.`);
       m.maximumBatchingWindowInSeconds = window;
     }
-    if (m.batchSize > 10 && m.maximumBatchingWindowInSeconds < 1) {
+    if (!m.broker && m.batchSize > 10 && m.maximumBatchingWindowInSeconds < 1) {
       throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
     }
     if (body.Enabled !== undefined) {

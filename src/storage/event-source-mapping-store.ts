@@ -22,6 +22,26 @@ export interface EventSourceMappingRecord {
   filterCriteria?: { Filters: { Pattern: string }[] };
   maximumConcurrency?: number;
   functionResponseTypes: string[];
+  /** A source outside Gust (a broker or a PostgreSQL table): how to reach it and how to deliver. */
+  broker?: BrokerSourceSpec;
+}
+
+export type BrokerKind = 'mqtt' | 'nats' | 'jetstream' | 'rabbitmq' | 'redis' | 'postgres';
+
+export interface BrokerSourceSpec {
+  kind: BrokerKind;
+  /** Connection URLs as given (credentials included: never shown back, see redactUrl). */
+  urls: string[];
+  /** MQTT topic filters, NATS subjects, Redis streams, PostgreSQL tables; or the JetStream stream. */
+  topics: string[];
+  /** RabbitMQ queues. */
+  queues: string[];
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  bisectBatchOnFunctionError: boolean;
+  /** -1: until the function succeeds (Lambda's default for streams). */
+  maximumRetryAttempts: number;
+  /** DestinationConfig.OnFailure.Destination: a Gust queue's ARN. */
+  onFailure?: string;
 }
 
 export interface EventSourceMappingStore {

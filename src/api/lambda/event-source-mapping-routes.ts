@@ -1,6 +1,7 @@
 // Lambda's event-source mapping operations (2015-03-31/event-source-mappings) on the wire: JSON
 // in, calls on control/event-source-mappings.ts, Lambda's EventSourceMappingConfiguration out.
 import type { EventSourceMappings } from '../../control/event-source-mappings.js';
+import { ENDPOINT_KINDS, redactUrl } from '../../control/broker-mapping-settings.js';
 import { invalidParameter } from '../../errors.js';
 import type { EventSourceMappingRecord } from '../../storage/event-source-mapping-store.js';
 import { parseJsonObject, sendJson } from '../http-io.js';
@@ -41,13 +42,13 @@ export class EventSourceMappingApi {
     return this.reply(ctx, 200, { EventSourceMappings: page.map((m) => this.shape(m)), ...(more ? { NextMarker: page.at(-1)!.uuid } : {}) });
   }
 
-  /** EventSourceMappingConfiguration as Lambda returns it for an SQS source. */
+  /** EventSourceMappingConfiguration as Lambda returns it for an SQS or a self-managed source. */
   private shape(m: EventSourceMappingRecord) {
     return {
       UUID: m.uuid,
       BatchSize: m.batchSize,
       MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
-      EventSourceArn: m.eventSourceArn,
+      ...(m.broker ? this.brokerShape(m.broker) : { EventSourceArn: m.eventSourceArn }),
       ...(m.filterCriteria ? { FilterCriteria: m.filterCriteria } : {}),
       FunctionArn: this.mappings.functionArnOf(m),
       LastModified: m.lastModified / 1000,
@@ -57,6 +58,20 @@ export class EventSourceMappingApi {
       FunctionResponseTypes: m.functionResponseTypes,
       ...(m.maximumConcurrency !== undefined ? { ScalingConfig: { MaximumConcurrency: m.maximumConcurrency } } : {}),
       EventSourceMappingArn: this.mappings.arnOf(m),
+    };
+  }
+
+  /** Lambda's fields for a self-managed source; passwords in the URLs are never shown back. */
+  private brokerShape(b: NonNullable<EventSourceMappingRecord['broker']>) {
+    const key = Object.keys(ENDPOINT_KINDS).find((k) => ENDPOINT_KINDS[k].kind === b.kind)!;
+    return {
+      SelfManagedEventSource: { Endpoints: { [key]: b.urls.map(redactUrl) } },
+      ...(b.topics.length > 0 ? { Topics: b.topics } : {}),
+      ...(b.queues.length > 0 ? { Queues: b.queues } : {}),
+      ...(b.startingPosition ? { StartingPosition: b.startingPosition } : {}),
+      BisectBatchOnFunctionError: b.bisectBatchOnFunctionError,
+      MaximumRetryAttempts: b.maximumRetryAttempts,
+      DestinationConfig: b.onFailure ? { OnFailure: { Destination: b.onFailure } } : { OnFailure: {} },
     };
   }
 

@@ -3,17 +3,25 @@
 // settings), then settles the mapping's State (Creating → Enabled, Disabling → Disabled...).
 import type { EventSourceMappings } from '../../control/event-source-mappings.js';
 import type { EventSourceMappingRecord, EventSourceMappingStore } from '../../storage/event-source-mapping-store.js';
+import { dropCapture } from '../brokers/postgres-source.js';
+import { BrokerRunner, type BrokerRunnerDeps } from '../brokers/broker-runner.js';
 import { MappingPoller, type PollerDeps } from './mapping-poller.js';
 
-export type MappingChange = EventSourceMappingRecord | { uuid: string; deleted: true };
+export type MappingChange = EventSourceMappingRecord | { uuid: string; deleted: true; broker?: EventSourceMappingRecord['broker'] };
+
+/** What runs one mapping: a poller of a Gust queue, or a broker runner. */
+interface MappingRun {
+  start(): void;
+  stop(): Promise<void>;
+}
 
 export class QueuePollers {
-  private readonly pollers = new Map<string, MappingPoller>();
+  private readonly pollers = new Map<string, MappingRun>();
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private mappings?: EventSourceMappings;
 
-  constructor(private readonly deps: PollerDeps & { store: EventSourceMappingStore }) {}
+  constructor(private readonly deps: PollerDeps & { store: EventSourceMappingStore; brokers: Omit<BrokerRunnerDeps, 'clock' | 'region' | 'recordResult' | 'log'> }) {}
 
   /** Starts the pollers of the stored mappings and settles any state a stop left transitional. */
   async start(mappings: EventSourceMappings): Promise<void> {
@@ -33,7 +41,13 @@ export class QueuePollers {
   }
 
   poller(uuid: string): MappingPoller | undefined {
-    return this.pollers.get(uuid);
+    const run = this.pollers.get(uuid);
+    return run instanceof MappingPoller ? run : undefined;
+  }
+
+  broker(uuid: string): BrokerRunner | undefined {
+    const run = this.pollers.get(uuid);
+    return run instanceof BrokerRunner ? run : undefined;
   }
 
   /** Stops every poller, letting the batches being processed finish. */
@@ -54,9 +68,13 @@ export class QueuePollers {
       this.pollers.delete(change.uuid);
       await running.stop();
     }
-    if ('deleted' in change) return;
+    if ('deleted' in change) {
+      // The capture trigger and change log of a PostgreSQL mapping go with it.
+      if (change.broker?.kind === 'postgres') await dropCapture(change.broker.urls[0], change.uuid);
+      return;
+    }
     if (change.enabled) {
-      const poller = new MappingPoller(change, this.deps);
+      const poller: MappingRun = change.broker ? new BrokerRunner(change, { ...this.deps, ...this.deps.brokers }) : new MappingPoller(change, this.deps);
       this.pollers.set(change.uuid, poller);
       poller.start();
     }
