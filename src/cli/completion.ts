@@ -25,7 +25,8 @@ export function completionTree(program: Command): Map<string, CompletionNode> {
     const options = cmd.options.filter((o) => !o.hidden);
     tree.set(path, {
       commands: visible.flatMap((c) => [c.name(), ...c.aliases()]),
-      options: [...options.flatMap(flagsOf), '--help'],
+      // --help belongs to every command; it is offered once, with the program's own options.
+      options: [...options.flatMap(flagsOf), ...(path === '' ? ['--help'] : [])],
       optionsWithValue: options.filter(takesValue).flatMap(flagsOf),
     });
     for (const c of visible) visit(c, path ? `${path} ${c.name()}` : c.name());
