@@ -29,7 +29,7 @@ export async function setConcurrency(client: GustClient, fn: string, n: string, 
     const { name, qualifier } = provisionedTarget(fn, o);
     const config = (await client.request('PUT', provisionedConcurrencyPath(name, qualifier), { body: JSON.stringify({ ProvisionedConcurrentExecutions: wanted }) })).json();
     if (o.json) return printJson(config);
-    process.stdout.write(`Provisioned concurrency of ${name}:${qualifier}: ${wanted} instances (${config.Status}; \`gust describe ${name}\` shows when they are ready)\n`);
+    process.stdout.write(`Provisioned concurrency of ${name}:${qualifier}: ${wanted} instance${wanted === 1 ? '' : 's'} (${config.Status}; \`gust describe ${name}\` shows when they are ready)\n`);
     return;
   }
   if (o.qualifier) throw new CliError('Reserved concurrency applies to the whole function; --qualifier goes with --provisioned.', EXIT.usage);

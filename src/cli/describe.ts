@@ -1,6 +1,7 @@
 // `gust describe FUNCTION`: one function as a whole, read through the public APIs: its
 // configuration, what triggers it (routes, schedules with their next run, bucket notifications,
 // queue subscriptions, URLs), its versions and aliases, and its concurrency.
+import type { NotificationConfiguration } from '../control/objects/object-change.js';
 import { readBuckets } from './buckets.js';
 import { CliError, EXIT, type GustClient } from './client.js';
 import { qualifierOfArn, readFunctionFacts, type FunctionFacts } from './function-facts.js';
@@ -25,7 +26,12 @@ async function readTriggers(client: GustClient, name: string) {
     readBuckets(client),
     readSubscriptions(client, name),
   ]);
-  const notifications = await Promise.all(buckets.map(async (b) => ({ bucket: b.Name, config: await readConfiguration(client, b.Name) })));
+  // A bucket deleted since the listing simply has no notifications.
+  const noneIfGone = (err: Error): NotificationConfiguration => {
+    if (/NoSuchBucket/.test(err.message)) return { LambdaFunctionConfigurations: [] };
+    throw err;
+  };
+  const notifications = await Promise.all(buckets.map(async (b) => ({ bucket: b.Name, config: await readConfiguration(client, b.Name).catch(noneIfGone) })));
   const now = Date.now();
   return {
     Routes: routes.filter((r) => targets(r.functionName, name)),
