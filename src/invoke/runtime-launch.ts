@@ -37,7 +37,7 @@ export interface LaunchContext {
   opt?: { hostDir: string; root: string };
   /**
    * Where the function sees RUNTIMES_DIR: /var/runtime inside namespaces, as on Lambda, so that
-   * stack traces show no host path; RUNTIMES_DIR itself with --sandbox process (the default).
+   * stack traces show no host path; RUNTIMES_DIR itself with --sandbox process, or when not given.
    */
   runtimeRoot?: string;
   region: string;
@@ -167,8 +167,9 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
   if (plan) forwards.push(...plan.forwards);
   // Its configuration travels on its command line, never in an environment a function sets.
   const runtimeRoot = ctx.runtimeRoot ?? RUNTIMES_DIR;
+  const seenAtHostPath = runtimeRoot === RUNTIMES_DIR;
   const forwarder = forwards.length > 0 ? [process.execPath, path.join(runtimeRoot, 'sandbox-forwarder.mjs'), JSON.stringify(forwards)] : undefined;
-  const paths = forwarder ? [...runtimePaths, ...(runtimeRoot === RUNTIMES_DIR ? [RUNTIMES_DIR] : []), path.dirname(path.dirname(process.execPath))] : runtimePaths;
+  const paths = forwarder ? [...runtimePaths, ...(seenAtHostPath ? [RUNTIMES_DIR] : []), path.dirname(path.dirname(process.execPath))] : runtimePaths;
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
@@ -182,7 +183,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     ...lambdaSetEnvironment(fn, ctx),
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: runtimeRoot === RUNTIMES_DIR ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder };
 }
 
 /**

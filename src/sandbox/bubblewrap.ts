@@ -26,7 +26,7 @@ export interface BubblewrapSpec {
   readOnlyPaths: string[];
   /** The merged layers, bound read-only at /opt. */
   optDir?: string;
-  /** The runtime clients: each entry bound read-only under /var/runtime, which stays writable for the sockets. */
+  /** The runtime clients: each entry bound read-only under /var/runtime (a directory of its own, where the sockets go too). */
   runtimeDir?: string;
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
