@@ -32,7 +32,7 @@ import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
-import { buildLaunch } from './invoke/runtime-launch.js';
+import { buildLaunch, RUNTIMES_DIR } from './invoke/runtime-launch.js';
 import { buildImageLaunch } from './invoke/image-launch.js';
 import { ImageStore } from './storage/image-store.js';
 import { ImageRoutes } from './api/gust/image-routes.js';
@@ -207,6 +207,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
           ...home,
           interpreter,
           opt: optDir ? { hostDir: optDir, root: driver.optRoot(optDir) } : undefined,
+          runtimeRoot: driver.runtimeRoot(RUNTIMES_DIR),
           endpoint,
           credentials: await keys.forFunction(fn.name),
         }),

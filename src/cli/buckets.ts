@@ -12,10 +12,14 @@ const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': 
 /** The path of a bucket, path style. Names are checked by the server; encoding keeps odd input harmless. */
 export const bucketPath = (bucket: string) => `/${encodeURIComponent(bucket)}`;
 
-export async function listBuckets(client: GustClient, opts: OutputOptions): Promise<void> {
+/** ListBuckets: every bucket's name and creation date. */
+export async function readBuckets(client: GustClient): Promise<{ Name: string; CreationDate: string }[]> {
   const res = await client.request('GET', '/', s3);
-  const doc = xml.parse(res.body.toString('utf8'));
-  const buckets: { Name: string; CreationDate: string }[] = doc.ListAllMyBucketsResult?.Buckets?.Bucket ?? [];
+  return xml.parse(res.body.toString('utf8')).ListAllMyBucketsResult?.Buckets?.Bucket ?? [];
+}
+
+export async function listBuckets(client: GustClient, opts: OutputOptions): Promise<void> {
+  const buckets = await readBuckets(client);
   if (opts.json) return printJson(buckets.map((b) => ({ Name: b.Name, CreationDate: b.CreationDate })));
   if (buckets.length === 0) return void process.stdout.write('No buckets yet. Create one with `gust bucket create NAME`.\n');
   printTable(

@@ -57,7 +57,7 @@ export async function dev(client: GustClient, target: string | undefined, opts: 
   };
 
   const stop = new AbortController();
-  const tails = new Map<string, Promise<void>>();
+  const tails = new Map<string, Promise<unknown>>();
   const since = Date.now();
   const follow = (names: string[]) => {
     for (const fn of names) {

@@ -1,7 +1,8 @@
 // `gust logs NAME [--since 10m] [--follow]`: prints a function's log lines from its log group,
 // through the same CloudWatch Logs API the aws CLI uses, and keeps polling with --follow.
 // A function's output may carry terminal escape sequences: they are removed unless --raw.
-import type { GustClient } from './client.js';
+import { CliError, type GustClient } from './client.js';
+import { functionPath } from './lambda-paths.js';
 import { parseDuration, type OutputOptions } from './output.js';
 import { stripTerminalEscapes, terminalSafeJson } from './terminal-safe.js';
 
@@ -23,13 +24,16 @@ export interface LogEvent {
 /**
  * Reads a log group's events from `startTime` on and hands each to `onEvent` once; with
  * `follow`, keeps polling (every 500 ms) until `signal` aborts. `gust logs` and `gust dev` use it.
+ * A function that never ran has no log group yet: that reads as no events, and the result says
+ * whether the group was found.
  */
 export async function pollLogEvents(
   client: GustClient,
   group: string,
   opts: { startTime: number; follow?: boolean; filter?: string; signal?: AbortSignal },
   onEvent: (e: LogEvent) => void,
-): Promise<void> {
+): Promise<{ groupFound: boolean }> {
+  let groupFound = false;
   let startTime = opts.startTime;
   let nextToken: string | undefined;
   let lastId = '';
@@ -39,11 +43,14 @@ export async function pollLogEvents(
       startTime,
       ...(opts.filter ? { filterPattern: opts.filter } : {}),
       ...(nextToken ? { nextToken } : {}),
-    }).catch((err) => {
-      // A function that never ran has no log group yet; following it waits for one.
-      if (opts.follow && /ResourceNotFoundException/.test(err.message)) return { events: [], nextToken: undefined };
-      throw err;
-    });
+    }).then(
+      (page) => ((groupFound = true), page),
+      (err) => {
+        // Following a group that does not exist yet waits for it to appear.
+        if (/ResourceNotFoundException/.test(err.message)) return { events: [], nextToken: undefined };
+        throw err;
+      },
+    );
     for (const e of page.events) {
       if (e.eventId <= lastId) continue;
       lastId = e.eventId;
@@ -54,7 +61,7 @@ export async function pollLogEvents(
       nextToken = page.nextToken;
       continue;
     }
-    if (!opts.follow) return;
+    if (!opts.follow) return { groupFound };
     // At the end of the group the token is gone: ask again from the last event's time on.
     nextToken = undefined;
     await new Promise<void>((resolve) => {
@@ -62,15 +69,23 @@ export async function pollLogEvents(
       opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
     });
   }
+  return { groupFound };
 }
 
 export async function logs(client: GustClient, name: string, opts: LogsOptions): Promise<void> {
   const startTime = opts.since ? Date.now() - parseDuration(opts.since) : 0;
-  await pollLogEvents(client, `/aws/lambda/${name}`, { startTime, follow: opts.follow, filter: opts.filter }, (e) => {
+  const { groupFound } = await pollLogEvents(client, `/aws/lambda/${name}`, { startTime, follow: opts.follow, filter: opts.filter }, (e) => {
     if (opts.json) process.stdout.write(terminalSafeJson(e) + '\n');
     else {
       const message = opts.raw ? e.message : stripTerminalEscapes(e.message);
       process.stdout.write(`${new Date(e.timestamp).toISOString()} ${message.endsWith('\n') ? message : message + '\n'}`);
     }
   });
+  if (groupFound) return;
+  // No log group: nothing has run yet, which is fine for a function that exists, and a typo otherwise.
+  await client.request('GET', `${functionPath(name)}/configuration`).catch((err: CliError) => {
+    if (/ResourceNotFoundException/.test(err.message)) throw new CliError(`${err.message}\nNo function ${name} and no logs of one: see \`gust ls\`.`, err.exitCode);
+    throw err;
+  });
+  if (!opts.json && process.stderr.isTTY) process.stderr.write(`No logs yet: ${name} has not run. Try \`gust invoke ${name}\`.\n`);
 }

@@ -12,18 +12,18 @@ import { addRoute, listRoutes, removeRoute, setRoutesCors } from './routes.js';
 import { createBucket, listBuckets, removeBucket } from './buckets.js';
 import { addNotification, listNotifications, removeNotification } from './notify.js';
 import { addSchedule, listSchedules, removeSchedule, setScheduleState } from './schedules.js';
-import { listVersions, publish, setAlias } from './versions.js';
+import { listAliases, listVersions, publish, removeAlias, setAlias } from './versions.js';
 import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { createQueue, listQueues, receiveMessages, removeQueue, sendMessage } from './queues.js';
 import { listSubscriptions, removeSubscription, subscribe } from './subscriptions.js';
-import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
 import { listBudgets, removeBudget, setBudget } from './budgets.js';
 import { deployImage, importImage, listImages } from './images.js';
 import { dev } from './dev.js';
+import { registerDailyCommands } from './daily-commands.js';
 
 const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
@@ -57,8 +57,9 @@ program
   .option('--history-days <days>', 'invocation history: days kept (env GUST_HISTORY_DAYS, default 3)')
   .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
   .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
-  .action((o) =>
-    up({
+  // Loaded on demand: the server's modules are most of the CLI's start-up time, and only `up` needs them.
+  .action(async (o) =>
+    (await import('./up.js')).up({
       host: o.host,
       port: o.port,
       dataDir: program.opts().dataDir,
@@ -220,6 +221,8 @@ alias
   .description('create or move an alias, e.g. alias set app live 2 --weight 3=0.1')
   .option('--weight <version=weight>', 'send this share of traffic (0–1) to one other version')
   .action((name, aliasName, version, o) => setAlias(client(), name, aliasName, version, { ...o, json: json() }));
+alias.command('ls <name>').description("list a function's aliases and the versions they point at").action((name) => listAliases(client(), name, { json: json() }));
+alias.command('rm <name> <alias>').description('delete an alias').action((name, aliasName) => removeAlias(client(), name, aliasName, { json: json() }));
 
 const route = program.command('route').description('HTTP routes to functions, served on the same port');
 route
@@ -324,6 +327,8 @@ program
 const subscriptions = program.command('subscriptions').description('queue subscriptions (event-source mappings)');
 subscriptions.command('ls [function]').description('list subscriptions, of one function or all').action((fn) => listSubscriptions(client(), fn, { json: json() }));
 subscriptions.command('rm <id>').description('remove a subscription').action((id) => removeSubscription(client(), id, { json: json() }));
+
+registerDailyCommands(program, client, json);
 
 try {
   await program.parseAsync(process.argv);

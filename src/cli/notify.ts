@@ -17,7 +17,8 @@ export interface NotifyAddOptions extends OutputOptions {
   id?: string;
 }
 
-async function readConfiguration(client: GustClient, bucket: string): Promise<NotificationConfiguration> {
+/** A bucket's notification configuration (GetBucketNotificationConfiguration). */
+export async function readConfiguration(client: GustClient, bucket: string): Promise<NotificationConfiguration> {
   const res = await client.request('GET', `${bucketPath(bucket)}?notification`, s3);
   return parseNotificationXml(res.body.toString('utf8'));
 }

@@ -1,6 +1,7 @@
 // `gust schedule add|ls|rm|enable|disable`: schedules, through the EventBridge Scheduler API.
 import type { GustClient } from './client.js';
 import { printJson, printTable, type OutputOptions } from './output.js';
+import { computeNextRun } from '../triggers/schedule/scheduler.js';
 
 const scheduler = { service: 'scheduler' };
 
@@ -26,14 +27,69 @@ export async function addSchedule(client: GustClient, name: string, expression: 
   process.stdout.write(`Added schedule ${name}: ${expression} (${body.ScheduleExpressionTimezone}) → ${fn}\n`);
 }
 
+/** GetSchedule's answer, the fields `ls` and `describe` read. */
+export interface ScheduleDetail {
+  Name: string;
+  GroupName?: string;
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone?: string;
+  State: 'ENABLED' | 'DISABLED';
+  Target: { Arn: string; Input?: string };
+  StartDate?: number;
+  EndDate?: number;
+  CreationDate: number;
+}
+
+/**
+ * The next run after `now`, computed as the scheduler computes it (same expression code, same
+ * anchor for rate()), or null when the schedule is disabled or has no run left.
+ */
+export function nextRunOf(s: ScheduleDetail, now = Date.now()): Date | null {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  const next = computeNextRun(
+    {
+      name: s.Name,
+      groupName: s.GroupName ?? 'default',
+      arn: '',
+      expression: s.ScheduleExpression,
+      timezone: s.ScheduleExpressionTimezone ?? 'UTC',
+      state: s.State,
+      targetArn: s.Target.Arn,
+      roleArn: '',
+      actionAfterCompletion: 'NONE',
+      missedRuns: 'fire',
+      startDate: ms(s.StartDate),
+      endDate: ms(s.EndDate),
+      creationDate: ms(s.CreationDate)!,
+      lastModificationDate: ms(s.CreationDate)!,
+    },
+    now,
+  );
+  return next === null ? null : new Date(next);
+}
+
+/** Every schedule with its definition (ListSchedules gives names only). */
+export async function readSchedules(client: GustClient): Promise<ScheduleDetail[]> {
+  const all: { Name: string; GroupName?: string }[] = [];
+  for (let token: string | undefined; ; ) {
+    const page = (await client.request('GET', `/schedules${token ? `?NextToken=${encodeURIComponent(token)}` : ''}`, scheduler)).json();
+    all.push(...page.Schedules);
+    if (!(token = page.NextToken)) break;
+  }
+  return Promise.all(
+    all.map((s) => client.request('GET', `/schedules/${encodeURIComponent(s.Name)}${s.GroupName && s.GroupName !== 'default' ? `?groupName=${encodeURIComponent(s.GroupName)}` : ''}`, scheduler).then((r) => r.json<ScheduleDetail>())),
+  );
+}
+
 export async function listSchedules(client: GustClient, opts: OutputOptions): Promise<void> {
-  const { Schedules } = (await client.request('GET', '/schedules', scheduler)).json();
-  const details = await Promise.all(Schedules.map((s: { Name: string }) => client.request('GET', `/schedules/${encodeURIComponent(s.Name)}`, scheduler).then((r) => r.json())));
-  if (opts.json) return printJson(details);
+  const details = await readSchedules(client);
+  const now = Date.now();
+  const withNext = details.map((s) => ({ ...s, NextRun: nextRunOf(s, now)?.toISOString() ?? null }));
+  if (opts.json) return printJson(withNext);
   if (details.length === 0) return void process.stdout.write('No schedules yet. Add one with `gust schedule add NAME "rate(5 minutes)" FUNCTION`.\n');
   printTable(
-    details.map((s) => ({ name: s.Name, expression: s.ScheduleExpression, timezone: s.ScheduleExpressionTimezone, state: s.State, target: s.Target.Arn.split(':').pop() })),
-    ['name', 'expression', 'timezone', 'state', 'target'],
+    withNext.map((s) => ({ name: s.Name, expression: s.ScheduleExpression, timezone: s.ScheduleExpressionTimezone ?? 'UTC', state: s.State, next: s.NextRun ?? '-', target: s.Target.Arn.split(':').slice(6).join(':') })),
+    ['name', 'expression', 'timezone', 'state', 'next', 'target'],
   );
 }
 

@@ -10,7 +10,7 @@ async function queueArn(client: GustClient, name: string): Promise<string> {
   return (await sqs('GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] })).Attributes.QueueArn;
 }
 
-const queueName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+export const queueName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 const functionName = (arn: string) => arn.split(':').slice(6).join(':');
 
 export async function subscribe(client: GustClient, queue: string, fn: string, o: { batchSize?: string; window?: string } & OutputOptions): Promise<void> {
@@ -22,7 +22,8 @@ export async function subscribe(client: GustClient, queue: string, fn: string, o
   process.stdout.write(`Subscribed ${functionName(m.FunctionArn)} to ${queue} (batches of up to ${m.BatchSize}); subscription ${m.UUID}\n`);
 }
 
-export async function listSubscriptions(client: GustClient, fn: string | undefined, opts: OutputOptions): Promise<void> {
+/** Every event-source mapping, or those of one function (ListEventSourceMappings, all pages). */
+export async function readSubscriptions(client: GustClient, fn: string | undefined): Promise<any[]> {
   const all: any[] = [];
   for (let marker: string | undefined; ; ) {
     const query = new URLSearchParams({ ...(fn ? { FunctionName: fn } : {}), ...(marker ? { Marker: marker } : {}) }).toString();
@@ -30,6 +31,11 @@ export async function listSubscriptions(client: GustClient, fn: string | undefin
     all.push(...page.EventSourceMappings);
     if (!(marker = page.NextMarker)) break;
   }
+  return all;
+}
+
+export async function listSubscriptions(client: GustClient, fn: string | undefined, opts: OutputOptions): Promise<void> {
+  const all = await readSubscriptions(client, fn);
   if (opts.json) return printJson(all);
   if (all.length === 0) return void process.stdout.write('No subscriptions.\n');
   printTable(

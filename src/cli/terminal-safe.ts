@@ -2,7 +2,9 @@
 // hostile input: escape sequences in it could recolour or clear the screen, move the cursor to
 // forge or hide lines, set the window title, write the clipboard (OSC 52) or, on some terminals,
 // answer back into the shell. ECMA-48 says how each sequence ends, so whole sequences are removed,
-// then every control character left, except tab and newline.
+// then every control character left, except tab and newline. A carriage return becomes a newline:
+// Lambda's runtimes end the lines inside one log record (a traceback) with \r so that the record
+// stays one event, and CloudWatch shows them as lines; a \r can then no longer overprint a line.
 
 /** ESC- or C1-introduced sequences, longest forms first. */
 const SEQUENCES = new RegExp(
@@ -21,7 +23,7 @@ const SEQUENCES = new RegExp(
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
 export function stripTerminalEscapes(text: string): string {
-  return text.replace(SEQUENCES, '').replace(CONTROLS, '');
+  return text.replace(/\r\n?/g, '\n').replace(SEQUENCES, '').replace(CONTROLS, '');
 }
 
 /**

@@ -153,7 +153,7 @@ export class Instance {
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
     this.log(this.platform.initStart());
-    const { cmd, env, codeDir, readOnlyPaths, optDir, network, allowed, hostsFile, forwarder, rootfs, workingDir } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths, optDir, runtimeDir, network, allowed, hostsFile, forwarder, rootfs, workingDir } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
     let hostsPath: string | undefined;
@@ -198,6 +198,7 @@ export class Instance {
         codeDir,
         readOnlyPaths,
         optDir,
+        runtimeDir,
         memoryMb: this.fn.memorySize,
         tmpMb: this.fn.ephemeralStorageMb,
         network,

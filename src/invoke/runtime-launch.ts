@@ -8,7 +8,8 @@ import { EGRESS_SOCKET_IN_SANDBOX, RUNTIME_SOCKET } from '../sandbox/bubblewrap.
 import { logGroupOf, loggingEnvironment } from '../control/logging-config.js';
 import type { Interpreter } from './runtime-catalog.js';
 
-const RUNTIMES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/runtimes');
+/** Gust's runtime clients on the host (Node, Python, the in-sandbox forwarder). */
+export const RUNTIMES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/runtimes');
 
 export const SUPPORTED_RUNTIMES = [
   'nodejs20.x',
@@ -34,6 +35,11 @@ export interface LaunchContext {
    * `root` (/opt inside namespaces; the host path itself with --sandbox process).
    */
   opt?: { hostDir: string; root: string };
+  /**
+   * Where the function sees RUNTIMES_DIR: /var/runtime inside namespaces, as on Lambda, so that
+   * stack traces show no host path; RUNTIMES_DIR itself with --sandbox process, or when not given.
+   */
+  runtimeRoot?: string;
   region: string;
   accountId: string;
   endpoint: string;
@@ -49,6 +55,8 @@ export interface Launch {
   readOnlyPaths: string[];
   /** The merged layers on the host, shown read-only at /opt. */
   optDir?: string;
+  /** RUNTIMES_DIR, when the function sees it at another path (runtimeRoot). */
+  runtimeDir?: string;
   network: NetworkMode;
   /** For an allow-list: the sandbox's /etc/hosts, mapping each allowed host to its loopback address. */
   hostsFile?: string;
@@ -117,12 +125,15 @@ function layerEnv(runtime: string, opt: string | undefined, interpreter: Interpr
 function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
   const layers = layerEnv(fn.runtime, ctx.opt?.root, ctx.interpreter);
   const interpreter = ctx.interpreter;
+  const runtimeRoot = ctx.runtimeRoot ?? RUNTIMES_DIR;
+  // The runtime clients need a bind of their own only where they are seen at their host path.
+  const clientPaths = runtimeRoot === RUNTIMES_DIR ? [RUNTIMES_DIR] : [];
   if (fn.runtime.startsWith('nodejs')) {
     if (!interpreter) throw new Error(`no interpreter for ${fn.runtime}`);
     return {
-      cmd: [interpreter.executable, path.join(RUNTIMES_DIR, 'node/bootstrap.mjs')],
+      cmd: [interpreter.executable, path.join(runtimeRoot, 'node/bootstrap.mjs')],
       extraEnv: { NODE_PATH: [...(layers.nodePath.length > 0 ? layers.nodePath : ['/opt/nodejs/node_modules']), taskRoot].join(':') },
-      paths: [RUNTIMES_DIR, ...interpreter.paths],
+      paths: [...clientPaths, ...interpreter.paths],
     };
   }
   if (fn.runtime.startsWith('python')) {
@@ -131,12 +142,12 @@ function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: Lau
     // there) stays importable through PYTHONPATH, behind the code and the layers as on Lambda, and
     // last the boto3 borrowed for a Python that has none (runtime-catalog.ts).
     return {
-      cmd: [interpreter.executable, '-S', path.join(RUNTIMES_DIR, 'python/bootstrap.py')],
+      cmd: [interpreter.executable, '-S', path.join(runtimeRoot, 'python/bootstrap.py')],
       extraEnv: {
         PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(interpreter.sitePackages ? [interpreter.sitePackages] : []), ...(interpreter.sdkDir ? [interpreter.sdkDir] : [])].join(':'),
         PYTHONDONTWRITEBYTECODE: '1',
       },
-      paths: [RUNTIMES_DIR, ...interpreter.paths],
+      paths: [...clientPaths, ...interpreter.paths],
     };
   }
   // Lambda runs the code's bootstrap, or else the one a layer brought (/opt/bootstrap).
@@ -155,8 +166,10 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
   const plan = network === 'allow-list' ? egressPlan(allowed) : undefined;
   if (plan) forwards.push(...plan.forwards);
   // Its configuration travels on its command line, never in an environment a function sets.
-  const forwarder = forwards.length > 0 ? [process.execPath, path.join(RUNTIMES_DIR, 'sandbox-forwarder.mjs'), JSON.stringify(forwards)] : undefined;
-  const paths = forwarder ? [...runtimePaths, RUNTIMES_DIR, path.dirname(path.dirname(process.execPath))] : runtimePaths;
+  const runtimeRoot = ctx.runtimeRoot ?? RUNTIMES_DIR;
+  const seenAtHostPath = runtimeRoot === RUNTIMES_DIR;
+  const forwarder = forwards.length > 0 ? [process.execPath, path.join(runtimeRoot, 'sandbox-forwarder.mjs'), JSON.stringify(forwards)] : undefined;
+  const paths = forwarder ? [...runtimePaths, ...(seenAtHostPath ? [RUNTIMES_DIR] : []), path.dirname(path.dirname(process.execPath))] : runtimePaths;
   const env: Record<string, string> = {
     ...fn.environment,
     ...extraEnv,
@@ -165,12 +178,12 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: taskRoot,
-    LAMBDA_RUNTIME_DIR: RUNTIMES_DIR,
+    LAMBDA_RUNTIME_DIR: runtimeRoot,
     _HANDLER: fn.handler,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     ...lambdaSetEnvironment(fn, ctx),
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, network, allowed, hostsFile: plan?.hostsFile, forwarder };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder };
 }
 
 /**

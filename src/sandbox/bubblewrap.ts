@@ -14,8 +14,10 @@ export const TASK_ROOT = '/var/task';
 export const OPT_ROOT = '/opt';
 /** The user functions run as: nobody, which owns nothing on the host. */
 export const SANDBOX_UID = 65534;
+/** Where the runtime clients are, as on Lambda (and what a stack trace shows of them). */
+export const RUNTIME_ROOT = '/var/runtime';
 /** Where an instance without network finds its Runtime API's unix socket. */
-export const RUNTIME_SOCKET = '/var/runtime/api.sock';
+export const RUNTIME_SOCKET = `${RUNTIME_ROOT}/api.sock`;
 
 export interface BubblewrapSpec {
   codeDir: string;
@@ -24,6 +26,8 @@ export interface BubblewrapSpec {
   readOnlyPaths: string[];
   /** The merged layers, bound read-only at /opt. */
   optDir?: string;
+  /** The runtime clients: each entry bound read-only under /var/runtime (a directory of its own, where the sockets go too). */
+  runtimeDir?: string;
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
   egressSocket?: string;
@@ -60,6 +64,13 @@ function networkMounts(spec: BubblewrapSpec): string[] {
   if (spec.network === 'on') return [];
   const args = ['--unshare-net', '--perms', '0755', '--dir', '/var/runtime', '--bind', spec.runtimeSocket!, RUNTIME_SOCKET];
   if (spec.network === 'allow-list') args.push('--bind', spec.egressSocket!, EGRESS_SOCKET_IN_SANDBOX, '--ro-bind', spec.hostsFile!, '/etc/hosts');
+  return args;
+}
+
+/** Each entry of the runtime clients' directory, read-only under /var/runtime. */
+function runtimeMounts(runtimeDir: string): string[] {
+  const args = ['--perms', '0755', '--dir', RUNTIME_ROOT];
+  for (const entry of fs.readdirSync(runtimeDir)) args.push('--ro-bind', path.join(runtimeDir, entry), `${RUNTIME_ROOT}/${entry}`);
   return args;
 }
 
@@ -157,6 +168,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--perms', '0755', '--dir', '/var',
     '--ro-bind', spec.codeDir, TASK_ROOT,
     ...(spec.optDir ? ['--ro-bind', spec.optDir, OPT_ROOT] : []),
+    ...(spec.runtimeDir ? runtimeMounts(spec.runtimeDir) : []),
     ...binds,
     ...networkMounts(spec),
     '--chdir', TASK_ROOT,

@@ -21,6 +21,8 @@ export interface SandboxSpec {
   readOnlyPaths: string[];
   /** The function's layers, merged, shown read-only at /opt (namespaces only; see optRoot). */
   optDir?: string;
+  /** Gust's runtime clients on the host, shown read-only under /var/runtime (namespaces only; see runtimeRoot). */
+  runtimeDir?: string;
   /**
    * 'off': no network at all; the Runtime API is then a unix socket bound into the sandbox.
    * 'allow-list': the same, plus an egress socket and an /etc/hosts for the allowed hosts.
@@ -78,6 +80,8 @@ export interface SandboxDriver {
   taskRoot(codeDir: string): string;
   /** Where a function sees its layers: /opt inside namespaces, the host path otherwise. */
   optRoot(optDir: string): string;
+  /** Where a function sees Gust's runtime clients: /var/runtime inside namespaces, the host path otherwise. */
+  runtimeRoot(runtimeDir: string): string;
   /** Whether instances can be cut off from the network (needs namespaces). */
   supportsNetworkIsolation(): boolean;
   start(spec: SandboxSpec): Sandbox;

@@ -8,7 +8,7 @@ import { spawn, type StdioPipe } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Writable } from 'node:stream';
-import { BWRAP, bubblewrapCommand, OPT_ROOT, TASK_ROOT } from './bubblewrap.js';
+import { BWRAP, bubblewrapCommand, OPT_ROOT, RUNTIME_ROOT, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
 import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
 import { BASH, encodeArgv, ENV, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
@@ -96,6 +96,10 @@ export class ProcessDriver implements SandboxDriver {
 
   optRoot(optDir: string): string {
     return this.isolation === 'namespaces' ? OPT_ROOT : optDir;
+  }
+
+  runtimeRoot(runtimeDir: string): string {
+    return this.isolation === 'namespaces' ? RUNTIME_ROOT : runtimeDir;
   }
 
   supportsNetworkIsolation(): boolean {

@@ -134,6 +134,9 @@ export class FakeDriver implements SandboxDriver {
   taskRoot(codeDir: string): string {
     return codeDir;
   }
+  runtimeRoot(runtimeDir: string): string {
+    return runtimeDir;
+  }
   supportsNetworkIsolation(): boolean {
     return false;
   }

@@ -93,3 +93,15 @@ export async function startGust(opts: { dataDir?: string; args?: string[]; env?:
     },
   };
 }
+
+/** Runs the built `gust` CLI against a server, with `input` on stdin; resolves when it exits. */
+export async function runGustCli(gust: Pick<GustProcess, 'url' | 'dataDir'>, args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdin!.end(input);
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? -1)));
+  return { code, stdout, stderr };
+}

@@ -23,7 +23,9 @@ test('whole escape sequences are removed, the text around them kept', () => {
     [`${ESC}7saved${ESC}8`, 'saved'], // save/restore cursor
     [`${ESC}(0box`, 'box'], // charset designation
     [`${ESC}c reset`, ' reset'], // full reset
-    ['bell\x07 back\bspace cr\rdel\x7f', 'bell backspace crdel'],
+    ['bell\x07 back\bspace del\x7f', 'bell backspace del'],
+    // A record's own lines (a Python traceback joins them with \r) are shown as lines, once each.
+    ['[ERROR] Exception: boom\rTraceback (most recent call last):\r\u00a0\u00a0File "/var/task/app.py"\r\n', '[ERROR] Exception: boom\nTraceback (most recent call last):\n\u00a0\u00a0File "/var/task/app.py"\n'],
     ['keeps\ttabs and\nnewlines', 'keeps\ttabs and\nnewlines'],
     ['unicode é ✓ 日本 stays', 'unicode é ✓ 日本 stays'],
     [`${ESC}]0;never terminated`, '0;never terminated'], // harmless once ESC is gone

@@ -33,3 +33,9 @@ export function pretty(text: string | undefined): string {
     return text;
   }
 }
+
+/**
+ * A log record as lines: Lambda's runtimes end the lines inside one record (a traceback) with
+ * \r, which a browser would show as spaces; the record's final newline is dropped.
+ */
+export const recordLines = (message: string) => message.replace(/\r\n?/g, '\n').replace(/\n$/, '');

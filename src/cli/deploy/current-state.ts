@@ -1,7 +1,10 @@
 // What a project has deployed already, read through the same APIs the CLI uses: functions tagged
 // gust:project=ID (plus same-named ones), their routes, schedules, function URLs and event-source
 // mappings, and the queues tagged with the project.
-import type { CliError, GustClient } from '../client.js';
+import type { GustClient } from '../client.js';
+import { qualifierOfArn, readFunctionFacts } from '../function-facts.js';
+import { notFoundAsUndefined } from '../lambda-paths.js';
+import { readSubscriptions } from '../subscriptions.js';
 import { PROJECT_TAG } from './project.js';
 
 export interface DeployedFunction {
@@ -57,40 +60,20 @@ export interface CurrentState {
   logRetention: Map<string, number | null>;
 }
 
-const fnPath = (name: string) => `/2015-03-31/functions/${encodeURIComponent(name)}`;
-const notFound = (err: CliError) => {
-  if (/ResourceNotFoundException/.test(err.message)) return undefined;
-  throw err;
-};
-
 async function describe(client: GustClient, name: string): Promise<DeployedFunction | undefined> {
-  const got = await client.request('GET', fnPath(name)).then((r) => r.json(), notFound);
-  if (!got) return undefined;
-  const url = await client.request('GET', `/2021-10-31/functions/${encodeURIComponent(name)}/url`).then((r) => r.json(), notFound);
-  const { Aliases } = (await client.request('GET', `${fnPath(name)}/aliases`)).json();
-  const { ProvisionedConcurrencyConfigs } = (await client.request('GET', `/2019-09-30/functions/${encodeURIComponent(name)}/provisioned-concurrency?List=ALL`)).json();
+  const facts = await readFunctionFacts(client, name);
+  if (!facts) return undefined;
   return {
     name,
-    arn: got.Configuration.FunctionArn,
-    config: got.Configuration,
-    tags: got.Tags ?? {},
-    reserved: got.Concurrency?.ReservedConcurrentExecutions,
-    url,
-    aliases: Object.fromEntries(Aliases.map((a: { Name: string; FunctionVersion: string }) => [a.Name, a.FunctionVersion])),
-    mappings: await mappingsOf(client, name),
-    provisioned: Object.fromEntries(ProvisionedConcurrencyConfigs.map((c: { FunctionArn: string; RequestedProvisionedConcurrentExecutions: number }) => [c.FunctionArn.split(':').pop(), c.RequestedProvisionedConcurrentExecutions])),
+    arn: facts.configuration.FunctionArn,
+    config: facts.configuration,
+    tags: facts.tags,
+    reserved: facts.reserved,
+    url: facts.urls.find((u) => qualifierOfArn(u.FunctionArn) === '$LATEST'),
+    aliases: Object.fromEntries(facts.aliases.map((a) => [a.Name, a.FunctionVersion])),
+    mappings: await readSubscriptions(client, name),
+    provisioned: Object.fromEntries(facts.provisioned.map((c) => [qualifierOfArn(c.FunctionArn), c.RequestedProvisionedConcurrentExecutions])),
   };
-}
-
-async function mappingsOf(client: GustClient, name: string): Promise<Mapping[]> {
-  const mappings: Mapping[] = [];
-  let marker: string | undefined;
-  do {
-    const page = (await client.request('GET', `/2015-03-31/event-source-mappings?FunctionName=${encodeURIComponent(name)}${marker ? `&Marker=${encodeURIComponent(marker)}` : ''}`)).json();
-    mappings.push(...page.EventSourceMappings);
-    marker = page.NextMarker;
-  } while (marker);
-  return mappings;
 }
 
 async function projectQueues(client: GustClient, projectId: string): Promise<Map<string, Record<string, string>>> {
@@ -130,7 +113,7 @@ export async function readCurrentState(client: GustClient, projectId: string, wa
   const { Schedules } = (await client.request('GET', '/schedules', { service: 'scheduler' })).json();
   const schedules: Schedule[] = [];
   for (const s of Schedules) {
-    const detail = await client.request('GET', `/schedules/${encodeURIComponent(s.Name)}`, { service: 'scheduler' }).then((r) => r.json(), notFound);
+    const detail = await client.request('GET', `/schedules/${encodeURIComponent(s.Name)}`, { service: 'scheduler' }).then((r) => r.json(), notFoundAsUndefined);
     if (detail) schedules.push(detail);
   }
   const logRetention = new Map<string, number | null>();

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Api, HistoryEntry, InvokeResult } from '../../api/gust-api';
 import { Badge, Card, Empty, ErrorBox, Spinner, useLoad } from '../../components/ui';
-import { ago, fmtDateTime, fmtMs, pretty } from '../../lib/format';
+import { ago, fmtDateTime, fmtMs, pretty, recordLines } from '../../lib/format';
 
 function Phases(props: { e: HistoryEntry }) {
   const init = props.e.initDurationMs ?? 0;
@@ -71,7 +71,7 @@ function Detail(props: { api: Api; e: HistoryEntry; logGroup: string; onReplayed
         </div>
       </div>
       <h3>Logs</h3>
-      <pre class="code log">{logs.data ? logs.data.events.map((l) => l.message.replace(/\n$/, '')).join('\n') || '(no lines)' : '…'}</pre>
+      <pre class="code log">{logs.data ? logs.data.events.map((l) => recordLines(l.message)).join('\n') || '(no lines)' : '…'}</pre>
       {error !== undefined && <ErrorBox error={error} />}
       {replay && (
         <>

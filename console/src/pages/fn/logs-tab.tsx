@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, LogEvent } from '../../api/gust-api';
 import { Card, Empty, ErrorBox } from '../../components/ui';
-import { fmtTime } from '../../lib/format';
+import { fmtTime, recordLines } from '../../lib/format';
 
 const POLL_MS = 1500;
 const KEEP = 2000;
@@ -87,7 +87,7 @@ export function LogsTab(props: { api: Api; name: string; logGroup: string }) {
           events.map((e) => (
             <div class={`logline ${/\b(ERROR|Error|error)\b/.test(e.message) ? 'err' : /^(START|END|REPORT)\b/.test(e.message) ? 'platform' : ''}`} key={e.eventId}>
               <time>{fmtTime(e.timestamp)}</time>
-              <span>{e.message.replace(/\n$/, '')}</span>
+              <span>{recordLines(e.message)}</span>
             </div>
           ))
         )}

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Api, InvokeResult } from '../../api/gust-api';
 import { Badge, Card, ErrorBox } from '../../components/ui';
-import { pretty } from '../../lib/format';
+import { pretty, recordLines } from '../../lib/format';
 import { deleteEvent, saveEvent, savedEvents, TEMPLATES } from '../../lib/templates';
 
 export function TestTab(props: { api: Api; name: string; initial?: string }) {
@@ -114,7 +114,7 @@ export function TestTab(props: { api: Api; name: string; initial?: string }) {
             {result.log && (
               <>
                 <h3>Log tail</h3>
-                <pre class="code log">{result.log}</pre>
+                <pre class="code log">{recordLines(result.log)}</pre>
               </>
             )}
           </>
