@@ -1,7 +1,8 @@
 // Run before `npm test`: the Debian packages the tests drive, installed when missing (as root on
 // a machine with apt-get), so that `npm test` alone passes on a fresh machine. Otherwise it says
 // what to install. Each check is what the tests use: curl and gcc (custom-runtime bootstraps),
-// Debian's python3 with prometheus_client (the metrics test's parser), chromium (the console test).
+// Debian's python3 with prometheus_client (the metrics test's parser), chromium (the console test),
+// zsh (the completion test).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -12,6 +13,7 @@ if (!has('curl')) missing.push('curl');
 if (!has('gcc')) missing.push('gcc', 'libc6-dev');
 if (!has('/usr/bin/python3', ['-c', 'import prometheus_client'])) missing.push('python3-prometheus-client');
 if (!fs.existsSync('/usr/bin/chromium')) missing.push('chromium');
+if (!has('zsh')) missing.push('zsh');
 if (missing.length === 0 || process.platform !== 'linux') process.exit(0);
 
 if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
