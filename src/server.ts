@@ -15,6 +15,7 @@ import { LogsApi } from './api/logs/logs-api.js';
 import { registeredServices } from './api/services.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { clientEndpoint } from './control/client-endpoint.js';
 import { SqlAccessKeyStore } from './storage/access-key-store.js';
 import { SqlProvisionedConfigStore } from './storage/provisioned-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
@@ -124,7 +125,6 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const dbs = await openDatabases(config.dataDir);
   const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
   const accessKey = await keys.ensureDefault();
-  writeCredentialFiles(config.dataDir, accessKey, config.region);
   const functionCache = new InMemoryFunctionCache();
   const functionStore = new SqlFunctionStore(dbs.metadataSql, functionCache);
   const unitOfWork = sqlUnitOfWork(dbs.metadataSql, functionCache);
@@ -444,6 +444,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  // Written once the port is known (port 0 picks one): the files name the endpoint clients use.
+  writeCredentialFiles(config.dataDir, accessKey, config.region, clientEndpoint(config.host, port));
   metrics.attach({
     runningByFunction: () => concurrency.runningByFunction(),
     instanceStates: () => pool.instanceStates(),
