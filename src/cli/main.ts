@@ -19,7 +19,6 @@ import { createKey, listKeys, revokeKey } from './keys.js';
 import { logs } from './logs.js';
 import { createQueue, listQueues, receiveMessages, removeQueue, sendMessage } from './queues.js';
 import { listSubscriptions, removeSubscription, subscribe } from './subscriptions.js';
-import { up } from './up.js';
 import { listLayers, publishLayer, removeLayer } from './layers.js';
 import { addRuntime, listRuntimes } from './runtimes.js';
 import { usage } from './usage.js';
@@ -60,8 +59,9 @@ program
   .option('--history-days <days>', 'invocation history: days kept (env GUST_HISTORY_DAYS, default 3)')
   .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
   .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
-  .action((o) =>
-    up({
+  // Imported when used: the server's modules would otherwise slow every other command's start.
+  .action(async (o) =>
+    (await import('./up.js')).up({
       host: o.host,
       port: o.port,
       dataDir: program.opts().dataDir,
