@@ -86,6 +86,7 @@ import { ObservabilityRoutes } from './api/gust/observability-routes.js';
 import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
 import { Budgets } from './control/budgets.js';
 import { logGroupOf } from './control/logging-config.js';
+import { logStreamName } from './telemetry/lambda-log-lines.js';
 import { SqlBudgetStore } from './storage/budget-store.js';
 import { GustMetrics } from './telemetry/metrics/gust-metrics.js';
 import { InvocationTracer } from './telemetry/tracing/invocation-tracer.js';
@@ -354,6 +355,12 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     precheckSignature: (req) => authenticator.precheck(req, SIGNING_SERVICES.functionUrl),
     verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body, SIGNING_SERVICES.functionUrl), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
+    // In the function's group, in a stream of Gust's own (as budget warnings are).
+    logToFunction: (name, qualifier, line) =>
+      void versions.resolve(name, qualifier).then(
+        (fn) => logs.append(logGroupOf(fn), logStreamName('gust', 'http-gateway'), Date.now(), line),
+        (err) => log(`gateway: cannot log to ${name}: ${(err as Error)?.message ?? err}`),
+      ),
   });
   // S3: object bytes on the blob store, metadata (and the notification outbox) in metadata.db.
   const objects = new Objects({

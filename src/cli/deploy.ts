@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CliError, EXIT, type GustClient } from './client.js';
 import { printJson, type OutputOptions } from './output.js';
 import { guessFunctionName, preflightHandler } from './handler-preflight.js';
+import { formatBytes, withProgress } from './progress.js';
 import { zipDirectory } from './zip-directory.js';
 
 export interface DeployOptions extends OutputOptions {
@@ -71,18 +72,19 @@ export async function deploy(client: GustClient, target: string, opts: DeployOpt
   const runtime = (opts.runtime ?? current?.Runtime ?? guessed.runtime) as string | undefined;
   const handler = opts.handler ?? current?.Handler ?? guessed.handler;
   if (isDir && runtime && handler) preflightHandler(target, runtime, handler);
-  const zip = isDir ? await zipDirectory(target) : fs.readFileSync(target);
+  if (!exists && !config.Runtime) throw new CliError('Cannot tell the runtime: pass --runtime (e.g. nodejs20.x, python3.11, provided.al2023).', EXIT.usage);
+  const zip = isDir ? await withProgress(`Packing ${target}`, () => zipDirectory(target)) : fs.readFileSync(target);
+  const upload = <T>(call: () => Promise<T>) => withProgress(`Uploading ${name} (${formatBytes(zip.length)})`, call);
   let result;
   if (!exists) {
-    if (!config.Runtime) throw new CliError('Cannot tell the runtime: pass --runtime (e.g. nodejs20.x, python3.11, provided.al2023).', EXIT.usage);
     const body = { FunctionName: name, ...config, Code: { ZipFile: zip.toString('base64') } };
-    result = (await client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) })).json();
+    result = await upload(async () => (await client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) })).json());
   } else {
     // Guessed runtime and handler only matter for a new function; an update changes what was asked.
     const explicit = { ...config };
     if (!opts.runtime) delete explicit.Runtime;
     if (!opts.handler) delete explicit.Handler;
-    result = (await client.request('PUT', `${fnPath}/code`, { body: JSON.stringify({ ZipFile: zip.toString('base64') }) })).json();
+    result = await upload(async () => (await client.request('PUT', `${fnPath}/code`, { body: JSON.stringify({ ZipFile: zip.toString('base64') }) })).json());
     if (Object.keys(explicit).length > 0) result = (await client.request('PUT', `${fnPath}/configuration`, { body: JSON.stringify(explicit) })).json();
   }
   if (opts.json) return printJson(result);

@@ -23,7 +23,7 @@ function pythonNames(source: string): string[] | undefined {
 
 /** Names a JavaScript module exports, in ES module or CommonJS style. */
 function javascriptNames(source: string): string[] | undefined {
-  if (/^\s*export\s+\*\s+from/m.test(source) || /module\.exports\s*=\s*(?!\{)/.test(source) || /\bexports\s*\[/.test(source)) return undefined;
+  if (/^\s*export\s+\*\s+from/m.test(source) || /module\.exports\s*=(?!\s*\{)/.test(source) || /\bexports\s*\[/.test(source)) return undefined;
   const names = new Set<string>();
   for (const m of source.matchAll(/\bexport\s+(?:async\s+)?function\s*\*?\s*(\w+)/g)) names.add(m[1]);
   for (const m of source.matchAll(/\bexport\s+(?:const|let|var|class)\s+(\w+)/g)) names.add(m[1]);
