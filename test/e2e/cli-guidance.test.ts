@@ -118,3 +118,20 @@ describe('errors that say what to do', () => {
     assert.equal(invoked.stdout.trim(), '{"ok": true}');
   });
 });
+
+describe('long work', () => {
+  test('a project deploy with provisioned concurrency returns once the instances are ready, and prints no progress when piped', async () => {
+    const dir = fs.mkdtempSync(path.join(tempDataDir(), 'proj-'));
+    // A slow init, so that a deploy that did not wait would be seen returning before the instance is ready.
+    fs.writeFileSync(path.join(dir, 'handler.mjs'), 'await new Promise((r) => setTimeout(r, 4000));\nexport const hello = async () => ({ ok: true });\n');
+    fs.writeFileSync(path.join(dir, 'serverless.yml'), 'service: warm\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  hello:\n    handler: handler.hello\n    provisionedConcurrency: 1\n');
+    const deployed = await gustCli(['--data-dir', gust.dataDir, 'deploy'], cleanEnv(), dir);
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.equal(deployed.stderr, '', 'no progress lines on a pipe');
+    assert.doesNotMatch(deployed.stdout, /\r|\x1b/);
+    const files = cleanEnv({ AWS_SHARED_CREDENTIALS_FILE: path.join(gust.dataDir, 'credentials'), AWS_CONFIG_FILE: path.join(gust.dataDir, 'config'), AWS_PROFILE: 'gust' });
+    const config = await run('aws', ['lambda', 'get-provisioned-concurrency-config', '--function-name', 'warm-dev-hello', '--qualifier', 'provisioned'], files);
+    assert.equal(config.code, 0, config.stderr);
+    assert.equal(JSON.parse(config.stdout).Status, 'READY');
+  });
+});
