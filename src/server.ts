@@ -16,6 +16,7 @@ import { LogsApi } from './api/logs/logs-api.js';
 import { registeredServices } from './api/services.js';
 import type { GustConfig } from './config/config.js';
 import { AccessKeys, writeCredentialFiles, type AccessKey } from './control/access-keys.js';
+import { clientEndpoint } from './control/client-endpoint.js';
 import { SqlAccessKeyStore } from './storage/access-key-store.js';
 import { SqlProvisionedConfigStore } from './storage/provisioned-config-store.js';
 import { EventInvokeConfigs } from './control/event-invoke-configs.js';
@@ -86,6 +87,7 @@ import { ObservabilityRoutes } from './api/gust/observability-routes.js';
 import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
 import { Budgets } from './control/budgets.js';
 import { logGroupOf } from './control/logging-config.js';
+import { logStreamName } from './telemetry/lambda-log-lines.js';
 import { SqlBudgetStore } from './storage/budget-store.js';
 import { GustMetrics } from './telemetry/metrics/gust-metrics.js';
 import { InvocationTracer } from './telemetry/tracing/invocation-tracer.js';
@@ -126,7 +128,6 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const dbs = await openDatabases(config.dataDir);
   const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
   const accessKey = await keys.ensureDefault();
-  writeCredentialFiles(config.dataDir, accessKey, config.region);
   const functionCache = new InMemoryFunctionCache();
   const functionStore = new SqlFunctionStore(dbs.metadataSql, functionCache);
   const unitOfWork = sqlUnitOfWork(dbs.metadataSql, functionCache);
@@ -357,6 +358,12 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     precheckSignature: (req) => authenticator.precheck(req, SIGNING_SERVICES.functionUrl),
     verifySignature: (req, body, url) => authorizeFunctionUrl(authenticator.verify(req, body, SIGNING_SERVICES.functionUrl), url, policies),
     logError: (err) => log(`gateway error: ${(err as Error)?.stack ?? err}`),
+    // In the function's group, in a stream of Gust's own (as budget warnings are).
+    logToFunction: (name, qualifier, line) =>
+      void versions.resolve(name, qualifier).then(
+        (fn) => logs.append(logGroupOf(fn), logStreamName('gust', 'http-gateway'), Date.now(), line),
+        (err) => log(`gateway: cannot log to ${name}: ${(err as Error)?.message ?? err}`),
+      ),
   });
   // S3: object bytes on the blob store, metadata (and the notification outbox) in metadata.db.
   const objects = new Objects({
@@ -456,6 +463,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  // Written once the port is known (port 0 picks one): the files name the endpoint clients use.
+  writeCredentialFiles(config.dataDir, accessKey, config.region, clientEndpoint(config.host, port));
   metrics.attach({
     runningByFunction: () => concurrency.runningByFunction(),
     instanceStates: () => pool.instanceStates(),

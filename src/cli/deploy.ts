@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, type GustClient } from './client.js';
 import { printJson, type OutputOptions } from './output.js';
+import { guessFunctionName, preflightHandler } from './handler-preflight.js';
+import { formatBytes, withProgress } from './progress.js';
 import { zipDirectory } from './zip-directory.js';
 
 export interface DeployOptions extends OutputOptions {
@@ -23,9 +25,11 @@ function guess(dir: string | null): { runtime?: string; handler?: string } {
   const has = (f: string) => fs.existsSync(path.join(dir, f));
   if (has('bootstrap')) return { runtime: 'provided.al2023', handler: 'bootstrap' };
   for (const f of ['index.js', 'index.mjs', 'index.cjs']) if (has(f)) return { runtime: 'nodejs20.x', handler: 'index.handler' };
-  if (has('lambda_function.py')) return { runtime: 'python3.11', handler: 'lambda_function.lambda_handler' };
-  if (has('app.py')) return { runtime: 'python3.11', handler: 'app.handler' };
-  if (has('handler.py')) return { runtime: 'python3.11', handler: 'handler.handler' };
+  // Python: the function is `handler`, or Lambda's `lambda_handler`, whichever the module defines.
+  const python = (module: string, preferred: string[]) => ({ runtime: 'python3.11', handler: `${module}.${guessFunctionName(path.join(dir, `${module}.py`), preferred)}` });
+  if (has('lambda_function.py')) return python('lambda_function', ['lambda_handler', 'handler']);
+  if (has('app.py')) return python('app', ['handler', 'lambda_handler']);
+  if (has('handler.py')) return python('handler', ['handler', 'lambda_handler']);
   return {};
 }
 
@@ -43,7 +47,6 @@ function parseEnv(pairs: string[] = []): Record<string, string> | undefined {
 export async function deploy(client: GustClient, target: string, opts: DeployOptions): Promise<void> {
   if (!fs.existsSync(target)) throw new CliError(`${target} does not exist`, EXIT.usage);
   const isDir = fs.statSync(target).isDirectory();
-  const zip = isDir ? await zipDirectory(target) : fs.readFileSync(target);
   const name = opts.name ?? path.basename(path.resolve(target)).replace(/\.zip$/i, '').replace(/[^a-zA-Z0-9_-]/g, '-');
   const guessed = guess(isDir ? target : null);
   const config: Record<string, unknown> = {};
@@ -57,24 +60,31 @@ export async function deploy(client: GustClient, target: string, opts: DeployOpt
   if (opts.layer && opts.layer.length > 0) config.Layers = opts.layer;
 
   const fnPath = `/2015-03-31/functions/${encodeURIComponent(name)}`;
-  const exists = await client.request('GET', `${fnPath}/configuration`).then(
-    () => true,
+  const current = await client.request('GET', `${fnPath}/configuration`).then(
+    (res) => res.json<{ Runtime?: string; Handler?: string }>(),
     (err: CliError) => {
-      if (/ResourceNotFoundException/.test(err.message)) return false;
+      if (/ResourceNotFoundException/.test(err.message)) return undefined;
       throw err;
     },
   );
+  const exists = current !== undefined;
+  // What the function will run with: asked for, else kept (an update), else guessed.
+  const runtime = (opts.runtime ?? current?.Runtime ?? guessed.runtime) as string | undefined;
+  const handler = opts.handler ?? current?.Handler ?? guessed.handler;
+  if (isDir && runtime && handler) preflightHandler(target, runtime, handler);
+  if (!exists && !config.Runtime) throw new CliError('Cannot tell the runtime: pass --runtime (e.g. nodejs20.x, python3.11, provided.al2023).', EXIT.usage);
+  const zip = isDir ? await withProgress(`Packing ${target}`, () => zipDirectory(target)) : fs.readFileSync(target);
+  const upload = <T>(call: () => Promise<T>) => withProgress(`Uploading ${name} (${formatBytes(zip.length)})`, call);
   let result;
   if (!exists) {
-    if (!config.Runtime) throw new CliError('Cannot tell the runtime: pass --runtime (e.g. nodejs20.x, python3.11, provided.al2023).', EXIT.usage);
     const body = { FunctionName: name, ...config, Code: { ZipFile: zip.toString('base64') } };
-    result = (await client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) })).json();
+    result = await upload(async () => (await client.request('POST', '/2015-03-31/functions', { body: JSON.stringify(body) })).json());
   } else {
     // Guessed runtime and handler only matter for a new function; an update changes what was asked.
     const explicit = { ...config };
     if (!opts.runtime) delete explicit.Runtime;
     if (!opts.handler) delete explicit.Handler;
-    result = (await client.request('PUT', `${fnPath}/code`, { body: JSON.stringify({ ZipFile: zip.toString('base64') }) })).json();
+    result = await upload(async () => (await client.request('PUT', `${fnPath}/code`, { body: JSON.stringify({ ZipFile: zip.toString('base64') }) })).json());
     if (Object.keys(explicit).length > 0) result = (await client.request('PUT', `${fnPath}/configuration`, { body: JSON.stringify(explicit) })).json();
   }
   if (opts.json) return printJson(result);

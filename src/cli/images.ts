@@ -6,6 +6,7 @@ import path from 'node:path';
 import tar from 'tar-stream';
 import { CliError, EXIT, type GustClient } from './client.js';
 import { printJson, printTable, type OutputOptions } from './output.js';
+import { formatBytes, withProgress } from './progress.js';
 
 export interface ImportedImage {
   Id: string;
@@ -46,7 +47,7 @@ export async function imageArchive(target: string): Promise<Buffer> {
 export async function uploadImage(client: GustClient, target: string, names: string[]): Promise<ImportedImage> {
   const body = await imageArchive(target);
   const query = names.map((n) => `name=${encodeURIComponent(n)}`).join('&');
-  return (await client.request('PUT', `/gust/images${query ? `?${query}` : ''}`, { body, headers: { 'content-type': 'application/x-tar' } })).json();
+  return withProgress(`Importing ${target} (${formatBytes(body.length)})`, async () => (await client.request('PUT', `/gust/images${query ? `?${query}` : ''}`, { body, headers: { 'content-type': 'application/x-tar' } })).json());
 }
 
 export async function importImage(client: GustClient, target: string, opts: OutputOptions & { name?: string[] }): Promise<void> {

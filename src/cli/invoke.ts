@@ -13,9 +13,18 @@ export interface InvokeOptions extends OutputOptions {
 
 async function readPayload(arg: string | undefined, file: string | undefined): Promise<Buffer> {
   if (arg !== undefined && file !== undefined) throw new CliError('Give the payload as an argument or with --file, not both.', EXIT.usage);
-  if (file !== undefined) return file === '-' ? readStdin() : fs.readFileSync(file);
+  if (file !== undefined) return file === '-' ? readStdin() : readPayloadFile(file);
   if (arg === '-' || (arg === undefined && !process.stdin.isTTY)) return readStdin();
   return Buffer.from(arg ?? '{}');
+}
+
+function readPayloadFile(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new CliError(`--file ${file}: ${reason}`, EXIT.usage);
+  }
 }
 
 async function readStdin(): Promise<Buffer> {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { GustClient } from './client.js';
 import { printJson, printTable, type OutputOptions } from './output.js';
+import { formatBytes, withProgress } from './progress.js';
 import { zipDirectory } from './zip-directory.js';
 
 const layerPath = (name: string) => `/2018-10-31/layers/${encodeURIComponent(name)}/versions`;
@@ -9,7 +10,7 @@ const layerPath = (name: string) => `/2018-10-31/layers/${encodeURIComponent(nam
 export async function publishLayer(client: GustClient, name: string, target: string, opts: OutputOptions & { runtimes?: string[]; description?: string }): Promise<void> {
   const zip = fs.statSync(target).isDirectory() ? await zipDirectory(target) : fs.readFileSync(target);
   const body = { Content: { ZipFile: zip.toString('base64') }, ...(opts.runtimes ? { CompatibleRuntimes: opts.runtimes } : {}), ...(opts.description ? { Description: opts.description } : {}) };
-  const v = (await client.request('POST', layerPath(name), { body: JSON.stringify(body) })).json();
+  const v = await withProgress(`Publishing layer ${name} (${formatBytes(zip.length)})`, async () => (await client.request('POST', layerPath(name), { body: JSON.stringify(body) })).json());
   if (opts.json) return printJson(v);
   process.stdout.write(`Published ${name} version ${v.Version}: ${v.LayerVersionArn}\n`);
 }

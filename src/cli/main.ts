@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The `gust` command line: one subcommand per file in this folder, wired up here.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { CliError, EXIT, GustClient } from './client.js';
+import { jsonRequested, reportError } from './error-report.js';
+import { printEnv } from './env.js';
 import fs from 'node:fs';
 import { deploy } from './deploy.js';
 import { deployProject, findProjectFile } from './deploy/project-deploy.js';
@@ -29,9 +31,10 @@ const program = new Command('gust')
   .description('Gust: serverless functions on your own machine, driven by the AWS tools you know.')
   .option('--endpoint <url>', 'Gust server URL (env GUST_ENDPOINT, default http://127.0.0.1:9000)')
   .option('--data-dir <dir>', 'data directory holding the credentials file (env GUST_DATA_DIR, default ./.gust)')
-  .option('--json', 'print machine-readable JSON')
+  .option('--json', 'print machine-readable JSON (errors too, on stderr)')
+  .version(JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version, '-V, --version')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({ outputError: (text, write) => jsonRequested(process.argv) || write(text) });
 
 const client = () => new GustClient({ endpoint: program.opts().endpoint, dataDir: program.opts().dataDir });
 const json = () => Boolean(program.opts().json);
@@ -173,6 +176,11 @@ program
   .option('--filter <pattern>', 'CloudWatch filter pattern, e.g. ERROR or "Task timed out"')
   .option('--raw', 'print messages as the function wrote them, terminal escape sequences included')
   .action((name, o) => logs(client(), name, { ...o, json: json() }));
+
+program
+  .command('env')
+  .description('print the shell exports that point the aws CLI, boto3, SDKs and curl at this Gust: eval "$(gust env)"')
+  .action(() => printEnv(client(), { json: json() }));
 
 program.command('ls').description('list functions').action(() => list(client(), { json: json() }));
 
@@ -333,11 +341,5 @@ registerDailyCommands(program, client, json);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
-  if (err instanceof CliError) {
-    process.stderr.write(`gust: ${err.message}\n`);
-    process.exit(err.exitCode);
-  }
-  process.stderr.write(`gust: ${(err as Error).message ?? err}\n`);
-  process.exit(EXIT.failed);
+  process.exit(reportError(err, jsonRequested(process.argv)));
 }

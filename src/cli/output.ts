@@ -1,4 +1,5 @@
 // Printing for the CLI: human-readable tables by default, one JSON document with --json.
+import { CliError, EXIT } from './client.js';
 
 export interface OutputOptions {
   json?: boolean;
@@ -19,7 +20,7 @@ export function printTable(rows: Record<string, string | number>[], columns: str
 /** Parses durations like 30s, 10m, 2h, 1d into milliseconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m) throw new Error(`'${text}' is not a duration (use e.g. 30s, 10m, 2h, 1d)`);
+  if (!m) throw new CliError(`'${text}' is not a duration (use e.g. 30s, 10m, 2h, 1d)`, EXIT.usage);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? 's']!;
   return Number(m[1]) * unit;
 }

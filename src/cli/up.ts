@@ -19,6 +19,12 @@ export async function up(flags: ConfigInput): Promise<void> {
     gust = await startGust(config);
   } catch (err) {
     if (err instanceof SandboxUnavailableError) throw new CliError(`cannot start: ${err.message}`, EXIT.usage);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(`cannot start: port ${config.port} on ${config.host} is in use (another Gust?). Choose another with --port N or GUST_PORT=N (0 picks a free one).`, EXIT.usage);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+      throw new CliError(`cannot start: cannot listen on ${config.host}:${config.port} (${(err as NodeJS.ErrnoException).code}). Choose another address with --host / GUST_HOST or port with --port / GUST_PORT.`, EXIT.usage);
+    }
     throw err;
   }
   let closing = false;

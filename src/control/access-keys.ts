@@ -90,12 +90,16 @@ export class AccessKeys {
   }
 }
 
-/** Writes the shared-credentials and config files the aws CLI and SDKs read. */
-export function writeCredentialFiles(dataDir: string, key: AccessKey, region: string): void {
+/**
+ * Writes the shared-credentials and config files the aws CLI and SDKs read. `endpoint` is where
+ * this server listens: with `endpoint_url` in the profile, `AWS_PROFILE=gust` alone reaches it, and
+ * the gust CLI finds a server started on another port from its data directory.
+ */
+export function writeCredentialFiles(dataDir: string, key: AccessKey, region: string, endpoint: string): void {
   const credentials = `[gust]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\nregion = ${region}\n`;
   // S3 presigned URLs with Signature Version 4: the aws CLI v1 and boto3 presign with SigV2
   // otherwise, which S3 (and Gust) refuses.
-  const config = `[profile gust]\nregion = ${region}\ns3 =\n    signature_version = s3v4\n`;
+  const config = `[profile gust]\nregion = ${region}\nendpoint_url = ${endpoint}\ns3 =\n    signature_version = s3v4\n`;
   for (const [name, text] of [['credentials', credentials], ['config', config]] as const) {
     const file = path.join(dataDir, name);
     const tmp = `${file}.tmp`;

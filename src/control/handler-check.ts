@@ -21,10 +21,20 @@ export function checkHandler(runtime: string, handler: string, codeDir: string, 
   const modulePath = handler.slice(0, dot);
   if (modulePath.split('/').includes('..') || path.isAbsolute(modulePath)) throw invalidParameter(`Handler '${handler}' must name a file inside the deployment package.`);
 
-  const candidates = runtime.startsWith('python')
+  if (handlerModuleFile(runtime, handler, codeDir) !== undefined) return;
+  throw invalidParameter(`Handler file for '${handler}' not found in the deployment package (looked for ${moduleCandidates(runtime, modulePath).join(', ')}).`);
+}
+
+function moduleCandidates(runtime: string, modulePath: string): string[] {
+  return runtime.startsWith('python')
     ? [`${modulePath.replaceAll('.', '/')}.py`, `${modulePath.replaceAll('.', '/')}/__init__.py`, `${modulePath}.py`]
     : [`${modulePath}.js`, `${modulePath}.mjs`, `${modulePath}.cjs`];
+}
+
+/** The file a `module.function` handler is loaded from, as the runtime looks for it; undefined if none is there. */
+export function handlerModuleFile(runtime: string, handler: string, codeDir: string): string | undefined {
+  const modulePath = handler.slice(0, handler.lastIndexOf('.'));
   const roots = [codeDir, ...(runtime.startsWith('nodejs') ? [] : [path.join(codeDir, 'python')])];
-  if (roots.some((root) => candidates.some((c) => exists(path.join(root, c))))) return;
-  throw invalidParameter(`Handler file for '${handler}' not found in the deployment package (looked for ${candidates.join(', ')}).`);
+  for (const root of roots) for (const c of moduleCandidates(runtime, modulePath)) if (exists(path.join(root, c))) return path.join(root, c);
+  return undefined;
 }

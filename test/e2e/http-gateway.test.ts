@@ -101,6 +101,26 @@ test('errors as API Gateway answers them: 502, 504, 404, and 502 for a malformed
   assert.equal(huge.status, 413);
 });
 
+test("a result that cannot be mapped is a 502, and the function's log says why", async (t) => {
+  // A plain value is fine for an HTTP API (2.0), not for a REST API (1.0) route to the same function.
+  const added = await cli('route', 'add', 'GET', '/plain-v1', 'api-v2', '--payload-format', '1.0');
+  t.after(() => cli('route', 'rm', /Added route (\w+)/.exec(added.stdout)![1]));
+  assert.equal((await fetch(`${gust.url}/items/1?mode=plain`)).status, 200);
+  const plain = await fetch(`${gust.url}/plain-v1?mode=plain`);
+  assert.equal(plain.status, 502);
+  assert.deepEqual(await plain.json(), { message: 'Internal server error' });
+  assert.equal((await fetch(`${gust.url}/items/1?mode=garbage`)).status, 502);
+  const deadline = Date.now() + 20_000;
+  let logged = '';
+  // The log store writes in batches: wait for the lines, within a deadline.
+  while (!(/has no statusCode/.test(logged) && /statusCode must be a whole number/.test(logged))) {
+    assert.ok(Date.now() < deadline, `the reasons never reached the function's log:\n${logged}`);
+    logged = (await cli('logs', 'api-v2', '--filter', '"cannot be mapped"')).stdout;
+  }
+  assert.match(logged, /GET \/plain-v1 answered 502: the result cannot be mapped to a response \(payload format 1\.0 needs \{statusCode, headers, body\}: it has no statusCode\)\. The function returned: \{"plain":true\}/);
+  assert.match(logged, /GET \/items\/\{id\} answered 502: .*statusCode must be a whole number from 100 to 599, not "not a number"/);
+});
+
 test('routes are managed with gust route, and colliding routes are refused', async () => {
   await assert.rejects(cli('route', 'add', 'GET', '/items/{other}', 'api-v2'), /already exists/);
   await assert.rejects(cli('route', 'add', 'GET', '/bad/{a+}/more', 'api-v2'), /last one/);

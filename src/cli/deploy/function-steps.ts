@@ -1,7 +1,7 @@
 // Steps for each wanted function: create it or update its code, configuration and tags; then its
 // reserved concurrency, function URL, AutoPublishAlias (a weighted alias for Canary/Linear),
 // provisioned concurrency and log retention. Unchanged parts make no step.
-import type { GustClient } from '../client.js';
+import { CliError, EXIT, type GustClient } from '../client.js';
 import type { DeployedFunction } from './current-state.js';
 import type { PlanInput, Step } from './plan.js';
 import type { ProjectFunction } from './project.js';
@@ -152,7 +152,23 @@ function provisionedStep(client: GustClient, f: ProjectFunction): Step {
     detail: `provisioned ${f.provisionedConcurrency}`,
     run: async () => {
       if (!f.alias) await putAlias(client, f.name, alias, { FunctionVersion: await publishVersion(client, f.name) });
-      await client.request('PUT', `/2019-09-30/functions/${encodeURIComponent(f.name)}/provisioned-concurrency?Qualifier=${encodeURIComponent(alias)}`, { body: JSON.stringify({ ProvisionedConcurrentExecutions: f.provisionedConcurrency }) });
+      const url = `/2019-09-30/functions/${encodeURIComponent(f.name)}/provisioned-concurrency?Qualifier=${encodeURIComponent(alias)}`;
+      await client.request('PUT', url, { body: JSON.stringify({ ProvisionedConcurrentExecutions: f.provisionedConcurrency }) });
+      await waitProvisioned(client, url, `${f.name}:${alias}`);
     },
   };
+}
+
+const PROVISIONED_WAIT_MS = 5 * 60_000;
+
+/** As CloudFormation does, a deploy ends once the provisioned instances are ready (or have failed). */
+async function waitProvisioned(client: GustClient, url: string, target: string): Promise<void> {
+  const deadline = Date.now() + PROVISIONED_WAIT_MS;
+  for (;;) {
+    const c = (await client.request('GET', url)).json();
+    if (c.Status === 'READY') return;
+    if (c.Status === 'FAILED') throw new CliError(`provisioned instances of ${target} failed: ${c.StatusReason ?? 'see the function’s log'}`, EXIT.failed);
+    if (Date.now() > deadline) throw new CliError(`provisioned instances of ${target} not ready after ${PROVISIONED_WAIT_MS / 60_000} minutes (${c.AvailableProvisionedConcurrentExecutions ?? 0} of ${c.RequestedProvisionedConcurrentExecutions} ready)`, EXIT.failed);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import yazl from 'yazl';
 import { CliError, EXIT } from '../client.js';
+import { withProgress } from '../progress.js';
 import type { Bundle, ProjectFunction } from './project.js';
 
 const run = promisify(execFile);
@@ -123,8 +124,9 @@ async function pipInstall(codeDir: string, env: NodeJS.ProcessEnv): Promise<stri
   if (!env.PIP_FIND_LINKS) {
     throw new CliError(`${requirements} needs ${wanted.join(', ')}, and PIP_FIND_LINKS is not set: point it at a directory of wheels (e.g. made with \`pip download -r requirements.txt -d wheels\` on a machine with internet) and deploy again.`, EXIT.usage);
   }
+  const findLinks = env.PIP_FIND_LINKS;
   try {
-    await run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements, '-t', target, '--no-index', '--find-links', env.PIP_FIND_LINKS], { env, maxBuffer: 16 * 1024 * 1024 });
+    await withProgress(`Installing ${path.relative(process.cwd(), requirements) || requirements}`, () => run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements, '-t', target, '--no-index', '--find-links', findLinks], { env, maxBuffer: 16 * 1024 * 1024 }));
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '');
     const missing = /No matching distribution found for (\S+)/.exec(stderr)?.[1];

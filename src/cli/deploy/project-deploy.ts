@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { CliError, EXIT, type GustClient } from '../client.js';
 import { printJson } from '../output.js';
+import { withProgress } from '../progress.js';
 import { accountIdOf, readCurrentState } from './current-state.js';
 import { packageFunction, type Package } from './package.js';
 import { planLayers } from './layer-steps.js';
@@ -89,7 +90,7 @@ export async function deployProject(client: GustClient, file: string, opts: Proj
   for (const [i, step] of steps.entries()) {
     if (tty) process.stdout.write(`[${i + 1}/${steps.length}] ${describe(step)}\n`);
     try {
-      await step.run();
+      await withProgress(describe(step), () => step.run());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new CliError(`${step.action} ${step.kind} ${step.target} failed: ${message}${i > 0 ? ` (${i} of ${steps.length} steps done; deploy again once fixed)` : ''}`, err instanceof CliError ? err.exitCode : EXIT.failed);

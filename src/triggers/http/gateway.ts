@@ -11,7 +11,7 @@ import type { FunctionUrl, FunctionUrlStore } from '../../storage/function-url-s
 import type { CachedRouteStore } from './cached-route-store.js';
 import { corsHeaders, preflightHeaders } from './cors.js';
 import { eventV1, eventV2 } from './gateway-events.js';
-import { responseV1, responseV2, type HttpResponse } from './gateway-responses.js';
+import { responseV1, responseV2 } from './gateway-responses.js';
 import { findRoute, type Route } from './route-table.js';
 import { StreamingUrlResponse } from './streaming-url-response.js';
 
@@ -29,6 +29,8 @@ export interface GatewayDeps {
   /** The full check, and whether the signer may invoke this URL; throws the AWS error when not. */
   verifySignature(req: IncomingMessage, body: Buffer, url: FunctionUrl): Promise<void>;
   logError(err: unknown): void;
+  /** Writes a line into the function's own log (why its answer became a 502); must not throw. */
+  logToFunction(functionName: string, qualifier: string | undefined, line: string): void;
 }
 
 function message(res: ServerResponse, status: number, text: string, headers: [string, string][] = []) {
@@ -152,8 +154,13 @@ export class HttpGateway {
     } catch {
       return message(res, 502, 'Internal server error', extraHeaders);
     }
-    const mapped: HttpResponse | null = route.payloadFormat === '1.0' ? responseV1(value) : responseV2(value);
-    if (!mapped) return message(res, 502, 'Internal server error', extraHeaders);
+    const mapped = route.payloadFormat === '1.0' ? responseV1(value) : responseV2(value);
+    if ('malformed' in mapped) {
+      const returned = JSON.stringify(value) ?? String(value);
+      const shown = returned.length > 200 ? `${returned.slice(0, 200)}…` : returned;
+      this.deps.logToFunction(functionName, qualifier, `${result.requestId} HTTP ${route.method} ${route.path} answered 502: the result cannot be mapped to a response (${mapped.malformed}). The function returned: ${shown}`);
+      return message(res, 502, 'Internal server error', extraHeaders);
+    }
     const headers: [string, string][] = [...mapped.headers, ...extraHeaders, ['content-length', String(mapped.body.length)]];
     res.writeHead(mapped.statusCode, headers.flat());
     res.end(req.method === 'HEAD' ? undefined : mapped.body);
