@@ -69,9 +69,10 @@ function environment(value: unknown): Record<string, string> {
       `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
     );
   }
-  if (Buffer.byteLength(JSON.stringify(result)) > MAX_ENV_BYTES) {
+  const measured = JSON.stringify(result);
+  if (Buffer.byteLength(measured) > MAX_ENV_BYTES) {
     throw invalidParameter(
-      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
     );
   }
   return result;
