@@ -1,7 +1,8 @@
 // FunctionName as Lambda accepts it: a name, `name:qualifier`, a partial ARN
 // (`ACCOUNT:function:name`) or a full ARN, checked against this Gust's region and account.
 // Lambda validates a name it looks up more loosely than one it creates (dots, `$LATEST.PUBLISHED`,
-// no 64-character limit: a longer name is simply not found); both patterns are AWS's own.
+// no length limit reported: a longer name is simply not found); both patterns are AWS's own. A
+// request path bounds how long a looked-up name can be.
 import { GustError } from '../errors.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -15,7 +16,6 @@ const LOOKUP = new RegExp(`^${LOOKUP_PATTERN}$`);
 const CREATE = new RegExp(`^${CREATE_PATTERN}$`);
 const QUALIFIER_PATTERN = '\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+';
 const QUALIFIER = new RegExp(`^(${QUALIFIER_PATTERN})$`);
-const MAX_LOOKUP_LENGTH = 170;
 const MAX_CREATE_LENGTH = 140;
 
 export interface FunctionRef {
@@ -25,7 +25,7 @@ export interface FunctionRef {
 
 type Home = { region: string; accountId: string };
 
-const shown = (value: string) => (value.length > 300 ? `${value.slice(0, 300)}…` : value);
+const shown = (value: string) => (value.length > 1024 ? `${value.slice(0, 1024)}…` : value);
 const patternError = (value: string, field: string, pattern: string) =>
   `Value '${shown(value)}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`;
 const lengthError = (value: string, field: string, max: number) => `Value '${shown(value)}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
@@ -64,7 +64,6 @@ function placed(value: string, home: Home, extraErrors: string[], use: 'lookup' 
   const errors = [...extraErrors];
   const create = use === 'create';
   if (create && value.length > MAX_CREATE_LENGTH) errors.push(lengthError(value, 'functionName', MAX_CREATE_LENGTH));
-  if (!create && value.length > MAX_LOOKUP_LENGTH) errors.push(lengthError(value, 'functionName', MAX_LOOKUP_LENGTH));
   if (value.length === 0 || !(create ? CREATE : LOOKUP).test(value)) errors.push(patternError(value, 'functionName', create ? CREATE_PATTERN : LOOKUP_PATTERN));
   if (errors.length > 0) throw validationErrors(errors);
   const { name, qualifier, region, account } = split(value);
