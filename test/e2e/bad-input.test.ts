@@ -107,7 +107,9 @@ test('duplicate names conflict; unknown functions are not found', async () => {
   await lambda.send(new CreateFunctionCommand(base()));
   await rejects({}, 'ResourceConflictException');
   await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })), { name: 'ResourceNotFoundException' });
-  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), { name: 'ResourceNotFoundException' });
+  // Another account's function is denied and another region's unreachable, in Lambda's words.
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), { name: 'AccessDeniedException' });
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:000000000000:function:f' })), { name: 'ResourceNotFoundException', message: "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')" });
 });
 
 test('invoke payload limits and invalid JSON payloads', async () => {

@@ -68,7 +68,10 @@ describe('function lifecycle', () => {
       lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: created.RevisionId })),
       { name: 'PreconditionFailedException' },
     );
-    const newCode = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: updated.RevisionId }));
+    // As on Lambda, the update's settling (InProgress → Successful) gives the function its next RevisionId.
+    const settled = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'life' }));
+    assert.notEqual(settled.RevisionId, updated.RevisionId);
+    const newCode = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: settled.RevisionId }));
     assert.notEqual(newCode.CodeSha256, created.CodeSha256);
     const ran = decode((await invoke('life')).Payload);
     assert.equal(ran.functionName, 'life', 'the new code runs right after the update');
