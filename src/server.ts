@@ -471,11 +471,12 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   let metricsListener: MetricsListener | undefined;
   if (config.metricsPort !== null) metricsListener = await startMetricsListener(metrics, config.host, config.metricsPort, log);
+  // Before anything can invoke: what kill -9 left Pending / InProgress settles first (invocations wait for it).
+  await activation.resumeAll();
   await worker.start();
   await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
-  await activation.resumeAll();
   await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
