@@ -12,8 +12,9 @@ import { lifecycle, listings, versions } from '../conformance/lifecycle.js';
 import { creating, invoking, tagging } from '../conformance/misc.js';
 import { ACCOUNT, names } from '../conformance/names.js';
 import { mask, RECORDINGS, type Scenario } from '../conformance/recording.js';
+import { functionUrls, reservedConcurrency } from '../conformance/urls-concurrency.js';
 
-const SCENARIOS: Scenario[] = [lifecycle, versions, listings, names, aliases, eventInvokeConfigs, provisioned, tagging, creating, invoking];
+const SCENARIOS: Scenario[] = [lifecycle, versions, listings, names, aliases, eventInvokeConfigs, provisioned, functionUrls, reservedConcurrency, tagging, creating, invoking];
 
 let gust: GustProcess;
 before(async () => (gust = await startGust()));

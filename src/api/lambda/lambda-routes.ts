@@ -21,6 +21,9 @@ import { GustError } from '../../errors.js';
 import { invokeWithResponseStream } from './invoke-with-response-stream.js';
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
+/** Function URLs: an alias only (no version number, no $LATEST), in AWS's pattern. */
+const URL_QUALIFIER_PATTERN = '((?!^\\d+$)^[0-9a-zA-Z-_]+$)';
+const URL_QUALIFIER = /^(?!\d+$)[0-9a-zA-Z_-]+$/;
 
 export interface LambdaApiDeps {
   functions: Functions;
@@ -196,7 +199,11 @@ export class LambdaApi {
 
   /** Put (2017-10-31), Get (2019-09-30) and DeleteFunctionConcurrency (2017-10-31). */
   async putFunctionConcurrency(ctx: Ctx) {
-    const name = await this.existingUnqualified(ctx);
+    const ref = this.ref(ctx.params.FunctionName);
+    if (ref.qualifier !== undefined) {
+      throw invalidParameter('This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.');
+    }
+    const name = (await this.deps.versions.resolve(ref.name, LATEST)).name; // not found: …:NAME:$LATEST, as Lambda words it here
     return this.reply(ctx, 200, { ReservedConcurrentExecutions: await this.deps.concurrency.reserve(name, this.jsonBody(ctx).ReservedConcurrentExecutions) });
   }
 
@@ -212,28 +219,28 @@ export class LambdaApi {
 
   /** Create, Get, Update, Delete and ListFunctionUrlConfig(s) (2021-10-31). */
   async createFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'write');
     return this.reply(ctx, 201, shape(await this.deps.functionUrls.create(fn.name, qualifier, this.jsonBody(ctx)), true));
   }
 
   async getFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'read');
     return this.reply(ctx, 200, shape(await this.deps.functionUrls.get(fn.name, qualifier)));
   }
 
   async updateFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'write');
     return this.reply(ctx, 200, shape(await this.deps.functionUrls.update(fn.name, qualifier, this.jsonBody(ctx))));
   }
 
   async deleteFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier } = await this.urlTarget(ctx);
+    const { fn, qualifier } = await this.urlTarget(ctx, 'read');
     await this.deps.functionUrls.delete(fn.name, qualifier);
     return this.reply(ctx, 204, undefined);
   }
 
   async listFunctionUrlConfigs(ctx: Ctx) {
-    const { fn, shape } = await this.urlTarget(ctx);
+    const { fn, shape } = await this.urlTarget(ctx, 'read');
     return this.reply(ctx, 200, { FunctionUrlConfigs: (await this.deps.functionUrls.list(fn.name)).map((u) => shape(u)) });
   }
 
@@ -374,9 +381,23 @@ export class LambdaApi {
     return { fn, qualifier, arn: this.deps.arnOf(fn.name, qualifier === LATEST ? undefined : qualifier) };
   }
 
-  private async urlTarget(ctx: Ctx) {
+  /**
+   * A URL belongs to the function or an alias (never a version, nor $LATEST by name); a missing
+   * function or alias is "Function does not exist" to a write and "The resource you requested
+   * does not exist." to a read, as Lambda words them.
+   */
+  private async urlTarget(ctx: Ctx, use: 'read' | 'write') {
     const ref = this.qualifiedRef(ctx);
-    const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
+    if (ref.qualifier !== undefined && !URL_QUALIFIER.test(ref.qualifier)) {
+      throw validationErrors([`Value '${ref.qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ${URL_QUALIFIER_PATTERN}`]);
+    }
+    let fn: FunctionRecord;
+    try {
+      fn = await this.deps.versions.describe(ref.name, ref.qualifier);
+    } catch (err) {
+      if (!(err instanceof GustError && err.code === 'ResourceNotFoundException')) throw err;
+      throw new GustError('ResourceNotFoundException', use === 'write' ? 'Function does not exist' : 'The resource you requested does not exist.');
+    }
     const shape = (u: Parameters<typeof functionUrlShape>[0], created = false) =>
       functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier), created);
     return { fn, qualifier: ref.qualifier ?? LATEST, shape };
