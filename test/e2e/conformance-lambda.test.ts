@@ -13,8 +13,9 @@ import { creating, invoking, tagging } from '../conformance/misc.js';
 import { ACCOUNT, names } from '../conformance/names.js';
 import { mask, RECORDINGS, type Scenario } from '../conformance/recording.js';
 import { functionUrls, reservedConcurrency } from '../conformance/urls-concurrency.js';
+import { permissions } from '../conformance/permissions.js';
 
-const SCENARIOS: Scenario[] = [lifecycle, versions, listings, names, aliases, eventInvokeConfigs, provisioned, functionUrls, reservedConcurrency, tagging, creating, invoking];
+const SCENARIOS: Scenario[] = [lifecycle, versions, listings, names, aliases, eventInvokeConfigs, provisioned, functionUrls, reservedConcurrency, permissions, tagging, creating, invoking];
 
 let gust: GustProcess;
 before(async () => (gust = await startGust()));
