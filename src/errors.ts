@@ -32,7 +32,7 @@ export const ERROR_CATALOGUE = {
   UnrecognizedClientException: { status: 403, type: 'User', description: 'The access key is unknown or revoked.' },
   InvalidSignatureException: { status: 403, type: 'User', description: 'The SigV4 signature, its timestamp (15 minutes) or the payload hash does not match.' },
   IncompleteSignature: { status: 403, type: 'User', description: 'The SigV4 Authorization header or query string is malformed or incomplete.' },
-  AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but may not do this: a function’s own key may only invoke what a resource policy grants it.' },
+  AccessDeniedException: { status: 403, type: 'User', description: 'The access key is valid but may not do this (a function’s own key may only invoke what a resource policy grants it), or a Lambda ARN names another account.' },
   ServiceException: { status: 500, type: 'Service', description: 'An internal error; the request changed nothing that was not reported.' },
   NotImplemented: { status: 501, type: 'User', description: 'S3: an operation or feature Gust does not implement.' },
   InvalidAction: { status: 400, type: 'User', description: 'Query protocol (Action=…): an action no Gust service implements.' },

@@ -25,6 +25,7 @@ import { LATEST } from './control/function-record.js';
 import { deadLetterArn } from './control/home.js';
 import { FunctionUrls } from './control/function-urls.js';
 import { FunctionPolicies } from './control/function-policies.js';
+import { FunctionActivation } from './control/function-activation.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
 import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
@@ -215,6 +216,21 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       };
     },
   });
+  // States: a function is Pending (an update InProgress) until it is known to be able to run.
+  const activation = new FunctionActivation({
+    store: functionStore,
+    prepare: async (fn) => {
+      if (fn.image) {
+        if (!images.info(fn.image.id)) throw new Error(`The image ${fn.image.resolvedUri} is no longer imported in this Gust.`);
+      } else {
+        if (!fs.existsSync(code.dirOf(fn.codeKey))) throw new Error('The function code is missing from the data directory.');
+        if (!runtimes.interpreter(fn.runtime) && !isCustomRuntime(fn.runtime)) runtimes.check(fn.runtime);
+      }
+      await keys.forFunction(fn.name);
+    },
+    onSettled: (fn) => pool.retire(fn.name, fn.revisionId),
+    log,
+  });
   const concurrency = new Concurrency(config.concurrencyLimit, await Reservations.load(new SqlReservationStore(dbs.metadataSql)));
   let worker: AsyncWorker | undefined;
   const aliases = new SqlAliasStore(dbs.metadataSql);
@@ -234,7 +250,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onAliasMoved: (name, alias, from, to) => void provisioned.aliasMoved(name, alias, from, to).catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)),
   });
   const invoker = new Invoker({
-    resolveFunction: (name, qualifier) => versions.resolve(name, qualifier),
+    // An invocation of a function that is still settling waits for it, as a client's waiter would.
+    resolveFunction: async (name, qualifier) => (await activation.settled(name), versions.resolve(name, qualifier)),
     pool,
     concurrency,
     metering,
@@ -304,6 +321,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     queueExists: (arn) => queueDestinations.exists(arn),
     networkIsolationSupported: driver.supportsNetworkIsolation(),
     onCreated: (name) => void keys.forFunction(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`)),
+    activation,
     // The unit of work in Functions.delete removed the rows; what is left is in memory and keys.
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
@@ -338,6 +356,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency);
   const lambda = new LambdaApi({
     functions,
+    settled: (name) => activation.settled(name),
     versions,
     provisioned,
     invoker,
@@ -473,6 +492,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   let metricsListener: MetricsListener | undefined;
   if (config.metricsPort !== null) metricsListener = await startMetricsListener(metrics, config.host, config.metricsPort, log);
+  // Before anything can invoke: what kill -9 left Pending / InProgress settles first (invocations wait for it).
+  await activation.resumeAll();
   await worker.start();
   await scheduler.start();
   logRetention.start();

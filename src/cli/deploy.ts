@@ -7,6 +7,9 @@ import { printJson, type OutputOptions } from './output.js';
 import { guessFunctionName, preflightHandler } from './handler-preflight.js';
 import { formatBytes, withProgress } from './progress.js';
 import { zipDirectory } from './zip-directory.js';
+import { waitUntilSettled } from './deploy/wait-settled.js';
+
+const SETTLED_FIELDS = ['State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'LastUpdateStatusReasonCode', 'RevisionId'];
 
 export interface DeployOptions extends OutputOptions {
   name?: string;
@@ -87,6 +90,9 @@ export async function deploy(client: GustClient, target: string, opts: DeployOpt
     result = await upload(async () => (await client.request('PUT', `${fnPath}/code`, { body: JSON.stringify({ ZipFile: zip.toString('base64') }) })).json());
     if (Object.keys(explicit).length > 0) result = (await client.request('PUT', `${fnPath}/configuration`, { body: JSON.stringify(explicit) })).json();
   }
+  // Like the aws CLI's waiters: the function is Active (its update Successful) when deploy returns.
+  const settled = await waitUntilSettled(client, name);
+  result = { ...result, ...Object.fromEntries(SETTLED_FIELDS.filter((k) => k in settled).map((k) => [k, settled[k]])) };
   if (opts.json) return printJson(result);
   process.stdout.write(`${exists ? 'Updated' : 'Created'} ${result.FunctionName} (${result.Runtime}, ${result.Handler}, ${result.MemorySize} MB, ${result.CodeSize} bytes)\n`);
   process.stdout.write(`ARN: ${result.FunctionArn}\n`);

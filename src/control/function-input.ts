@@ -44,10 +44,13 @@ function integer(value: unknown, field: string, min: number, max: number): numbe
   return value;
 }
 
+/** A pattern as AWS prints it in a message: unanchored, with `/` unescaped. */
+const printedPattern = (pattern: RegExp) => pattern.source.replace(/^\^/, '').replace(/\$$/, '').replaceAll('\\/', '/');
+
 function string(value: unknown, field: string, max: number, pattern?: RegExp): string {
   if (typeof value !== 'string') throw invalidParameter(`${field} must be a string, got ${JSON.stringify(value)}`);
   if (value.length > max) throw constraint(value, field, `Member must have length less than or equal to ${max}`);
-  if (pattern && !pattern.test(value)) throw constraint(value, field, `Member must satisfy regular expression pattern: ${pattern.source}`);
+  if (pattern && !pattern.test(value)) throw constraint(value, field, `Member must satisfy regular expression pattern: ${printedPattern(pattern)}`);
   return value;
 }
 
@@ -69,9 +72,10 @@ function environment(value: unknown): Record<string, string> {
       `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
     );
   }
-  if (Buffer.byteLength(JSON.stringify(result)) > MAX_ENV_BYTES) {
+  const measured = JSON.stringify(result);
+  if (Buffer.byteLength(measured) > MAX_ENV_BYTES) {
     throw invalidParameter(
-      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
     );
   }
   return result;
@@ -125,8 +129,12 @@ export function parseConfigFields(body: Record<string, unknown>, ctx: ConfigCont
   if (body.Environment !== undefined) fields.environment = environment(body.Environment);
   if (body.Architectures !== undefined) {
     const archs = body.Architectures;
-    if (!Array.isArray(archs) || archs.length !== 1 || !['x86_64', 'arm64'].includes(archs[0])) {
-      throw constraint(JSON.stringify(archs), 'architectures', 'Member must have length 1 and contain x86_64 or arm64');
+    // AWS's two messages, the value printed as Java prints a list: [x86_64, arm64].
+    const printed = Array.isArray(archs) ? `[${archs.map((a) => String(a).slice(0, 40)).join(', ')}]` : String(archs).slice(0, 100);
+    if (!Array.isArray(archs) || archs.length < 1) throw constraint(printed, 'architectures', 'Member must have length greater than or equal to 1');
+    if (archs.length > 1) throw constraint(printed, 'architectures', 'Member must have length less than or equal to 1');
+    if (!['x86_64', 'arm64'].includes(archs[0])) {
+      throw constraint(printed, 'architectures', 'Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]');
     }
     fields.architectures = archs as string[];
   }

@@ -31,6 +31,10 @@ export type InvokeVia = { action: 'lambda:InvokeFunction' } | { action: 'lambda:
 const notFound = (message: string) => new GustError('ResourceNotFoundException', message);
 const policyDocument = (statements: PolicyStatement[]) => ({ Version: '2012-10-17', Id: 'default', Statement: statements });
 
+/** A version, or a qualifier that cannot be an alias's name ('$' in it), is a missing function; else a missing alias. */
+const missingQualifierMessage = (qualifier: string, arn: string) =>
+  VERSION.test(qualifier) || !/^[a-zA-Z0-9_-]+$/.test(qualifier) ? `Function not found: ${arn}` : `Cannot find alias arn: ${arn}`;
+
 export class FunctionPolicies {
   constructor(private readonly deps: FunctionPoliciesDeps) {}
 
@@ -42,7 +46,7 @@ export class FunctionPolicies {
     if (!(await this.deps.functionRecord(ref.name, LATEST))) throw notFound(`Function not found: ${this.deps.arnOf(ref.name)}`);
     const targetRevision = await this.revisionOf(ref.name, qualifier);
     if (targetRevision === undefined) {
-      throw notFound(VERSION.test(qualifier) ? `Function not found: ${this.arn(ref.name, qualifier)}` : `Cannot find alias arn: ${this.arn(ref.name, qualifier)}`);
+      throw notFound(missingQualifierMessage(qualifier, this.arn(ref.name, qualifier)));
     }
     const policy = await this.deps.store.get(ref.name, qualifier);
     // Until a function has a policy there is no policy revision to read: its own revision stands in.
@@ -78,7 +82,7 @@ export class FunctionPolicies {
     const qualifier = this.qualifierOf(ref);
     if (!(await this.deps.functionRecord(ref.name, LATEST))) throw notFound(`No policy found for: ${this.deps.arnOf(ref.name)}`);
     if ((await this.revisionOf(ref.name, qualifier)) === undefined) {
-      throw notFound(VERSION.test(qualifier) ? `Function not found: ${this.arn(ref.name, qualifier)}` : `Cannot find alias arn: ${this.arn(ref.name, qualifier)}`);
+      throw notFound(missingQualifierMessage(qualifier, this.arn(ref.name, qualifier)));
     }
     const policy = await this.deps.store.get(ref.name, qualifier);
     if (!policy) throw notFound('No policy is associated with the given resource.');

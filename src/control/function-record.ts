@@ -38,6 +38,17 @@ export interface FunctionRecord {
   layers?: FunctionLayer[];
   /** Get/PutFunctionRecursionConfig (kept on $LATEST); absent = Terminate. */
   recursiveLoop?: 'Allow' | 'Terminate';
+  /**
+   * Lambda's function state: absent = Active. A new function is Pending until function-activation.ts
+   * has checked that it can run (code, runtime, credentials), then Active, or Failed with a reason.
+   */
+  state?: 'Pending' | 'Failed';
+  /** Absent = Successful. An update is InProgress until the same check has passed again. */
+  lastUpdateStatus?: 'InProgress' | 'Failed';
+  /** Why the state or last update is Failed (StateReason / LastUpdateStatusReason). */
+  failureReason?: string;
+  /** On $LATEST: its RevisionId when it was last published (PublishVersion then returns that version). */
+  publishedRevisionId?: string;
   /** Absent = Zip. An Image function has runtime and handler '' and runs on its image's root. */
   packageType?: 'Image';
   /** Image functions: Code.ImageUri as given, and the imported image it resolved to. */

@@ -11,7 +11,7 @@ import type { UnitOfWork } from '../storage/unit-of-work.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
 import { checkTagSet, parseConfigFields, parseTags, type ConfigFields } from './function-input.js';
 import { mergeLoggingConfig } from './logging-config.js';
-import { checkHandler } from './handler-check.js';
+import { markChanging } from './function-activation.js';
 import { decodeZipFile } from './zip-upload.js';
 import { checkCodeUpdateKind, checkImageSandbox, imageCode, imageConfigOf, isImage, packageTypeOf, refuseZipOnlyFields, type ImageLookup } from './image-functions.js';
 
@@ -64,6 +64,8 @@ export interface FunctionsDeps {
   onCreated(name: string): void;
   /** Called once a function and what hung off it are gone, e.g. to revoke its credentials. */
   onDeleted(name: string): void;
+  /** States (function-activation.ts): a change is written Pending / InProgress, then settled. */
+  activation: { start(name: string): void; settled(name: string): Promise<void> };
 }
 
 function decodeZip(code: unknown): Buffer {
@@ -81,11 +83,38 @@ export class Functions {
     return fn;
   }
 
-  async list(marker: string | undefined, maxItems: number): Promise<{ functions: FunctionRecord[]; nextMarker?: string }> {
+  /** `allVersions`: every version of each function (ListFunctions' FunctionVersion=ALL), $LATEST first. */
+  async list(marker: string | undefined, maxItems: number, allVersions = false): Promise<{ functions: FunctionRecord[]; nextMarker?: string }> {
+    if (allVersions) return this.listAllVersions(marker, maxItems);
     const after = marker ? Buffer.from(marker, 'base64url').toString('utf8') : '';
     const page = await this.deps.store.list(LATEST, after, maxItems + 1);
     const functions = page.slice(0, maxItems);
     const nextMarker = page.length > maxItems ? Buffer.from(functions.at(-1)!.name).toString('base64url') : undefined;
+    return { functions, nextMarker };
+  }
+
+  /** The marker is the last (name, version) of the page before, so a page may end inside a function's versions. */
+  private async listAllVersions(marker: string | undefined, maxItems: number) {
+    const [afterName, afterVersion] = marker ? (JSON.parse(Buffer.from(marker, 'base64url').toString('utf8')) as [string, string]) : ['', ''];
+    if (typeof afterName !== 'string' || typeof afterVersion !== 'string') throw new Error('marker');
+    const out: FunctionRecord[] = [];
+    if (afterName !== '') {
+      // The rest of the function the last page ended in.
+      const versions = await this.deps.store.versions(afterName);
+      out.push(...versions.slice(versions.findIndex((v) => v.version === afterVersion) + 1));
+    }
+    for (let cursor = afterName; out.length <= maxItems; ) {
+      const page = await this.deps.store.list(LATEST, cursor, 100);
+      for (const fn of page) {
+        out.push(...(await this.deps.store.versions(fn.name)));
+        if (out.length > maxItems) break;
+      }
+      if (page.length < 100) break;
+      cursor = page.at(-1)!.name;
+    }
+    const functions = out.slice(0, maxItems);
+    const last = functions.at(-1);
+    const nextMarker = out.length > maxItems && last ? Buffer.from(JSON.stringify([last.name, last.version])).toString('base64url') : undefined;
     return { functions, nextMarker };
   }
 
@@ -118,7 +147,7 @@ export class Functions {
     this.deps.checkRuntime(runtime);
     await this.refuseExisting(name);
     const layers = body.Layers === undefined ? [] : await this.deps.layers.resolveForFunction(body.Layers);
-    const code = await this.storeCode(decodeZip(body.Code), runtime, handler, layers);
+    const code = await this.storeCode(decodeZip(body.Code), layers);
     await this.refuseExisting(name); // another request may have created it while the code was unpacked
     return this.put({
       ...this.newRecord(name, runtime, handler, fields, tags, extra),
@@ -152,24 +181,28 @@ export class Functions {
     };
   }
 
-  private async put(record: FunctionRecord): Promise<FunctionRecord> {
+  private async put(created: FunctionRecord): Promise<FunctionRecord> {
+    const record = markChanging(created, true);
     await this.deps.store.put(record);
     this.deps.onCreated(record.name);
+    this.deps.activation.start(record.name);
     return record;
   }
 
   async updateCode(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    // Lambda refuses a change while the last one is in progress; Gust's take milliseconds: wait.
+    await this.deps.activation.settled(name);
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     checkCodeUpdateKind(current, body);
     if (isImage(current)) {
       const code = imageCode(body.ImageUri, this.deps.images);
       if (body.DryRun === true) return current;
-      return this.save(name, body.RevisionId, (fn) => ({ ...fn, ...code }));
+      return this.save(name, body.RevisionId, { settle: true }, (fn) => ({ ...fn, ...code }));
     }
-    const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.runtime, current.handler, current.layers ?? []);
+    const code = await this.storeCode(decodeZip({ ZipFile: body.ZipFile, S3Bucket: body.S3Bucket, ImageUri: body.ImageUri }), current.layers ?? []);
     if (body.DryRun === true) return current;
-    return this.save(name, body.RevisionId, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
+    return this.save(name, body.RevisionId, { settle: true }, (fn) => ({ ...fn, codeSha256: code.sha256Base64, codeSize: code.size, codeKey: code.key }));
   }
 
   /** A DeadLetterConfig naming a queue other than the built-in one: the queue must exist. */
@@ -181,6 +214,7 @@ export class Functions {
   }
 
   async updateConfig(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    await this.deps.activation.settled(name);
     const current = await this.get(name);
     this.checkRevision(current, body.RevisionId);
     if (isImage(current)) refuseZipOnlyFields(body);
@@ -190,11 +224,10 @@ export class Functions {
     if (fields.runtime !== undefined && fields.runtime !== current.runtime) this.deps.checkRuntime(fields.runtime);
     const layers = body.Layers === undefined ? undefined : await this.deps.layers.resolveForFunction(body.Layers, current.layers);
     const next = { ...current, ...plain(fields), ...(layers ? { layers } : {}) };
-    const codeDir = this.deps.code.dirOf(current.codeKey);
-    if (next.runtime !== current.runtime || next.handler !== current.handler || layers) checkHandler(next.runtime, next.handler, codeDir, this.layerDirs(next.layers ?? []));
-    if (layers) this.checkTotalSize(codeDir, layers);
+    // The handler is not looked for here: like Lambda, the invocation fails (Runtime.ImportModuleError).
+    if (layers) this.checkTotalSize(this.deps.code.dirOf(next.codeKey), layers);
     mergeLoggingConfig(current.loggingConfig, fields.loggingPatch ?? {}); // refuse before anything is written
-    return this.save(name, body.RevisionId, (fn) => {
+    return this.save(name, body.RevisionId, { settle: true }, (fn) => {
       const record = withSettings({ ...fn, ...plain(fields), ...(layers ? { layers } : {}), ...(imageConfig ? { imageConfig } : {}) }, settings(fn, fields));
       if (record.layers?.length === 0) delete record.layers;
       if (record.imageConfig && Object.keys(record.imageConfig).length === 0) delete record.imageConfig;
@@ -207,7 +240,7 @@ export class Functions {
     const current = await this.get(name);
     const tags = checkTagSet(change({ ...current.tags }), this.deps.networkIsolationSupported);
     if (isImage(current)) checkImageSandbox(tags, this.deps.networkIsolationSupported);
-    const record = await this.save(name, undefined, (fn) => ({ ...fn, tags }));
+    const record = await this.save(name, undefined, { settle: false }, (fn) => ({ ...fn, tags }));
     // gust: tags apply to every version (tags belong to the function): no instance keeps the old ones.
     const gustTags = (t: Record<string, string>) => JSON.stringify(Object.entries(t).filter(([k]) => k.startsWith('gust:')).sort());
     if (gustTags(current.tags) !== gustTags(tags)) this.deps.pool.recycle(name);
@@ -250,20 +283,19 @@ export class Functions {
   }
 
   /** Applies a change to the newest record (re-read after any await) and retires old instances. */
-  private async save(name: string, revisionId: unknown, change: (fn: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+  private async save(name: string, revisionId: unknown, how: { settle: boolean }, change: (fn: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
     const latest = await this.get(name);
     this.checkRevision(latest, revisionId);
     const oldKey = latest.codeKey;
-    const record = { ...change(latest), revisionId: randomUUID(), lastModified: lambdaTimestamp() };
+    const changed = { ...change(latest), revisionId: randomUUID(), lastModified: lambdaTimestamp() };
+    const record = how.settle ? markChanging(changed, false) : changed;
     await this.deps.store.put(record);
     this.deps.pool.retire(name, record.revisionId);
+    if (how.settle) this.deps.activation.start(name);
     if (oldKey !== record.codeKey && !(await this.deps.store.isCodeInUse(oldKey))) this.deps.code.remove(oldKey);
     return record;
   }
 
-  private layerDirs(layers: readonly FunctionLayer[]): string[] {
-    return layers.map((l) => this.deps.layerDirOf(l.codeKey));
-  }
 
   /** Lambda's 250 MB quota counts the function's code and its layers together, unzipped. */
   private checkTotalSize(codeDir: string, layers: readonly FunctionLayer[]): void {
@@ -274,7 +306,7 @@ export class Functions {
     }
   }
 
-  private async storeCode(zip: Buffer, runtime: string, handler: string, layers: readonly FunctionLayer[]): Promise<StoredCode> {
+  private async storeCode(zip: Buffer, layers: readonly FunctionLayer[]): Promise<StoredCode> {
     let code: StoredCode;
     try {
       code = await this.deps.code.put(zip);
@@ -283,7 +315,6 @@ export class Functions {
       throw err;
     }
     try {
-      checkHandler(runtime, handler, code.dir, this.layerDirs(layers));
       this.checkTotalSize(code.dir, layers);
     } catch (err) {
       if (!(await this.deps.store.isCodeInUse(code.key))) this.deps.code.remove(code.key);

@@ -4,7 +4,7 @@
 import { GustError, invalidParameter } from '../errors.js';
 import type { PolicyStatement } from '../storage/policy-store.js';
 
-const STATEMENT_ID = /^[a-zA-Z0-9-_]{1,100}$/;
+const STATEMENT_ID = /^[a-zA-Z0-9-_]+$/;
 const ACTION = /^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/;
 const ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d)?:(\d{12})?:(.*)$/;
 const SOURCE_ACCOUNT = /^\d{12}$/;
@@ -54,7 +54,10 @@ export interface PermissionRequest {
 
 /** Checks AddPermission's body; `build` then makes the statement for the resource it names. */
 export function parsePermissionRequest(body: Record<string, unknown>): PermissionRequest {
-  const statementId = matching(requiredString(body, 'StatementId', 'statementId'), STATEMENT_ID, 'statementId')!;
+  const statementId = requiredString(body, 'StatementId', 'statementId');
+  // AWS prints the pattern without its length bound; the length has its own message.
+  if (statementId.length > 100) throw validation('statementId', statementId, 'Member must have length less than or equal to 100');
+  if (!STATEMENT_ID.test(statementId)) throw validation('statementId', statementId, 'Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)');
   const action = matching(requiredString(body, 'Action', 'action'), ACTION, 'action')!;
   const principal = requiredString(body, 'Principal', 'principal');
   if (!/^[^\s]+$/.test(principal)) throw validation('principal', principal, 'Member must satisfy regular expression pattern: [^\\s]+');

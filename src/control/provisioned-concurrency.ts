@@ -8,6 +8,7 @@ import type { Pool } from '../invoke/pool.js';
 import type { ProvisionedConfigRecord, ProvisionedConfigStore } from '../storage/provisioned-config-store.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
 import type { Versions } from './versions.js';
+import { validationErrors } from './function-names.js';
 
 export class ProvisionedConcurrency {
   constructor(
@@ -17,15 +18,20 @@ export class ProvisionedConcurrency {
     private readonly concurrency: Concurrency,
   ) {}
 
-  /** The version a configuration keeps warm: the qualifier's (an alias's main version). */
-  private async target(name: string, qualifier: string | undefined): Promise<FunctionRecord> {
-    if (qualifier === undefined || qualifier === LATEST) throw invalidParameter('Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
-    return this.versions.describe(name, qualifier);
+  /** The version a configuration keeps warm: the qualifier's (an alias's main version), in Lambda's words when missing. */
+  private async target(name: string, qualifier: string | undefined, forPut = false): Promise<FunctionRecord> {
+    if (qualifier === undefined || qualifier === LATEST) {
+      throw invalidParameter(forPut ? 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.' : 'The function resource provided must be an alias or a published version.');
+    }
+    if (/^[0-9]+$/.test(qualifier)) return this.versions.describe(name, qualifier);
+    return this.versions.describe(name, (await this.versions.getAlias(name, qualifier)).functionVersion);
   }
 
   async put(name: string, qualifier: string | undefined, requested: unknown) {
-    const fn = await this.target(name, qualifier);
-    if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) throw invalidParameter('ProvisionedConcurrentExecutions must be a whole number of 1 or more.');
+    if (typeof requested !== 'number' || !Number.isInteger(requested) || requested < 1) {
+      throw validationErrors([`Value '${String(requested).slice(0, 40)}' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 1`]);
+    }
+    const fn = await this.target(name, qualifier, true);
     const reserved = this.concurrency.reserved(name);
     const others = (await this.store.list(name)).filter((r) => r.qualifier !== qualifier).reduce((sum, r) => sum + r.requested, 0);
     if (reserved !== undefined ? others + requested > reserved : others + requested > this.concurrency.unreservedLimit - this.concurrency.minimumUnreserved) {
@@ -41,13 +47,14 @@ export class ProvisionedConcurrency {
   }
 
   async get(name: string, qualifier: string | undefined) {
-    const row = await this.row(name, qualifier);
-    return this.status(row, await this.target(name, qualifier));
+    const fn = await this.target(name, qualifier);
+    return this.status(await this.row(name, qualifier), fn);
   }
 
+  /** Lambda answers 204 when the qualifier exists but has no configuration. */
   async delete(name: string, qualifier: string | undefined): Promise<void> {
     const fn = await this.target(name, qualifier);
-    await this.row(name, qualifier);
+    if (!(await this.store.get(name, qualifier!))) return;
     await this.store.delete(name, qualifier!);
     this.pool.setProvisioned(fn, qualifier!, 0);
   }

@@ -8,6 +8,7 @@ import type { AliasRecord, AliasStore } from '../storage/alias-store.js';
 import type { FunctionStore } from '../storage/function-store.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
 import { LATEST, lambdaTimestamp, type FunctionRecord } from './function-record.js';
+import { validationErrors } from './function-names.js';
 
 const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
 const VERSION = /^[0-9]+$/;
@@ -25,12 +26,19 @@ export interface VersionsDeps {
   onAliasMoved?(name: string, alias: string, from: FunctionRecord, to: FunctionRecord): void;
 }
 
-/** What makes two versions the same: publishing an unchanged $LATEST returns the last version. */
+/**
+ * What makes two versions the same, for records published before $LATEST kept the RevisionId it
+ * was published at (any change since, configuration included, makes a new version).
+ */
 const fingerprint = (fn: FunctionRecord) =>
   JSON.stringify([
     fn.codeSha256, fn.runtime, fn.handler, fn.role, fn.memorySize, fn.timeout, fn.environment, fn.architectures, fn.ephemeralStorageMb,
-    fn.loggingConfig, fn.tracingMode, fn.deadLetterTargetArn,
+    fn.loggingConfig, fn.tracingMode, fn.deadLetterTargetArn, fn.description, fn.layers, fn.imageConfig,
   ]);
+
+/** Whether $LATEST changed since the last version was published from it. */
+const changedSincePublished = (latest: FunctionRecord, last: FunctionRecord | undefined) =>
+  !last || (latest.publishedRevisionId !== undefined ? latest.publishedRevisionId !== latest.revisionId : fingerprint(last) !== fingerprint(latest));
 
 export class Versions {
   constructor(private readonly deps: VersionsDeps) {}
@@ -55,9 +63,10 @@ export class Versions {
     }
     const published = (await this.deps.store.versions(name)).filter((v) => v.version !== LATEST);
     const last = published.at(-1);
-    if (last && fingerprint(last) === fingerprint(latest)) return last;
+    if (last && !changedSincePublished(latest, last)) return last;
     const number = Math.max(latest.lastPublishedVersion ?? 0, last ? Number(last.version) : 0) + 1;
-    const { lastPublishedVersion: _counter, ...snapshot } = latest;
+    // A version is published from a settled $LATEST (the route waits) and is never Pending itself.
+    const { lastPublishedVersion: _counter, publishedRevisionId: _published, state: _state, lastUpdateStatus: _update, failureReason: _reason, ...snapshot } = latest;
     const record: FunctionRecord = {
       ...snapshot,
       version: String(number),
@@ -65,10 +74,13 @@ export class Versions {
       revisionId: randomUUID(),
       lastModified: lambdaTimestamp(),
     };
+    // Publishing gives $LATEST a new RevisionId too, as Lambda does.
+    const revisionId = randomUUID();
     await this.deps.unitOfWork(async (tx) => {
       await tx.functions.put(record);
-      await tx.functions.put({ ...latest, lastPublishedVersion: number });
+      await tx.functions.put({ ...latest, lastPublishedVersion: number, revisionId, publishedRevisionId: revisionId });
     });
+    this.deps.pool.retire(name, revisionId);
     return record;
   }
 
@@ -77,8 +89,10 @@ export class Versions {
     return this.deps.store.versions(name);
   }
 
+  /** Lambda answers 204 for a version that is not there (the function must be). */
   async deleteVersion(name: string, version: string): Promise<void> {
-    if (!(await this.deps.store.get(name, version))) throw this.notFound(name, version);
+    await this.latest(name);
+    if (!(await this.deps.store.get(name, version))) return;
     const users = (await this.deps.aliases.list(name)).filter((a) => a.functionVersion === version || version in a.additionalVersionWeights);
     if (users.length > 0) {
       throw new GustError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
@@ -88,10 +102,12 @@ export class Versions {
   }
 
   /** The version record a qualifier stands for now; an alias with weights picks one at random. */
-  async resolve(name: string, qualifier = LATEST): Promise<FunctionRecord> {
+  /** A qualifier given explicitly ($LATEST included) is named in the not-found message, as Invoke's is. */
+  async resolve(name: string, named?: string): Promise<FunctionRecord> {
+    const qualifier = named ?? LATEST;
     if (qualifier === LATEST || VERSION.test(qualifier)) {
       const fn = await this.deps.store.get(name, qualifier);
-      if (!fn) throw this.notFound(name, qualifier === LATEST ? undefined : qualifier);
+      if (!fn) throw this.notFound(name, named);
       return fn;
     }
     const alias = await this.deps.aliases.get(name, qualifier);
@@ -106,25 +122,30 @@ export class Versions {
 
   /** The configuration a qualifier shows (an alias shows its main version's). */
   async describe(name: string, qualifier = LATEST): Promise<FunctionRecord> {
-    if (qualifier === LATEST || VERSION.test(qualifier)) return this.resolve(name, qualifier);
-    return this.resolve(name, (await this.getAlias(name, qualifier)).functionVersion);
+    if (qualifier === LATEST || VERSION.test(qualifier)) return this.resolve(name, qualifier === LATEST ? undefined : qualifier);
+    const alias = await this.deps.aliases.get(name, qualifier);
+    if (!alias) throw this.notFound(name, qualifier);
+    return this.resolve(name, alias.functionVersion);
   }
 
   // ---- aliases ----
 
+  /** GetAlias (and what names an alias by itself) words a missing alias this way; UpdateAlias otherwise. */
   async getAlias(name: string, alias: string): Promise<AliasRecord> {
     const record = await this.deps.aliases.get(name, alias);
-    if (!record) throw new GustError('ResourceNotFoundException', `Alias not found: ${this.deps.arnOf(name, alias)}`);
+    if (!record) throw new GustError('ResourceNotFoundException', `Cannot find alias arn: ${this.deps.arnOf(name, alias)}`);
     return record;
   }
 
-  async listAliases(name: string): Promise<AliasRecord[]> {
+  /** `functionVersion`: only the aliases that point at it (ListAliases' FunctionVersion). */
+  async listAliases(name: string, functionVersion?: string): Promise<AliasRecord[]> {
     await this.latest(name);
-    return this.deps.aliases.list(name);
+    const all = await this.deps.aliases.list(name);
+    return functionVersion === undefined ? all : all.filter((a) => a.functionVersion === functionVersion || functionVersion in a.additionalVersionWeights);
   }
 
   async createAlias(name: string, body: Record<string, unknown>): Promise<AliasRecord> {
-    await this.latest(name);
+    if (!(await this.deps.store.get(name, LATEST))) throw this.notFound(name, typeof body.FunctionVersion === 'string' ? body.FunctionVersion : undefined);
     const aliasName = String(body.Name ?? '');
     if (!ALIAS_NAME.test(aliasName)) throw new GustError('ValidationException', `1 validation error detected: Value '${aliasName.slice(0, 130)}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)`);
     if (await this.deps.aliases.get(name, aliasName)) throw new GustError('ResourceConflictException', `Alias already exists: ${this.deps.arnOf(name, aliasName)}`);
@@ -132,15 +153,17 @@ export class Versions {
   }
 
   async updateAlias(name: string, aliasName: string, body: Record<string, unknown>): Promise<AliasRecord> {
-    const current = await this.getAlias(name, aliasName);
+    const current = await this.deps.aliases.get(name, aliasName);
+    if (!current) throw new GustError('ResourceNotFoundException', `Alias not found: ${this.deps.arnOf(name, aliasName)}`);
     if (body.RevisionId !== undefined && body.RevisionId !== current.revisionId) {
       throw new GustError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
     }
     return this.saveAlias(name, aliasName, body, current);
   }
 
+  /** Lambda answers 204 for an alias that is not there. */
   async deleteAlias(name: string, aliasName: string): Promise<void> {
-    await this.getAlias(name, aliasName);
+    if (!(await this.deps.aliases.get(name, aliasName))) return;
     await this.deps.aliases.delete(name, aliasName);
   }
 
@@ -153,13 +176,13 @@ export class Versions {
     const weights = routing === undefined ? (current?.additionalVersionWeights ?? {}) : ((routing?.AdditionalVersionWeights ?? {}) as Record<string, unknown>);
     if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) throw invalidParameter('RoutingConfig.AdditionalVersionWeights must be a map of version to weight.');
     const entries = Object.entries(weights);
-    if (entries.length > 1) throw invalidParameter('RoutingConfig.AdditionalVersionWeights may name only one additional version.');
+    checkWeights(entries);
+    if (entries.length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
     if (entries.length === 1) {
-      const [extra, weight] = entries[0];
+      const [extra] = entries[0];
       if (functionVersion === LATEST) throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
-      if (!VERSION.test(extra) || !(await this.deps.store.get(name, extra))) throw this.notFound(name, extra);
-      if (extra === functionVersion) throw invalidParameter('The additional version must differ from the alias\'s FunctionVersion.');
-      if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) throw invalidParameter(`The weight of version ${extra} must be a number from 0.0 to 1.0.`);
+      if (extra === functionVersion) throw invalidParameter(`Invalid function version ${extra}. Function version ${extra} is already included in routing configuration.`);
+      if (!(await this.deps.store.get(name, extra))) throw this.notFound(name, extra);
     }
     const record: AliasRecord = {
       functionName: name,
@@ -174,6 +197,17 @@ export class Versions {
       this.deps.onAliasMoved?.(name, aliasName, await this.resolve(name, current.functionVersion), await this.resolve(name, record.functionVersion));
     }
     return record;
+  }
+}
+
+/** AWS's ValidationException for the keys and weights of AdditionalVersionWeights ({2=2.0}, as Java prints a map). */
+function checkWeights(entries: [string, unknown][]): void {
+  const printed = () => `{${entries.map(([k, w]) => `${k}=${typeof w === 'number' ? (Number.isInteger(w) ? w.toFixed(1) : String(w)) : String(w)}`).join(', ')}}`;
+  if (entries.some(([k]) => k.length < 1 || k.length > 1024 || !VERSION.test(k))) {
+    throw validationErrors([`Value '${printed().slice(0, 300)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]`]);
+  }
+  if (entries.some(([, w]) => typeof w !== 'number' || !(w >= 0 && w <= 1))) {
+    throw validationErrors([`Value '${printed().slice(0, 300)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]`]);
   }
 }
 

@@ -152,7 +152,8 @@ export class Instance {
 
   /** Starts the process; resolves once it is launched (not yet initialised). */
   async launch(): Promise<void> {
-    this.log(this.platform.initStart());
+    // Into the log, not the invocation's tail: Lambda's LogResult starts at START.
+    this.log(this.platform.initStart(), { tail: false });
     const { cmd, env, codeDir, readOnlyPaths, optDir, runtimeDir, network, allowed, hostsFile, forwarder, rootfs, workingDir } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
@@ -484,9 +485,10 @@ export class Instance {
 
   // ---- logs ----
 
-  private log(message: string) {
+  private log(message: string, { tail = true } = {}) {
     if (message === '') return; // a platform record below the function's SystemLogLevel
     this.deps.logs.append(this.group, this.stream, Date.now(), message);
+    if (!tail) return;
     this.tail.push(message);
     this.tailLength += message.length;
     while (this.tailLength > TAIL_KEEP && this.tail.length > 1) this.tailLength -= this.tail.shift()!.length;

@@ -1,7 +1,7 @@
 // Bad input to the Lambda API: each gets the AWS error type a client expects and changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, DeleteFunctionCommand, GetFunctionCommand, InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import yazl from 'yazl';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
@@ -55,16 +55,28 @@ test('out-of-range and malformed configuration is refused', async () => {
   await rejects({ Timeout: 0 }, 'ValidationException');
   await rejects({ Timeout: 901 }, 'ValidationException');
   await rejects({ Runtime: 'cobol85' }, 'InvalidParameterValueException', /runtime/);
-  await rejects({ FunctionName: 'a'.repeat(65) }, 'ValidationException');
+  await rejects({ FunctionName: 'a'.repeat(65) }, 'InvalidParameterValueException', /less than or equal to 64/); // AWS's class for this one
   await rejects({ FunctionName: 'bad name!' }, 'ValidationException');
   await rejects({ Environment: { Variables: { BIG: 'x'.repeat(5000) } } }, 'InvalidParameterValueException', /4KB/);
   await rejects({ Environment: { Variables: { AWS_REGION: 'x' } } }, 'InvalidParameterValueException', /reserved/);
-  await rejects({ Handler: 'missing.handler' }, 'InvalidParameterValueException', /not found/);
   await rejects({ Code: { ZipFile: Buffer.from('this is not a zip') } }, 'InvalidParameterValueException', /unzip|zip/i);
   await rejects({ Code: { ZipFile: await zipOf([]) } }, 'InvalidParameterValueException');
-  await rejects({ Code: { ZipFile: await zipOf([['index.js', 'exports.handler=1'], ['bootstrap', '#!/bin/sh', 0o100644]]) }, Runtime: 'provided.al2023', Handler: 'x' }, 'InvalidParameterValueException', /bootstrap/);
   const listed = await lambda.send(new ListFunctionsCommand({}));
   assert.equal(listed.Functions?.length, 0, 'nothing was written');
+});
+
+test('like Lambda, a handler missing from the package is not refused at create: its invocations fail', async () => {
+  const missing = await lambda.send(new CreateFunctionCommand({ ...base(), FunctionName: 'no-such-handler', Handler: 'missing.handler' } as never));
+  assert.equal(missing.State, 'Pending');
+  const noBootstrap = { ...base(), FunctionName: 'no-bootstrap', Runtime: 'provided.al2023', Handler: 'x', Code: { ZipFile: await zipOf([['index.js', 'exports.handler=1'], ['bootstrap', '#!/bin/sh', 0o100644]]) } };
+  await lambda.send(new CreateFunctionCommand(noBootstrap as never));
+  const failed = await lambda.send(new InvokeCommand({ FunctionName: 'no-such-handler', Payload: Buffer.from('{}') }));
+  assert.equal(failed.FunctionError, 'Unhandled');
+  assert.equal(JSON.parse(Buffer.from(failed.Payload!).toString()).errorType, 'Runtime.ImportModuleError');
+  const noStart = await lambda.send(new InvokeCommand({ FunctionName: 'no-bootstrap', Payload: Buffer.from('{}') }));
+  assert.equal(noStart.FunctionError, 'Unhandled');
+  assert.match(JSON.parse(Buffer.from(noStart.Payload!).toString()).errorType, /^Runtime\./);
+  for (const FunctionName of ['no-such-handler', 'no-bootstrap']) await lambda.send(new DeleteFunctionCommand({ FunctionName }));
 });
 
 test('zip entries escaping the code directory are refused', async () => {
@@ -95,7 +107,9 @@ test('duplicate names conflict; unknown functions are not found', async () => {
   await lambda.send(new CreateFunctionCommand(base()));
   await rejects({}, 'ResourceConflictException');
   await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })), { name: 'ResourceNotFoundException' });
-  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), { name: 'ResourceNotFoundException' });
+  // Another account's function is denied and another region's unreachable, in Lambda's words.
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f' })), { name: 'AccessDeniedException' });
+  await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:000000000000:function:f' })), { name: 'ResourceNotFoundException', message: "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')" });
 });
 
 test('invoke payload limits and invalid JSON payloads', async () => {

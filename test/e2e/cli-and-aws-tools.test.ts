@@ -97,7 +97,7 @@ describe('aws CLI and boto3', () => {
     const env = gust.awsEnv();
     const aws = (args: string[]) => run('aws', ['--endpoint-url', gust.url, '--output', 'json', ...args], { env });
     const created = JSON.parse((await aws(['lambda', 'create-function', '--function-name', 'cli-py', '--runtime', 'python3.11', '--handler', 'app.handler', '--role', 'arn:aws:iam::000000000000:role/x', '--zip-file', `fileb://${zipFile}`])).stdout);
-    assert.equal(created.State, 'Active');
+    assert.equal(created.State, 'Pending'); // the waiter below sees it Active
     await aws(['lambda', 'wait', 'function-active-v2', '--function-name', 'cli-py']);
     const out = path.join(os.tmpdir(), `out-${process.pid}.json`);
     const invoked = JSON.parse((await aws(['lambda', 'invoke', '--function-name', 'cli-py', '--payload', '{"name":"aws-cli"}', '--log-type', 'Tail', out])).stdout);

@@ -43,7 +43,7 @@ describe('function lifecycle', () => {
   test('create, get, list, update, delete', async () => {
     const created = await create('life', 'node-hello', 'nodejs20.x', 'index.handler', { MemorySize: 256, Timeout: 5, Description: 'first', Tags: { team: 'core' } });
     assert.equal(created.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:life');
-    assert.equal(created.State, 'Active');
+    assert.equal(created.State, 'Pending'); // as Lambda answers; Active once it can run
     assert.equal(created.MemorySize, 256);
     await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'life' });
 
@@ -57,7 +57,7 @@ describe('function lifecycle', () => {
     const byArn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: created.FunctionArn }));
     assert.equal(byArn.FunctionName, 'life');
     const byPartialArn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: '000000000000:function:life' }));
-    assert.equal(byPartialArn.RevisionId, created.RevisionId);
+    assert.equal(byPartialArn.RevisionId, got.Configuration?.RevisionId);
 
     const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'life', MemorySize: 512, Environment: { Variables: { A1: '1' } } }));
     assert.equal(updated.MemorySize, 512);
@@ -68,7 +68,10 @@ describe('function lifecycle', () => {
       lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: created.RevisionId })),
       { name: 'PreconditionFailedException' },
     );
-    const newCode = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: updated.RevisionId }));
+    // As on Lambda, the update's settling (InProgress → Successful) gives the function its next RevisionId.
+    const settled = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'life' }));
+    assert.notEqual(settled.RevisionId, updated.RevisionId);
+    const newCode = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'life', ZipFile: await fixtureZip('node-context'), RevisionId: settled.RevisionId }));
     assert.notEqual(newCode.CodeSha256, created.CodeSha256);
     const ran = decode((await invoke('life')).Payload);
     assert.equal(ran.functionName, 'life', 'the new code runs right after the update');

@@ -90,7 +90,7 @@ test('bad input around versions and aliases changes nothing', async () => {
   await reject(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'app', Qualifier: '99' })), 'ResourceNotFoundException');
   await reject(lambda.send(new InvokeCommand({ FunctionName: 'app', Qualifier: 'nope' })), 'ResourceNotFoundException');
   await reject(lambda.send(new CreateAliasCommand({ FunctionName: 'app', Name: 'canary', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } })), 'InvalidParameterValueException');
-  await reject(lambda.send(new CreateAliasCommand({ FunctionName: 'app', Name: 'canary', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } })), 'InvalidParameterValueException');
+  await reject(lambda.send(new CreateAliasCommand({ FunctionName: 'app', Name: 'canary', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } })), 'ValidationException'); // AWS's class
   await reject(lambda.send(new CreateAliasCommand({ FunctionName: 'app', Name: 'canary', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } } })), 'InvalidParameterValueException');
   await reject(lambda.send(new CreateAliasCommand({ FunctionName: 'app', Name: 'live', FunctionVersion: '1' })), 'ResourceConflictException');
   await reject(lambda.send(new DeleteFunctionCommand({ FunctionName: 'app', Qualifier: '1' })), 'ResourceConflictException');

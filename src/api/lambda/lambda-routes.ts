@@ -5,7 +5,7 @@ import { invalidParameter } from '../../errors.js';
 import type { Functions } from '../../control/functions.js';
 import { aliasShape, type Versions } from '../../control/versions.js';
 import type { ProvisionedConcurrency } from '../../control/provisioned-concurrency.js';
-import { parseFunctionName, type FunctionRef } from '../../control/function-names.js';
+import { parseFunctionName, parseNewFunctionName, validationErrors, type FunctionRef } from '../../control/function-names.js';
 import { LATEST, type FunctionRecord } from '../../control/function-record.js';
 import type { Concurrency } from '../../invoke/concurrency.js';
 import { eventInvokeConfigShape, type EventInvokeConfigs } from '../../control/event-invoke-configs.js';
@@ -21,6 +21,9 @@ import { GustError } from '../../errors.js';
 import { invokeWithResponseStream } from './invoke-with-response-stream.js';
 
 const INVOCATION_TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
+/** Function URLs: an alias only (no version number, no $LATEST), in AWS's pattern. */
+const URL_QUALIFIER_PATTERN = '((?!^\\d+$)^[0-9a-zA-Z-_]+$)';
+const URL_QUALIFIER = /^(?!\d+$)[0-9a-zA-Z_-]+$/;
 
 export interface LambdaApiDeps {
   functions: Functions;
@@ -36,6 +39,8 @@ export interface LambdaApiDeps {
   arnOf(name: string, qualifier?: string): string;
   /** A short-lived URL that serves the function's zip (GetFunction's Code.Location). */
   codeLocation(fn: FunctionRecord): string;
+  /** Resolves once the function's last change has settled (State Active, LastUpdateStatus Successful). */
+  settled(name: string): Promise<void>;
 }
 
 /** What a Lambda handler gets from the dispatcher. */
@@ -59,13 +64,18 @@ export class LambdaApi {
   async listFunctions(ctx: Ctx) {
     const maxItems = ctx.query.has('MaxItems') ? Number(ctx.query.get('MaxItems')) : 50;
     if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10000) throw invalidParameter('MaxItems must be an integer from 1 to 10000.');
+    const functionVersion = ctx.query.get('FunctionVersion') ?? undefined;
+    if (functionVersion !== undefined && functionVersion !== 'ALL') {
+      throw validationErrors([`Value '${functionVersion.slice(0, 100)}' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]`]);
+    }
     let page;
     try {
-      page = await this.deps.functions.list(ctx.query.get('Marker') ?? undefined, maxItems);
+      page = await this.deps.functions.list(ctx.query.get('Marker') ?? undefined, maxItems, functionVersion === 'ALL');
     } catch {
       throw invalidParameter('Marker is not valid.');
     }
-    const body: Record<string, unknown> = { Functions: page.functions.map((fn) => this.configuration(fn)) };
+    // With FunctionVersion=ALL every entry names its version, $LATEST included.
+    const body: Record<string, unknown> = { Functions: page.functions.map((fn) => this.listEntry(fn, functionVersion === 'ALL')) };
     if (page.nextMarker) body.NextMarker = page.nextMarker;
     return this.reply(ctx, 200, body);
   }
@@ -73,19 +83,23 @@ export class LambdaApi {
   async createFunction(ctx: Ctx) {
     const body = this.jsonBody(ctx);
     if (typeof body.FunctionName !== 'string') throw invalidParameter('FunctionName is required.');
-    const ref = parseFunctionName(body.FunctionName, this.deps.home);
+    const ref = parseNewFunctionName(body.FunctionName, this.deps.home);
     if (ref.qualifier !== undefined) throw invalidParameter('FunctionName must not include a qualifier when creating a function.');
     if (body.Publish !== undefined && typeof body.Publish !== 'boolean') throw invalidParameter('Publish must be a boolean.');
     const fn = await this.deps.functions.create(ref.name, body);
-    // Publish=true: the first version in the same call, and its configuration in the answer.
-    return this.reply(ctx, 201, this.configuration(body.Publish === true ? await this.deps.versions.publish(fn.name, {}) : fn));
+    if (body.Publish !== true) return this.reply(ctx, 201, this.configuration(fn));
+    // Publish=true: the first version in the same call, answered (as Lambda does) while the function is still Pending.
+    await this.deps.settled(fn.name);
+    const version = await this.deps.versions.publish(fn.name, {});
+    return this.reply(ctx, 201, this.configuration({ ...version, state: fn.state }));
   }
 
   async getFunction(ctx: Ctx) {
     const ref = this.qualifiedRef(ctx);
     const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
     const body: Record<string, unknown> = {
-      Configuration: this.configuration(fn),
+      // Named through an alias (or $LATEST explicitly): the ARN says so, as Lambda's does.
+      Configuration: this.configuration(fn, ref.qualifier),
       Code: fn.image
         ? { RepositoryType: 'ECR', ImageUri: fn.image.uri, ResolvedImageUri: fn.image.resolvedUri }
         : { RepositoryType: 'S3', Location: this.deps.codeLocation(fn) },
@@ -103,14 +117,16 @@ export class LambdaApi {
     if (ref.qualifier !== undefined && /^[0-9]+$/.test(ref.qualifier)) {
       await this.deps.versions.deleteVersion(ref.name, ref.qualifier);
       await this.deps.policies.forget(ref.name, ref.qualifier);
-    } else if (ref.qualifier !== undefined && ref.qualifier !== LATEST) throw invalidParameter('Deletion of aliases is not supported through DeleteFunction; use DeleteAlias.');
+    } else if (ref.qualifier !== undefined && ref.qualifier !== LATEST && ref.qualifier.toLowerCase() !== '$latest') {
+      throw invalidParameter('Deletion of aliases is not currently supported.');
+    } else if (ref.qualifier !== undefined && ref.qualifier !== LATEST) await this.deps.functions.get(ref.name); // $latest: the function, or not found
     else await this.deps.functions.delete(ref.name, ref.qualifier);
     return this.reply(ctx, 204, undefined);
   }
 
   async getFunctionConfiguration(ctx: Ctx) {
     const ref = this.qualifiedRef(ctx);
-    return this.reply(ctx, 200, this.configuration(await this.deps.versions.describe(ref.name, ref.qualifier)));
+    return this.reply(ctx, 200, this.configuration(await this.deps.versions.describe(ref.name, ref.qualifier), ref.qualifier));
   }
 
   async updateFunctionConfiguration(ctx: Ctx) {
@@ -120,7 +136,9 @@ export class LambdaApi {
   async updateFunctionCode(ctx: Ctx) {
     const body = this.jsonBody(ctx);
     const fn = await this.deps.functions.updateCode(this.unqualified(this.qualifiedRef(ctx)), body);
-    return this.reply(ctx, 200, this.configuration(body.Publish === true && body.DryRun !== true ? await this.deps.versions.publish(fn.name, {}) : fn));
+    if (body.Publish !== true || body.DryRun === true) return this.reply(ctx, 200, this.configuration(fn));
+    await this.deps.settled(fn.name);
+    return this.reply(ctx, 200, this.configuration(await this.deps.versions.publish(fn.name, {})));
   }
 
   async invoke(ctx: Ctx) {
@@ -181,7 +199,11 @@ export class LambdaApi {
 
   /** Put (2017-10-31), Get (2019-09-30) and DeleteFunctionConcurrency (2017-10-31). */
   async putFunctionConcurrency(ctx: Ctx) {
-    const name = await this.existingUnqualified(ctx);
+    const ref = this.ref(ctx.params.FunctionName);
+    if (ref.qualifier !== undefined) {
+      throw invalidParameter('This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.');
+    }
+    const name = (await this.deps.versions.resolve(ref.name, LATEST)).name; // not found: …:NAME:$LATEST, as Lambda words it here
     return this.reply(ctx, 200, { ReservedConcurrentExecutions: await this.deps.concurrency.reserve(name, this.jsonBody(ctx).ReservedConcurrentExecutions) });
   }
 
@@ -197,56 +219,61 @@ export class LambdaApi {
 
   /** Create, Get, Update, Delete and ListFunctionUrlConfig(s) (2021-10-31). */
   async createFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'write');
     return this.reply(ctx, 201, shape(await this.deps.functionUrls.create(fn.name, qualifier, this.jsonBody(ctx)), true));
   }
 
   async getFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'read');
     return this.reply(ctx, 200, shape(await this.deps.functionUrls.get(fn.name, qualifier)));
   }
 
   async updateFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.urlTarget(ctx);
+    const { fn, qualifier, shape } = await this.urlTarget(ctx, 'write');
     return this.reply(ctx, 200, shape(await this.deps.functionUrls.update(fn.name, qualifier, this.jsonBody(ctx))));
   }
 
   async deleteFunctionUrlConfig(ctx: Ctx) {
-    const { fn, qualifier } = await this.urlTarget(ctx);
+    const { fn, qualifier } = await this.urlTarget(ctx, 'read');
     await this.deps.functionUrls.delete(fn.name, qualifier);
     return this.reply(ctx, 204, undefined);
   }
 
   async listFunctionUrlConfigs(ctx: Ctx) {
-    const { fn, shape } = await this.urlTarget(ctx);
+    const { fn, shape } = await this.urlTarget(ctx, 'read');
     return this.reply(ctx, 200, { FunctionUrlConfigs: (await this.deps.functionUrls.list(fn.name)).map((u) => shape(u)) });
   }
 
   /** Put, Update, Get, Delete and ListFunctionEventInvokeConfig(s) (2019-09-25). */
   async putFunctionEventInvokeConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.eventInvokeTarget(ctx);
-    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.put(fn.name, qualifier, this.jsonBody(ctx), false)));
+    const { name, qualifier, shape } = await this.eventInvokeTarget(ctx, true);
+    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.put(name, qualifier, this.jsonBody(ctx), false)));
   }
 
   async updateFunctionEventInvokeConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.eventInvokeTarget(ctx);
-    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.put(fn.name, qualifier, this.jsonBody(ctx), true)));
+    const { name, qualifier, shape } = await this.eventInvokeTarget(ctx, true);
+    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.put(name, qualifier, this.jsonBody(ctx), true)));
   }
 
+  /** Get and Delete name the qualified ARN when anything is missing (function, qualifier or configuration). */
   async getFunctionEventInvokeConfig(ctx: Ctx) {
-    const { fn, qualifier, shape } = await this.eventInvokeTarget(ctx);
-    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.get(fn.name, qualifier)));
+    const { name, qualifier, shape } = await this.eventInvokeTarget(ctx, false);
+    return this.reply(ctx, 200, shape(qualifier, await this.deps.eventInvokeConfigs.get(name, qualifier)));
   }
 
   async deleteFunctionEventInvokeConfig(ctx: Ctx) {
-    const { fn, qualifier } = await this.eventInvokeTarget(ctx);
-    await this.deps.eventInvokeConfigs.delete(fn.name, qualifier);
+    const { name, qualifier } = await this.eventInvokeTarget(ctx, false);
+    await this.deps.eventInvokeConfigs.delete(name, qualifier);
     return this.reply(ctx, 204, undefined);
   }
 
+  /** Lists what is stored, without resolving each qualifier: a deleted alias does not break the listing. */
   async listFunctionEventInvokeConfigs(ctx: Ctx) {
-    const { fn, shape } = await this.eventInvokeTarget(ctx);
-    return this.reply(ctx, 200, { FunctionEventInvokeConfigs: (await this.deps.eventInvokeConfigs.list(fn.name)).map((c) => shape(c.qualifier, c.config)) });
+    const { name, shape } = await this.eventInvokeTarget(ctx, true);
+    const maxItems = ctx.query.has('MaxItems') ? Number(ctx.query.get('MaxItems')) : 50;
+    if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 50) throw invalidParameter('MaxItems must be an integer from 1 to 50.');
+    const page = await this.deps.eventInvokeConfigs.list(name, maxItems, ctx.query.get('Marker') ?? undefined);
+    return this.reply(ctx, 200, { FunctionEventInvokeConfigs: page.configs.map((c) => shape(c.qualifier, c.config)), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) });
   }
 
   /** Put, Get, Delete and ListProvisionedConcurrencyConfigs (2019-09-30; List is GET …?List=ALL). */
@@ -286,6 +313,7 @@ export class LambdaApi {
   /** PublishVersion and ListVersionsByFunction. */
   async publishVersion(ctx: Ctx) {
     const name = this.unqualified(this.ref(ctx.params.FunctionName));
+    await this.deps.settled(name);
     return this.reply(ctx, 201, this.configuration(await this.deps.versions.publish(name, this.jsonBody(ctx))));
   }
 
@@ -297,7 +325,7 @@ export class LambdaApi {
     const start = Number(ctx.query.get('Marker') ?? 0);
     if (!Number.isInteger(start) || start < 0) throw invalidParameter('Marker is not valid.');
     const page = all.slice(start, start + maxItems);
-    return this.reply(ctx, 200, { Versions: page.map((fn) => this.configuration(fn)), ...(start + maxItems < all.length ? { NextMarker: String(start + maxItems) } : {}) });
+    return this.reply(ctx, 200, { Versions: page.map((fn) => this.listEntry(fn, true)), ...(start + maxItems < all.length ? { NextMarker: String(start + maxItems) } : {}) });
   }
 
   /** Create, List, Get, Update and DeleteAlias. */
@@ -308,7 +336,8 @@ export class LambdaApi {
 
   async listAliases(ctx: Ctx) {
     const name = this.unqualified(this.ref(ctx.params.FunctionName));
-    return this.reply(ctx, 200, { Aliases: (await this.deps.versions.listAliases(name)).map((a) => this.aliasOf(name, a)) });
+    const functionVersion = ctx.query.get('FunctionVersion') ?? undefined;
+    return this.reply(ctx, 200, { Aliases: (await this.deps.versions.listAliases(name, functionVersion)).map((a) => this.aliasOf(name, a)) });
   }
 
   async getAlias(ctx: Ctx) {
@@ -352,30 +381,55 @@ export class LambdaApi {
     return { fn, qualifier, arn: this.deps.arnOf(fn.name, qualifier === LATEST ? undefined : qualifier) };
   }
 
-  private async urlTarget(ctx: Ctx) {
+  /**
+   * A URL belongs to the function or an alias (never a version, nor $LATEST by name); a missing
+   * function or alias is "Function does not exist" to a write and "The resource you requested
+   * does not exist." to a read, as Lambda words them.
+   */
+  private async urlTarget(ctx: Ctx, use: 'read' | 'write') {
     const ref = this.qualifiedRef(ctx);
-    const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
+    if (ref.qualifier !== undefined && !URL_QUALIFIER.test(ref.qualifier)) {
+      throw validationErrors([`Value '${ref.qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: ${URL_QUALIFIER_PATTERN}`]);
+    }
+    let fn: FunctionRecord;
+    try {
+      fn = await this.deps.versions.describe(ref.name, ref.qualifier);
+    } catch (err) {
+      if (!(err instanceof GustError && err.code === 'ResourceNotFoundException')) throw err;
+      throw new GustError('ResourceNotFoundException', use === 'write' ? 'Function does not exist' : 'The resource you requested does not exist.');
+    }
     const shape = (u: Parameters<typeof functionUrlShape>[0], created = false) =>
       functionUrlShape(u, this.deps.endpoint(), this.deps.arnOf(fn.name, u.qualifier === LATEST ? undefined : u.qualifier), created);
     return { fn, qualifier: ref.qualifier ?? LATEST, shape };
   }
 
-  private async eventInvokeTarget(ctx: Ctx) {
+  /**
+   * Kept under the qualifier as named: a version, or an alias (whatever version it points at).
+   * `mustExist`: Put, Update and List refuse a missing function or qualifier in Lambda's words.
+   */
+  private async eventInvokeTarget(ctx: Ctx, mustExist: boolean) {
     const ref = this.qualifiedRef(ctx);
-    const fn = await this.deps.versions.describe(ref.name, ref.qualifier);
-    // Kept under the qualifier as named: a version, or an alias (whatever version it points at).
-    const shape = (q: string, config: Parameters<typeof eventInvokeConfigShape>[0]) => eventInvokeConfigShape(config, this.deps.arnOf(fn.name, q));
-    return { fn, qualifier: ref.qualifier ?? LATEST, shape };
+    if (mustExist) {
+      try {
+        await this.deps.versions.describe(ref.name, ref.qualifier);
+      } catch (err) {
+        if (err instanceof GustError && err.code === 'ResourceNotFoundException') throw new GustError('ResourceNotFoundException', "The function doesn't exist.");
+        throw err;
+      }
+    }
+    const shape = (q: string, config: Parameters<typeof eventInvokeConfigShape>[0]) => eventInvokeConfigShape(config, this.deps.arnOf(ref.name, q));
+    return { name: ref.name, qualifier: ref.qualifier ?? LATEST, shape };
   }
 
+  /** ProvisionedConcurrency words a missing function, version or alias itself; the list needs the function. */
   private async provisionedTarget(ctx: Ctx): Promise<FunctionRef> {
     const ref = this.qualifiedRef(ctx);
-    await this.deps.functions.get(ref.name);
+    if (ctx.query.get('List') === 'ALL') await this.deps.functions.get(ref.name);
     return ref;
   }
 
   private ref(nameOrArn: string, qualifier?: string): FunctionRef {
-    const ref = parseFunctionName(nameOrArn, this.deps.home);
+    const ref = parseFunctionName(nameOrArn, this.deps.home, qualifier);
     if (qualifier !== undefined) {
       if (ref.qualifier !== undefined && ref.qualifier !== qualifier) {
         throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
@@ -390,8 +444,14 @@ export class LambdaApi {
     return ref.name;
   }
 
-  private configuration(fn: FunctionRecord) {
-    return functionConfiguration(fn, this.deps.arnOf(fn.name, fn.version === LATEST ? undefined : fn.version));
+  /** `named`: the qualifier the caller used (an alias, or $LATEST spelled out), which the ARN then carries. */
+  private configuration(fn: FunctionRecord, named?: string) {
+    return functionConfiguration(fn, this.deps.arnOf(fn.name, named ?? (fn.version === LATEST ? undefined : fn.version)));
+  }
+
+  /** An entry of a listing; `qualified`: $LATEST's ARN ends in :$LATEST (ListVersionsByFunction, FunctionVersion=ALL). */
+  private listEntry(fn: FunctionRecord, qualified: boolean) {
+    return functionConfiguration(fn, this.deps.arnOf(fn.name, qualified || fn.version !== LATEST ? fn.version : undefined), 'list');
   }
 
   private jsonBody(ctx: Ctx) {
@@ -407,6 +467,8 @@ export class LambdaApi {
 
   private async accountSettings() {
     const all = (await this.deps.functions.list(undefined, 10000)).functions;
+    // TotalCodeSize counts every version's package, as Lambda's does.
+    const versions = (await Promise.all(all.map((fn) => this.deps.versions.list(fn.name).catch(() => [fn])))).flat();
     return {
       AccountLimit: {
         TotalCodeSize: 80530636800,
@@ -415,7 +477,7 @@ export class LambdaApi {
         ConcurrentExecutions: this.deps.concurrency.accountLimit,
         UnreservedConcurrentExecutions: this.deps.concurrency.unreservedLimit,
       },
-      AccountUsage: { TotalCodeSize: all.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: all.length },
+      AccountUsage: { TotalCodeSize: versions.reduce((sum, fn) => sum + fn.codeSize, 0), FunctionCount: all.length },
     };
   }
 
@@ -428,7 +490,8 @@ export class LambdaApi {
     const payload = ctx.body;
     const result = await this.deps.invoker.invoke({
       functionName: ref.name,
-      qualifier: ref.qualifier,
+      // Named explicitly so that a missing function is reported as Invoke's is (…:NAME:$LATEST).
+      qualifier: ref.qualifier ?? LATEST,
       payload,
       type: type as InvocationType,
       logTail: logType === 'Tail' && type === 'RequestResponse',

@@ -7,6 +7,8 @@ import type { PlanInput, Step } from './plan.js';
 import type { ProjectFunction } from './project.js';
 import { resolveLayers } from './layer-steps.js';
 
+import { waitUntilSettled } from './wait-settled.js';
+
 const fnPath = (name: string) => `/2015-03-31/functions/${encodeURIComponent(name)}`;
 const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function sortKeys(v: unknown): unknown {
@@ -84,13 +86,9 @@ export function functionSteps(input: PlanInput): Step[] {
   return steps;
 }
 
-/** An update right after another may meet LastUpdateStatus InProgress, as on Lambda: wait it out. */
+/** A step right after a create or an update may meet State Pending or LastUpdateStatus InProgress, as on Lambda: wait it out. */
 async function waitThen(client: GustClient, name: string, call: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const c = (await client.request('GET', `${fnPath(name)}/configuration`)).json();
-    if (c.LastUpdateStatus !== 'InProgress') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilSettled(client, name);
   await call();
 }
 
