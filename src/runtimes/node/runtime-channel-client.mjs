@@ -110,7 +110,17 @@ export function connectRuntimeChannel(fd) {
         socket.write(NEXT_FRAME);
       });
     },
-    postResponse: (id, body) => send(frame(RESPONSE, [id, body])),
+    /**
+     * The response leaves together with the `next` that follows it (one write, one wake-up of
+     * Gust): the socket is corked until the end of this tick, by which time the loop has asked
+     * for its next event. Errors are not held back: a fatal one is followed by process.exit().
+     */
+    postResponse(id, body) {
+      socket.cork();
+      socket.write(frame(RESPONSE, [id, body]));
+      process.nextTick(() => socket.uncork());
+      return Promise.resolve();
+    },
     postError: (id, doc) => send(frame(ERROR, [id, String(doc.errorType), JSON.stringify(doc)])),
     postInitError: (doc) => send(frame(INIT_ERROR, [String(doc.errorType), JSON.stringify(doc)])),
   };

@@ -212,6 +212,8 @@ class RuntimeChannel:
     def __init__(self, fd):
         self.sock = _socket.socket(fileno=fd)
         self.buf = b""
+        # An outcome leaves together with the next() that follows it: one send, one wake-up of Gust.
+        self.outcome = b""
 
     @staticmethod
     def _frame(kind, fields):
@@ -232,7 +234,8 @@ class RuntimeChannel:
         self.buf += chunk
 
     def next(self):
-        self.sock.sendall(self._NEXT)
+        self.sock.sendall(self.outcome + self._NEXT)
+        self.outcome = b""
         while len(self.buf) < 5:
             self._fill()
         total = 4 + int.from_bytes(self.buf[:4], "big")
@@ -259,10 +262,10 @@ class RuntimeChannel:
         return 200, headers, fields[6]
 
     def post_response(self, request_id, body, content_type):
-        self.sock.sendall(self._frame(b"R", (request_id, body)))
+        self.outcome = self._frame(b"R", (request_id, body))
 
     def post_error(self, request_id, error):
-        self.sock.sendall(self._frame(b"E", (request_id, str(error["errorType"]), to_json(error))))
+        self.outcome = self._frame(b"E", (request_id, str(error["errorType"]), to_json(error)))
 
     def post_init_error(self, error):
         self.sock.sendall(self._frame(b"X", (str(error["errorType"]), to_json(error))))
