@@ -107,7 +107,20 @@ except Exception:  # it does not: the json package does the same work
 # ---- the Runtime API ----
 
 
-class RuntimeApi:
+class _Received:
+    """Bytes read from Gust, kept until a whole answer or frame is there."""
+
+    sock = None
+    buf = b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("Gust closed the connection")
+        self.buf += chunk
+
+
+class RuntimeApi(_Received):
     """A minimal HTTP/1.1 client on one persistent connection to the Runtime API: TCP to
     AWS_LAMBDA_RUNTIME_API, or the unix socket GUST_RUNTIME_API_SOCKET when Gust gives one."""
 
@@ -129,12 +142,6 @@ class RuntimeApi:
             sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             sock.connect((host, int(port)))
         self.sock = sock
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("the Runtime API closed the connection")
-        self.buf += chunk
 
     def _read_response(self):
         while b"\r\n\r\n" not in self.buf:
@@ -200,7 +207,7 @@ class RuntimeApi:
         return self.request("POST", path, to_json(error).encode("utf-8"), headers)
 
 
-class RuntimeChannel:
+class RuntimeChannel(_Received):
     """The runtime channel (Gust's docs/runtime-channel.md): the Runtime API's calls as
     length-prefixed frames on the socket pair Gust handed down at descriptor GUST_RUNTIME_FD.
     One send per outcome and one event per read, nothing to build or parse as HTTP; the same
@@ -226,12 +233,6 @@ class RuntimeChannel:
             parts.append(field)
             size += 4 + len(field)
         return size.to_bytes(4, "big") + b"".join(parts)
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("Gust closed the runtime channel")
-        self.buf += chunk
 
     def next(self):
         self.sock.sendall(self.outcome + self._NEXT)
