@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FunctionRecord } from '../control/function-record.js';
 import type { Sandbox, SandboxDriver, SandboxExit } from '../sandbox/driver.js';
@@ -13,12 +12,15 @@ import { billedMilliseconds, logStreamName } from '../telemetry/lambda-log-lines
 import { platformLog, type PlatformLog } from '../telemetry/platform-log.js';
 import { logGroupOf } from '../control/logging-config.js';
 import type { Invocation, InvocationOutcome, OutcomeKind } from './invocation.js';
-import { MAX_RESPONSE_BYTES, startRuntimeApi, type RuntimeAck, type RuntimeApi } from './runtime-api-server.js';
-import { receiveStreamedResponse } from './streamed-response.js';
+import { MAX_RESPONSE_BYTES, startRuntimeApi, type RuntimeApi } from './runtime-api-server.js';
+import type { ParkedRuntime, RuntimeAck, RuntimeHandlers } from './runtime-handlers.js';
+import { attachRuntimeChannel, type RuntimeChannel } from './runtime-channel.js';
+import { StreamedResponseReceiver } from './streamed-response.js';
 import type { Launch } from './runtime-launch.js';
 import { startEgressConnector, type EgressConnector } from './egress-connector.js';
 import { connectionFromProcesses } from '../sandbox/socket-owner.js';
 import { RUNTIME_SOCKET } from '../sandbox/bubblewrap.js';
+import { RUNTIME_CHANNEL_FD } from '../sandbox/driver.js';
 import { StateMachine, type InstanceState } from './instance-state.js';
 
 /** Lambda gives a function's init phase 10 seconds. */
@@ -90,6 +92,7 @@ export class Instance {
 
   private sandbox: Sandbox | undefined;
   private api!: RuntimeApi;
+  private channel: RuntimeChannel | null = null;
   private readonly group: string;
   /** START/END/REPORT as text, or Lambda's JSON platform records (LoggingConfig). */
   private readonly platform: PlatformLog;
@@ -98,7 +101,7 @@ export class Instance {
   private markReady!: () => void;
   private failInit!: (outcome: InitFailure) => void;
   private initSettled = false;
-  private parkedNext: ServerResponse | null = null;
+  private parkedNext: ParkedRuntime | null = null;
   private current: Current | null = null;
   private returnTimer: NodeJS.Timeout | null = null;
   /** The invocation last handed to the runtime, to recognise a late report on it. */
@@ -165,15 +168,19 @@ export class Instance {
       fs.writeFileSync(hostsPath, hostsFile ?? '', { mode: 0o644 });
       this.egress = await startEgressConnector(egressSocket, allowed, (message) => this.log(`Gust: ${message}\n`));
     }
+    const handlers: RuntimeHandlers = {
+      next: (parked) => this.onNext(parked),
+      nextAbandoned: (parked) => this.onNextAbandoned(parked),
+      response: (id, body) => this.onResult(id, 'success', body),
+      error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
+      initError: (errorType, body) => this.onInitError(errorType, body),
+      responseTooLarge: (id) => this.responseTooLarge(id),
+      streamStart: (id, contentType) => this.onStreamStart(id, contentType),
+    };
+    // The HTTP Runtime API is always there, as on Lambda (custom runtimes, and code that calls it);
+    // Gust's own clients speak the framed channel when the driver can hand one to the sandbox.
     this.api = await startRuntimeApi(
-      {
-        next: (res) => this.onNext(res),
-        response: (id, body) => this.onResult(id, 'success', body),
-        error: (id, errorType, body) => this.onResult(id, 'error', body, errorType),
-        initError: (errorType, body) => this.onInitError(errorType, body),
-        responseTooLarge: (id) => this.responseTooLarge(id),
-        streamedResponse: (id, req, reply) => this.onStreamedResponse(id, req, reply),
-      },
+      handlers,
       runtimeSocket
         ? { socketPath: runtimeSocket }
         : {
@@ -187,6 +194,8 @@ export class Instance {
     // Without a network the runtime reaches its API through the socket; a custom runtime through
     // a forwarder on the usual loopback address inside its own network namespace.
     const apiEnv: Record<string, string> = runtimeSocket ? { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', GUST_RUNTIME_API_SOCKET: RUNTIME_SOCKET } : { AWS_LAMBDA_RUNTIME_API: this.api.address };
+    const runtimeChannel = this.deps.launch.runtimeChannel === true && this.deps.driver.providesRuntimeChannel?.() === true;
+    if (runtimeChannel) apiEnv.GUST_RUNTIME_FD = String(RUNTIME_CHANNEL_FD);
     // The init phase (and its timeout) counts from here, the start itself, not from when the
     // pool decided to start an instance: starts may wait for a free slot first.
     this.startedAt = performance.now();
@@ -204,6 +213,7 @@ export class Instance {
         tmpMb: this.fn.ephemeralStorageMb,
         network,
         runtimeSocket,
+        runtimeChannel,
         egressSocket,
         hostsFile: hostsPath,
         forwarder,
@@ -213,6 +223,12 @@ export class Instance {
     } catch (err) {
       this.api.close();
       throw err;
+    }
+    if (sandbox.runtimeChannel) {
+      this.channel = attachRuntimeChannel(sandbox.runtimeChannel, handlers, (reason) => {
+        this.log(`Gust: the runtime sent an invalid frame (${reason}); the instance is stopped\n`);
+        this.stop();
+      });
     }
     this.outputDone = Promise.all([this.capture(sandbox.stdout), this.capture(sandbox.stderr)]).then(() => {});
     void sandbox.exited.then((exit) => this.onExit(exit));
@@ -261,7 +277,10 @@ export class Instance {
     if (this.freezeTimer) clearTimeout(this.freezeTimer);
     this.sandbox?.kill();
     // A tick later, so that a request that caused the stop still gets its answer.
-    setImmediate(() => this.api?.close());
+    setImmediate(() => {
+      this.api?.close();
+      this.channel?.close();
+    });
     this.egress?.close();
     if (this.hostsPath) fs.rmSync(this.hostsPath, { force: true });
     if (this.sandbox) void this.sandbox.exited.then(() => this.markDead());
@@ -276,19 +295,9 @@ export class Instance {
 
   // ---- Runtime API events ----
 
-  private onNext(res: ServerResponse) {
-    // A runtime may pipeline requests on its connection (a late POST …/error, then GET /next).
-    // Node answers them in order and gives a response its socket only when the earlier ones are
-    // answered; handle /next only then, so Gust sees what the runtime said first, first.
-    if (!res.socket) return void res.once('socket', () => this.onNext(res));
-    if (this.machine.ending) return void res.destroy();
-    this.parkedNext = res;
-    res.once('close', () => {
-      if (this.parkedNext !== res) return;
-      this.parkedNext = null;
-      // The runtime gave up its parked request: it cannot take an invocation any more.
-      if (this.machine.available) this.stop();
-    });
+  private onNext(parked: ParkedRuntime) {
+    if (this.machine.ending) return void parked.abandon();
+    this.parkedNext = parked;
     const state = this.machine.state;
     if (state === 'starting') {
       this.initDurationMs = performance.now() - this.startedAt;
@@ -297,9 +306,16 @@ export class Instance {
     } else if (state === 'returning') {
       this.park();
     } else if (state === 'busy' && this.current && !this.current.delivered) {
-      this.deliver(res);
+      this.deliver(parked);
     }
     // busy with the outcome on its way: finish() parks it once the outcome is reported.
+  }
+
+  private onNextAbandoned(parked: ParkedRuntime) {
+    if (this.parkedNext !== parked) return;
+    this.parkedNext = null;
+    // The runtime gave up its parked request: it cannot take an invocation any more.
+    if (this.machine.available) this.stop();
   }
 
   /** Parked on /next: offered to the pool, and frozen once nobody took it for a while. */
@@ -322,25 +338,15 @@ export class Instance {
     if (this.sandbox!.freeze()) this.machine.to('frozen');
   }
 
-  private deliver(res: ServerResponse) {
+  private deliver(parked: ParkedRuntime) {
     const cur = this.current!;
     this.parkedNext = null;
     cur.delivered = true;
     const inv = cur.invocation;
     this.lastRequestId = inv.requestId;
     const deadline = (cur.deadline = Date.now() + this.fn.timeout * 1000);
-    const headers: Record<string, string | number> = {
-      'Content-Type': 'application/json',
-      'Content-Length': inv.payload.length,
-      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
-      'Lambda-Runtime-Deadline-Ms': deadline,
-      'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn,
-      'Lambda-Runtime-Trace-Id': inv.traceId,
-    };
-    if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
     cur.startedAt = performance.now();
-    res.writeHead(200, headers);
-    res.end(inv.payload);
+    parked.deliver(inv, deadline);
   }
 
   private onResult(requestId: string, kind: 'success' | 'error', body: Buffer, errorType?: string): RuntimeAck {
@@ -360,21 +366,21 @@ export class Instance {
   }
 
   /** A streamed response: chunks go to the invocation's sink as they arrive (streamed-response.ts). */
-  private onStreamedResponse(requestId: string, req: IncomingMessage, reply: (ack: RuntimeAck) => void) {
+  private onStreamStart(requestId: string, contentType: string): StreamedResponseReceiver | RuntimeAck {
+    const invalid = (): RuntimeAck => ({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
     const cur = this.current;
-    if (!cur || cur.settled || cur.invocation.requestId !== requestId) {
-      req.resume();
-      return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
-    }
-    receiveStreamedResponse(req, cur.invocation.stream, MAX_RESPONSE_BYTES, (result) => {
-      if (cur.settled || this.current !== cur) return reply({ status: 400, errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
+    if (!cur || cur.settled || cur.invocation.requestId !== requestId) return invalid();
+    const receiver = new StreamedResponseReceiver(cur.invocation.stream, MAX_RESPONSE_BYTES, (result) => {
+      if (cur.settled || this.current !== cur) return invalid();
       if (result.kind === 'too-large') {
         this.failTooLarge(result.limit);
-        return reply({ status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${result.limit} bytes` });
+        return { status: 413, errorType: 'RequestEntityTooLarge', errorMessage: `Response payload exceeded ${result.limit} bytes` };
       }
       void this.finish(result.kind, result.body, result.kind === 'error' ? result.errorType : undefined);
-      reply({ status: 202 });
+      return { status: 202 };
     });
+    receiver.begin(contentType);
+    return receiver;
   }
 
   private onInitError(errorType: string, body: Buffer): RuntimeAck {

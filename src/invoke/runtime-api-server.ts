@@ -4,23 +4,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Invocation } from './invocation.js';
+import type { ParkedRuntime, RuntimeAck, RuntimeHandlers } from './runtime-handlers.js';
+import { receiveStreamedRequest } from './streamed-response.js';
 
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 const PREFIX = '/2018-06-01/runtime/';
-
-export type RuntimeAck = { status: 202 } | { status: 400 | 403 | 413 | 500; errorType: string; errorMessage: string };
-
-export interface RuntimeApiHandlers {
-  /** Called with the parked long-poll; the instance answers it when work arrives. */
-  next(res: http.ServerResponse): void;
-  response(requestId: string, body: Buffer): RuntimeAck;
-  error(requestId: string, errorType: string, body: Buffer): RuntimeAck;
-  initError(errorType: string, body: Buffer): RuntimeAck;
-  /** A response body went over the limit: the invocation fails, the runtime gets 413. */
-  responseTooLarge(requestId: string): void;
-  /** A streamed response (Lambda-Runtime-Function-Response-Mode: streaming); the handler answers `res`. */
-  streamedResponse(requestId: string, req: http.IncomingMessage, reply: (ack: RuntimeAck) => void): void;
-}
 
 export interface RuntimeApi {
   /** host:port for AWS_LAMBDA_RUNTIME_API, or the unix socket's path. */
@@ -64,7 +53,33 @@ function decodePathSegment(segment: string): string | null {
   }
 }
 
-function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: http.ServerResponse) {
+/** A parked `GET /next`: answered with the event and its `Lambda-Runtime-*` headers. */
+function parkedRequest(handlers: RuntimeHandlers, res: http.ServerResponse): void {
+  // A runtime may pipeline requests on its connection (a late POST …/error, then GET /next).
+  // Node answers them in order and gives a response its socket only when the earlier ones are
+  // answered; report /next only then, so the instance sees what the runtime said first, first.
+  if (!res.socket) return void res.once('socket', () => parkedRequest(handlers, res));
+  const parked: ParkedRuntime = {
+    deliver(inv: Invocation, deadlineMs: number) {
+      const headers: Record<string, string | number> = {
+        'Content-Type': 'application/json',
+        'Content-Length': inv.payload.length,
+        'Lambda-Runtime-Aws-Request-Id': inv.requestId,
+        'Lambda-Runtime-Deadline-Ms': deadlineMs,
+        'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn,
+        'Lambda-Runtime-Trace-Id': inv.traceId,
+      };
+      if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+      res.writeHead(200, headers);
+      res.end(inv.payload);
+    },
+    abandon: () => res.destroy(),
+  };
+  res.once('close', () => handlers.nextAbandoned(parked));
+  handlers.next(parked);
+}
+
+function route(handlers: RuntimeHandlers, req: http.IncomingMessage, res: http.ServerResponse) {
   const url = req.url ?? '';
   if (!url.startsWith(PREFIX)) return answer(res, { status: 400, errorType: 'InvalidRequest', errorMessage: `Unknown path ${url}` });
   const rest = url.slice(PREFIX.length);
@@ -72,7 +87,7 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
 
   if (req.method === 'GET' && rest === 'invocation/next') {
     req.resume();
-    return handlers.next(res);
+    return parkedRequest(handlers, res);
   }
   if (req.method === 'POST' && rest === 'init/error') {
     return readBody(req, MAX_RESPONSE_BYTES, (body) => answer(res, handlers.initError(errorTypeHeader(), body ?? Buffer.alloc(0))));
@@ -85,7 +100,12 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
       return answer(res, { status: 400, errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID: the path is not valid percent-encoding' });
     }
     if (match[2] === 'response' && /^streaming$/i.test(String(req.headers['lambda-runtime-function-response-mode'] ?? ''))) {
-      return handlers.streamedResponse(requestId, req, (ack) => answer(res, ack));
+      const receiver = handlers.streamStart(requestId, String(req.headers['content-type'] ?? 'application/octet-stream'));
+      if ('status' in receiver) {
+        req.resume();
+        return answer(res, receiver);
+      }
+      return receiveStreamedRequest(req, receiver, (ack) => answer(res, ack));
     }
     return readBody(req, MAX_RESPONSE_BYTES, (body) => {
       if (body === null) {
@@ -106,7 +126,7 @@ function route(handlers: RuntimeApiHandlers, req: http.IncomingMessage, res: htt
  * instance's sandbox can reach.
  */
 export function startRuntimeApi(
-  handlers: RuntimeApiHandlers,
+  handlers: RuntimeHandlers,
   listenOn: { isOwnProcess: (clientPort: number, serverPort: number) => boolean } | { socketPath: string },
 ): Promise<RuntimeApi> {
   const server = http.createServer((req, res) => {

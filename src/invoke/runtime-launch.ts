@@ -71,6 +71,8 @@ export interface Launch {
   rootfs?: string;
   /** Image functions: where the function starts. */
   workingDir?: string;
+  /** Gust's own runtime client runs: it speaks the framed runtime channel, not HTTP (runtime-channel.ts). */
+  runtimeChannel?: boolean;
 }
 
 export type NetworkMode = 'on' | 'off' | 'allow-list';
@@ -183,7 +185,8 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
     ...lambdaSetEnvironment(fn, ctx),
   };
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder };
+  const runtimeChannel = !isCustomRuntime(fn.runtime);
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder, runtimeChannel };
 }
 
 /**

@@ -17,6 +17,17 @@ import net from 'node:net';
 
 const NOBODY = 65534;
 const FUNCTION_ARGV_FD = 3;
+/** The runtime channel, when Gust made one (sandbox/driver.ts); the exec step decides whether it stays open. */
+const RUNTIME_CHANNEL_FD = 5;
+
+function isOpen(fd) {
+  try {
+    fs.fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function listen({ listen: address, socket: socketPath, preamble }) {
   const [host, port] = address.split(':');
@@ -57,8 +68,10 @@ try {
   console.error(`Gust forwarder: ${err.message}`);
   process.exit(1);
 }
-const child = spawn(execStep[0], execStep.slice(1), { stdio: ['inherit', 'inherit', 'inherit', FUNCTION_ARGV_FD], env: process.env });
+const passed = isOpen(RUNTIME_CHANNEL_FD) ? ['ignore', RUNTIME_CHANNEL_FD] : [];
+const child = spawn(execStep[0], execStep.slice(1), { stdio: ['inherit', 'inherit', 'inherit', FUNCTION_ARGV_FD, ...passed], env: process.env });
 fs.closeSync(FUNCTION_ARGV_FD);
+if (passed.length > 0) fs.closeSync(RUNTIME_CHANNEL_FD);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 child.on('error', (err) => {
   console.error(`Gust forwarder: cannot start the function: ${err.message}`);

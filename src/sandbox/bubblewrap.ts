@@ -30,6 +30,8 @@ export interface BubblewrapSpec {
   runtimeDir?: string;
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
+  /** Keep the runtime channel (RUNTIME_CHANNEL_FD) open for the function's process. */
+  runtimeChannel?: boolean;
   egressSocket?: string;
   hostsFile?: string;
   /**
@@ -179,6 +181,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     ...caps,
     ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
     '--',
-    ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder, '--', ...execFunctionCommand()] : [...DROP_PRIVILEGES, ...execFunctionCommand()]),
+    ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder, '--'] : DROP_PRIVILEGES),
+    ...execFunctionCommand(undefined, spec.runtimeChannel),
   ];
 }

@@ -53,6 +53,48 @@ const read = (file: string) => {
   }
 };
 const write = (file: string, value: string) => fs.writeFileSync(file, value);
+
+/**
+ * A cgroup file read or written often (the memory peak after invocations, the freezer): opened
+ * once, then read and written at offset 0, one system call each instead of an open, a stat, the
+ * read or write and a close.
+ */
+class KeptOpenFile {
+  private fd: number | null = null;
+  private readonly buffer = Buffer.alloc(64);
+
+  constructor(private readonly file: string) {}
+
+  private open(): number {
+    this.fd ??= fs.openSync(this.file, 'r+');
+    return this.fd;
+  }
+
+  /** The file's text, '' when it cannot be read. */
+  read(): string {
+    try {
+      const n = fs.readSync(this.open(), this.buffer, 0, this.buffer.length, 0);
+      return this.buffer.toString('latin1', 0, n);
+    } catch {
+      return '';
+    }
+  }
+
+  /** Writes `value`; false when the knob is absent or refused it. */
+  write(value: string): boolean {
+    try {
+      fs.writeSync(this.open(), value, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}
 const tryWrite = (file: string, value: string) => {
   try {
     write(file, value);
@@ -137,24 +179,29 @@ function support(
         throw err;
       }
       const memory = dirs.memory;
-      const freezeFile = freezer && path.join(dirs[files.freezerController!], freezer.file);
+      const freezeFile = freezer ? new KeptOpenFile(path.join(dirs[files.freezerController!], freezer.file)) : null;
+      const peakFile = new KeptOpenFile(path.join(memory, files.usage));
       const thaw = () => {
-        if (freezeFile) tryWrite(freezeFile, freezer.thawed);
+        if (freezeFile) freezeFile.write(freezer!.thawed);
       };
       return {
         dirs: made,
         processIds: () => read(path.join(memory, 'cgroup.procs')).split('\n').filter(Boolean).map(Number),
-        maxUsageBytes: () => Number(read(path.join(memory, files.usage)).trim() || 0),
+        maxUsageBytes: () => Number(peakFile.read().trim() || 0),
         oomKilled: () => counter(read(path.join(memory, files.events)), 'oom_kill') > 0,
         freeze: () => {
-          if (freezeFile) tryWrite(freezeFile, freezer.frozen);
+          if (freezeFile) freezeFile.write(freezer!.frozen);
         },
         thaw,
         killAll: () => {
           made.forEach(killProcs);
           thaw();
         },
-        remove: () => made.forEach(removeDir),
+        remove: () => {
+          peakFile.close();
+          freezeFile?.close();
+          made.forEach(removeDir);
+        },
       };
     },
     removeStale: () => unique.forEach(removeChildren),

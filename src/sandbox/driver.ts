@@ -1,6 +1,12 @@
 // The seam between the pool and the operating system: how an instance's process is started,
 // limited and stopped. The pool knows only this interface; drivers implement it.
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+
+/**
+ * Where the function's process finds its runtime channel (a socket pair with Gust, one per
+ * instance: docs/runtime-channel.md), when the launch asked for one (GUST_RUNTIME_FD says so).
+ */
+export const RUNTIME_CHANNEL_FD = 5;
 
 export interface SandboxSpec {
   /** Unique id of the instance, used to name its cgroup. */
@@ -30,6 +36,8 @@ export interface SandboxSpec {
   network: 'on' | 'off' | 'allow-list';
   /** The Runtime API's unix socket on the host, when the network is not 'on'. */
   runtimeSocket?: string;
+  /** Give the function's process a runtime channel at RUNTIME_CHANNEL_FD (Gust's own runtime clients). */
+  runtimeChannel?: boolean;
   egressSocket?: string;
   hostsFile?: string;
   /**
@@ -56,6 +64,8 @@ export interface Sandbox {
   readonly pid: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** Gust's end of the runtime channel, when the spec asked for one. */
+  readonly runtimeChannel?: Duplex;
   /** Peak memory of everything in the sandbox so far, in bytes. */
   maxMemoryBytes(): number;
   /** Every process of the sandbox, or null when the driver cannot tell (no cgroup). */
@@ -84,6 +94,8 @@ export interface SandboxDriver {
   runtimeRoot(runtimeDir: string): string;
   /** Whether instances can be cut off from the network (needs namespaces). */
   supportsNetworkIsolation(): boolean;
+  /** Whether start() can give a sandbox a runtime channel (else the runtime speaks HTTP). */
+  providesRuntimeChannel?(): boolean;
   start(spec: SandboxSpec): Sandbox;
   /** Removes what a previous run left behind (cgroups of instances killed with Gust). */
   cleanup(): void;

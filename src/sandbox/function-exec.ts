@@ -3,6 +3,7 @@
 // runs with LAUNCHER_ENV only; the function's variables travel as NUL-separated words on a file
 // descriptor, never in an environment or on a command line that outlives the launch, and are
 // turned into an environment by `env -i` after privileges are dropped.
+import { RUNTIME_CHANNEL_FD } from './driver.js';
 
 /** The one environment of every process Gust starts on the way to a function's process. */
 export const LAUNCHER_ENV: Readonly<Record<string, string>> = Object.freeze({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin' });
@@ -16,26 +17,25 @@ export const ENV = '/usr/bin/env';
 /**
  * Reads the NUL-separated words from FUNCTION_ARGV_FD, closes every descriptor but stdin,
  * stdout and stderr (it and whatever Gust itself inherited: nothing of the host stays open in
- * the function) and becomes `env -i NAME=VALUE… cmd args…`. bash is the one standard tool that
+ * the function) and, when asked, the runtime channel Gust made for this instance, and becomes `env -i NAME=VALUE… cmd args…`. bash is the one standard tool that
  * reads NUL-separated words (mapfile -d ''), so any byte but NUL survives in a value; `--`
  * keeps env from reading a value as one of its options.
  */
-const execScript = (env: string[]) =>
+const execScript = (env: string[], keepChannel: boolean) =>
   [
     `mapfile -d '' -t argv <&${FUNCTION_ARGV_FD} || exit 125`,
-    'for fd in /proc/self/fd/*; do fd=${fd##*/}; ((fd > 2)) && exec {fd}>&-; done',
+    `for fd in /proc/self/fd/*; do fd=\${fd##*/}; ((fd > 2${keepChannel ? ` && fd != ${RUNTIME_CHANNEL_FD}` : ''})) && exec {fd}>&-; done`,
     `exec ${env.map((w) => `'${w}'`).join(' ')} -i -- "\${argv[@]}"`,
   ].join('; ');
 
-export const EXEC_FUNCTION_SCRIPT = execScript([ENV]);
 
 /**
  * Runs as the unprivileged user, with LAUNCHER_ENV: reads the function's argv and execs it.
  * `run` turns a host tool's path into the words that start it (host-tools.ts, for a sandbox
  * whose root is an image); paths Gust chose, never quotes.
  */
-export const execFunctionCommand = (run?: (hostPath: string) => string[]): string[] =>
-  run ? [...run(BASH), '-c', execScript(run(ENV)), 'gust-exec'] : [BASH, '-c', EXEC_FUNCTION_SCRIPT, 'gust-exec'];
+export const execFunctionCommand = (run?: (hostPath: string) => string[], keepChannel = false): string[] =>
+  run ? [...run(BASH), '-c', execScript(run(ENV), keepChannel), 'gust-exec'] : [BASH, '-c', execScript([ENV], keepChannel), 'gust-exec'];
 
 /** What env may take as a variable name: anything else could read as an option or a command. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -7,10 +7,10 @@
 import { spawn, type StdioPipe } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { BWRAP, bubblewrapCommand, OPT_ROOT, RUNTIME_ROOT, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
-import type { Sandbox, SandboxDriver, SandboxExit, SandboxSpec } from './driver.js';
+import { RUNTIME_CHANNEL_FD, type Sandbox, type SandboxDriver, type SandboxExit, type SandboxSpec } from './driver.js';
 import { BASH, encodeArgv, ENV, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
 import { hostSeccompArch, seccompProgram } from './seccomp.js';
 
@@ -106,6 +106,10 @@ export class ProcessDriver implements SandboxDriver {
     return this.isolation === 'namespaces';
   }
 
+  providesRuntimeChannel(): boolean {
+    return true;
+  }
+
   cleanup(): void {
     this.cgroups?.removeStale();
   }
@@ -118,7 +122,7 @@ export class ProcessDriver implements SandboxDriver {
     if (spec.forwarder && this.isolation !== 'namespaces') throw new SandboxUnavailableError('a forwarder needs namespace isolation');
     if (spec.rootfs && this.isolation !== 'namespaces') throw new SandboxUnavailableError('a container image needs namespace isolation');
     // The function's command itself comes last, read from FUNCTION_ARGV_FD.
-    let cmd = this.isolation === 'namespaces' ? bubblewrapCommand({ ...spec, seccompFd: SECCOMP ? SECCOMP_FD : undefined }) : execFunctionCommand();
+    let cmd = this.isolation === 'namespaces' ? bubblewrapCommand({ ...spec, seccompFd: SECCOMP ? SECCOMP_FD : undefined }) : execFunctionCommand(undefined, spec.runtimeChannel);
     if (PRLIMIT) cmd = [PRLIMIT, `--nofile=${MAX_OPEN_FILES}:${MAX_OPEN_FILES}`, '--', ...cmd];
     // The kernel kills the instance if Gust itself dies, even by kill -9.
     if (SETPRIV) cmd = [SETPRIV, '--pdeathsig', 'KILL', '--', ...cmd];
@@ -135,11 +139,14 @@ export class ProcessDriver implements SandboxDriver {
       const argv = encodeArgv(functionArgv(spec.cmd, spec.env));
       const cmd = this.command(spec, cgroup?.dirs ?? []);
       const seccomp = this.isolation === 'namespaces' ? SECCOMP : null;
-      const extra: StdioPipe[] = seccomp ? ['pipe', 'pipe'] : ['pipe'];
+      // Descriptors 3 (argv), 4 (seccomp) and 5 (RUNTIME_CHANNEL_FD): the runtime channel is a
+      // socket pair, which is what libuv makes of a 'pipe'.
+      const extra: ('pipe' | 'ignore')[] = [seccomp ? 'pipe' : 'ignore'];
+      if (spec.runtimeChannel) extra.push('pipe');
       child = spawn(cmd[0], cmd.slice(1), {
         cwd: this.isolation === 'namespaces' ? '/' : spec.codeDir,
         env: LAUNCHER_ENV,
-        stdio: ['ignore', 'pipe', 'pipe', ...extra],
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', ...extra] as StdioPipe[],
         detached: true,
       });
       feed(child.stdio[FUNCTION_ARGV_FD] as Writable | null, argv);
@@ -184,6 +191,7 @@ export class ProcessDriver implements SandboxDriver {
       pid,
       stdout: child.stdout!,
       stderr: child.stderr!,
+      runtimeChannel: spec.runtimeChannel ? ((child.stdio as unknown[])[RUNTIME_CHANNEL_FD] as Duplex) : undefined,
       exited,
       maxMemoryBytes() {
         // The peak only grows, and reading it is a file read: under load, one read per

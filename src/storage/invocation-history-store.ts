@@ -1,6 +1,7 @@
 // The invocation history in telemetry.db: payload and response of recent synchronous invocations,
 // each cut to a size cap, kept for a number of days and at most N per function (the oldest go
-// first). Appends are batched like the other telemetry rows; pruning runs in the same batch.
+// first). Appends are batched like the other telemetry rows; pruning runs in the same batch, but
+// only as often as it has something worth deleting (reads apply both limits themselves).
 import type { Db } from './database.js';
 import { BatchWriter } from './batch-writer.js';
 
@@ -49,8 +50,14 @@ export function cutUtf8(text: Buffer, max: number): { text: string; truncated: b
   return { text: text.subarray(0, end).toString('utf8'), truncated: true };
 }
 
+/** Expired entries are deleted at most this often (reads never show them anyway). */
+const EXPIRE_EVERY_MS = 60_000;
+
 export class InvocationHistoryStore {
   private readonly batches: BatchWriter<HistoryEntry>;
+  /** Entries written per function since its last prune. */
+  private readonly sincePrune = new Map<string, number>();
+  private lastExpiry = -Infinity;
 
   constructor(
     private readonly db: Db,
@@ -62,17 +69,28 @@ export class InvocationHistoryStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const prune = db.prepare(`DELETE FROM invocation_history WHERE function_name = ? AND request_id NOT IN
       (SELECT request_id FROM invocation_history WHERE function_name = ? ORDER BY started_at DESC LIMIT ?)`);
+    // A prune walks the function's kept entries: under load it runs once per tenth of them written,
+    // not on every batch (at most 10 % more rows are on disk meanwhile; reads show `perFunction`).
+    const pruneEvery = Math.max(1, Math.floor(this.limits.perFunction / 10));
     const expire = db.prepare('DELETE FROM invocation_history WHERE started_at < ?');
     this.batches = new BatchWriter(
       db.transaction((batch: HistoryEntry[]) => {
-        const touched = new Set<string>();
         for (const e of batch) {
           insert.run(e.requestId, e.functionName, e.qualifier, e.startedAt, e.source, e.payload, e.payloadTruncated ? 1 : 0, e.response ?? null, e.responseTruncated ? 1 : 0, e.functionError ?? null);
-          touched.add(e.functionName);
+          this.sincePrune.set(e.functionName, (this.sincePrune.get(e.functionName) ?? 0) + 1);
         }
-        for (const name of touched) prune.run(name, name, this.limits.perFunction);
-        expire.run(this.now() - this.limits.maxAgeMs);
+        for (const [name, written] of this.sincePrune) {
+          if (written < pruneEvery) continue;
+          prune.run(name, name, this.limits.perFunction);
+          this.sincePrune.delete(name);
+        }
+        const now = this.now();
+        if (now - this.lastExpiry >= EXPIRE_EVERY_MS) {
+          this.lastExpiry = now;
+          expire.run(now - this.limits.maxAgeMs);
+        }
       }),
+      db,
     );
   }
 
@@ -102,7 +120,7 @@ export class InvocationHistoryStore {
     await this.flush();
     const rows = this.db
       .prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM invocation_history WHERE function_name = ? AND started_at < ? AND started_at >= ? ORDER BY started_at DESC LIMIT ?`)
-      .all(functionName, before, this.now() - this.limits.maxAgeMs, limit);
+      .all(functionName, before, this.now() - this.limits.maxAgeMs, Math.min(limit, this.limits.perFunction));
     return rows.map(fromRow);
   }
 

@@ -109,7 +109,7 @@ export class LogStore implements LogSink {
     });
     this.batches = new BatchWriter((rows) => {
       if (writeBatch(rows)) this.options.onOverCap();
-    });
+    }, db);
   }
 
 

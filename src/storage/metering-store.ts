@@ -38,7 +38,7 @@ export class MeteringStore {
     this.insert = db.prepare(`INSERT INTO invocations
       (request_id, function_name, version, started_at, duration_ms, billed_ms, memory_mb, max_memory_used_mb, gb_seconds, cold, init_duration_ms, outcome)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.batches = new BatchWriter(db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r))));
+    this.batches = new BatchWriter(db.transaction((batch: InvocationRecord[]) => batch.forEach((r) => this.write(r))), db);
   }
 
   /** Buffers a record; it is written with the others of the next few milliseconds. */

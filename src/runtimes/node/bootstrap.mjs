@@ -2,6 +2,7 @@
 // code directory: loads the handler once, then loops next → handler → response/error over the
 // Lambda Runtime API, behaving as AWS's client does. Standard library only; nothing from the host.
 import { connectRuntimeApi } from './runtime-api-client.mjs';
+import { connectRuntimeChannel } from './runtime-channel-client.mjs';
 import { toRapidResponse, UnhandledPromiseRejection } from './errors.mjs';
 import { loadHandler } from './handler-loader.mjs';
 import { emptyEventLoop, invoke } from './invocation.mjs';
@@ -9,7 +10,10 @@ import { logError, patchConsole } from './logging.mjs';
 import { installAwsLambdaGlobal, isStreamingHandler } from './response-stream.mjs';
 import { invokeStreaming } from './streaming-invocation.mjs';
 
-const api = connectRuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API, process.env.GUST_RUNTIME_API_SOCKET);
+// Gust hands its own client a runtime channel (a socket pair) when it can; HTTP otherwise.
+const channelFd = process.env.GUST_RUNTIME_FD;
+delete process.env.GUST_RUNTIME_FD;
+const api = channelFd ? connectRuntimeChannel(Number(channelFd)) : connectRuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API, process.env.GUST_RUNTIME_API_SOCKET);
 patchConsole();
 installAwsLambdaGlobal();
 

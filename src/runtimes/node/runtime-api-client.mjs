@@ -107,9 +107,7 @@ export function connectRuntimeApi(address = '127.0.0.1:9001', socketPath = undef
     /** A streamed response on a connection of its own: { stream, fail(doc), done }. */
     responseStream: (id) =>
       createResponseStream(
-        () => (socketPath ? net.connect({ path: socketPath }) : net.connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) })),
-        hostHeader,
-        id,
+        streamedPost(() => (socketPath ? net.connect({ path: socketPath }) : net.connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) })), hostHeader, id),
       ),
     /** Long-polls for the next event: { status, headers (lower-cased names), body }. */
     next: () => request('GET', '/invocation/next'),
@@ -117,5 +115,50 @@ export function connectRuntimeApi(address = '127.0.0.1:9001', socketPath = undef
     /** `doc` is the error document ({ errorType, errorMessage, trace }). */
     postError: (id, doc) => request('POST', `/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(doc), errorTypeHeader(doc)),
     postInitError: (doc) => request('POST', '/init/error', JSON.stringify(doc), errorTypeHeader(doc)),
+  };
+}
+
+/**
+ * The transport of a streamed response (response-stream.mjs) over HTTP: a chunked POST to
+ * /response with `Lambda-Runtime-Function-Response-Mode: streaming` on a connection of its own
+ * (so the main connection stays free for an /error), an error in trailers; `done` resolves with
+ * the API's status code once it answered.
+ */
+function streamedPost(connect, hostHeader, id) {
+  let socket = null;
+  let resolveDone;
+  const done = new Promise((resolve) => (resolveDone = resolve));
+  return {
+    done,
+    open(contentType) {
+      socket = connect();
+      socket.setNoDelay?.(true);
+      let reply = '';
+      socket.on('data', (chunk) => {
+        reply += chunk.toString('latin1');
+        if (reply.includes('\r\n\r\n')) {
+          resolveDone(Number(reply.split(' ')[1]));
+          socket.end();
+        }
+      });
+      socket.on('error', () => resolveDone(0));
+      socket.on('close', () => resolveDone(0));
+      socket.write(
+        `POST ${BASE}/invocation/${encodeURIComponent(id)}/response HTTP/1.1\r\n${hostHeader}` +
+          'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
+          'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n' +
+          `Content-Type: ${headerValue(contentType)}\r\n\r\n`,
+        'latin1',
+      );
+    },
+    chunk(buf, callback) {
+      socket.write(Buffer.concat([Buffer.from(`${buf.length.toString(16)}\r\n`), buf, CRLF]), callback);
+    },
+    end(error, callback) {
+      const trailers = error
+        ? `Lambda-Runtime-Function-Error-Type: ${headerValue(error.errorType)}\r\nLambda-Runtime-Function-Error-Body: ${error.errorBody.toString('base64')}\r\n`
+        : '';
+      socket.write(`0\r\n${trailers}\r\n`, 'latin1', callback);
+    },
   };
 }

@@ -107,7 +107,20 @@ except Exception:  # it does not: the json package does the same work
 # ---- the Runtime API ----
 
 
-class RuntimeApi:
+class _Received:
+    """Bytes read from Gust, kept until a whole answer or frame is there."""
+
+    sock = None
+    buf = b""
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("Gust closed the connection")
+        self.buf += chunk
+
+
+class RuntimeApi(_Received):
     """A minimal HTTP/1.1 client on one persistent connection to the Runtime API: TCP to
     AWS_LAMBDA_RUNTIME_API, or the unix socket GUST_RUNTIME_API_SOCKET when Gust gives one."""
 
@@ -129,12 +142,6 @@ class RuntimeApi:
             sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             sock.connect((host, int(port)))
         self.sock = sock
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("the Runtime API closed the connection")
-        self.buf += chunk
 
     def _read_response(self):
         while b"\r\n\r\n" not in self.buf:
@@ -198,6 +205,71 @@ class RuntimeApi:
         error_type = "".join(c if " " <= c <= "~" else "?" for c in str(error["errorType"]))
         headers = "Content-Type: application/json\r\nLambda-Runtime-Function-Error-Type: %s\r\n" % error_type
         return self.request("POST", path, to_json(error).encode("utf-8"), headers)
+
+
+class RuntimeChannel(_Received):
+    """The runtime channel (Gust's docs/runtime-channel.md): the Runtime API's calls as
+    length-prefixed frames on the socket pair Gust handed down at descriptor GUST_RUNTIME_FD.
+    One send per outcome and one event per read, nothing to build or parse as HTTP; the same
+    methods as RuntimeApi, so the rest of the client does not know which it has.
+    frame = u32 BE length of (type + fields) | u8 type | fields; field = u32 BE length | bytes"""
+
+    _NEXT = b"\x00\x00\x00\x01N"
+
+    def __init__(self, fd):
+        self.sock = _socket.socket(fileno=fd)
+        self.buf = b""
+        # An outcome leaves together with the next() that follows it: one send, one wake-up of Gust.
+        self.outcome = b""
+
+    @staticmethod
+    def _frame(kind, fields):
+        parts = [kind]
+        size = 1
+        for field in fields:
+            if isinstance(field, str):
+                field = field.encode("utf-8", "surrogateescape")
+            parts.append(len(field).to_bytes(4, "big"))
+            parts.append(field)
+            size += 4 + len(field)
+        return size.to_bytes(4, "big") + b"".join(parts)
+
+    def next(self):
+        self.sock.sendall(self.outcome + self._NEXT)
+        self.outcome = b""
+        while len(self.buf) < 5:
+            self._fill()
+        total = 4 + int.from_bytes(self.buf[:4], "big")
+        while len(self.buf) < total:
+            self._fill()
+        frame, self.buf = self.buf[:total], self.buf[total:]
+        if frame[4:5] != b"I":
+            raise ConnectionError("unexpected frame on the runtime channel")
+        fields = []
+        at = 5
+        for _ in range(7):
+            n = int.from_bytes(frame[at : at + 4], "big")
+            fields.append(frame[at + 4 : at + 4 + n])
+            at += 4 + n
+        text = [f.decode("utf-8", "replace") for f in fields[:6]]
+        headers = {
+            "lambda-runtime-aws-request-id": text[0],
+            "lambda-runtime-deadline-ms": text[1],
+            "lambda-runtime-invoked-function-arn": text[2],
+        }
+        for name, value in (("lambda-runtime-trace-id", text[3]), ("lambda-runtime-client-context", text[4]), ("lambda-runtime-cognito-identity", text[5])):
+            if value:
+                headers[name] = value
+        return 200, headers, fields[6]
+
+    def post_response(self, request_id, body, content_type):
+        self.outcome = self._frame(b"R", (request_id, body))
+
+    def post_error(self, request_id, error):
+        self.outcome = self._frame(b"E", (request_id, str(error["errorType"]), to_json(error)))
+
+    def post_init_error(self, error):
+        self.sock.sendall(self._frame(b"X", (str(error["errorType"]), to_json(error))))
 
 
 # ---- errors ----
@@ -492,7 +564,14 @@ def _run():
     else:
         sys.meta_path.insert(0, _LoggingImportHook)
 
-    api = RuntimeApi(_ENV.get("AWS_LAMBDA_RUNTIME_API"), _ENV.get("GUST_RUNTIME_API_SOCKET"))
+    # Gust hands its own client a runtime channel (a socket pair) when it can; HTTP otherwise.
+    channel_fd = _ENV.pop("GUST_RUNTIME_FD", None)
+    if channel_fd is not None:
+        _set_env("GUST_RUNTIME_FD", None)
+        api = RuntimeChannel(int(channel_fd))
+        posix.set_inheritable(int(channel_fd), False)  # not for processes the function starts
+    else:
+        api = RuntimeApi(_ENV.get("AWS_LAMBDA_RUNTIME_API"), _ENV.get("GUST_RUNTIME_API_SOCKET"))
     try:
         request_handler = get_handler(_ENV.get("_HANDLER", ""))
     except FaultException as e:
