@@ -150,7 +150,7 @@ test('bash completion is generated from the command tree', async () => {
 });
 
 test('help topics print the concept pages; help COMMAND prints its help', async () => {
-  assert.match(await ok('help', 'triggers'), /^TRIGGERS$[\s\S]*gust route add GET '\/items\/\{id\}' hello/m);
+  assert.match(await ok('help', 'triggers'), /^TRIGGERS$[\s\S]*gust route add GET '\/hello\/\{name\}' hello/m);
   assert.match(await ok('help', 'route', 'add'), /--payload-format/);
   assert.match(await ok('help'), /Topics: functions, security, triggers, versions/);
   assert.equal((await cli('help', 'nope')).code, 2);
