@@ -210,6 +210,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
           interpreter,
           opt: optDir ? { hostDir: optDir, root: driver.optRoot(optDir) } : undefined,
           runtimeRoot: driver.runtimeRoot(RUNTIMES_DIR),
+          langRoot: interpreter?.prefix ? driver.langRoot(interpreter.prefix) : undefined,
           endpoint,
           credentials: await keys.forFunction(fn.name),
         }),

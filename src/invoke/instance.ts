@@ -157,7 +157,7 @@ export class Instance {
   async launch(): Promise<void> {
     // Into the log, not the invocation's tail: Lambda's LogResult starts at START.
     this.log(this.platform.initStart(), { tail: false });
-    const { cmd, env, codeDir, readOnlyPaths, optDir, runtimeDir, network, allowed, hostsFile, forwarder, rootfs, workingDir } = this.deps.launch;
+    const { cmd, env, codeDir, readOnlyPaths, optDir, runtimeDir, langDir, network, allowed, hostsFile, forwarder, rootfs, workingDir } = this.deps.launch;
     const runtimeSocket = network !== 'on' ? path.join(this.deps.socketDir, `${this.id}.sock`) : undefined;
     let egressSocket: string | undefined;
     let hostsPath: string | undefined;
@@ -209,6 +209,7 @@ export class Instance {
         readOnlyPaths,
         optDir,
         runtimeDir,
+        langDir,
         memoryMb: this.fn.memorySize,
         tmpMb: this.fn.ephemeralStorageMb,
         network,

@@ -16,6 +16,8 @@ export interface Interpreter {
   version: string;
   /** Host paths a sandbox must be able to read for it to run. */
   paths: string[];
+  /** Python: its installation (sys.base_prefix), which a sandbox shows at /var/lang as Lambda does. */
+  prefix?: string;
   /** Python: its site-packages directory (boto3, when installed there). */
   sitePackages?: string;
   /** Python without boto3 of its own: a directory holding the AWS SDK for Python, last on sys.path. */
@@ -157,7 +159,7 @@ function findPython(minor: string): Interpreter | undefined {
       const out = execFileSync(candidate, ['-c', PYTHON_PROBE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
       const [executable, sitePackages, prefix, version] = out.trim().split('\n');
       if (!version?.startsWith(`${minor}.`)) continue;
-      return { executable, version, sitePackages, paths: [prefix, sitePackages] };
+      return { executable, version, prefix, sitePackages, paths: [prefix, sitePackages] };
     } catch {
       continue;
     }

@@ -40,6 +40,8 @@ export interface LaunchContext {
    * stack traces show no host path; RUNTIMES_DIR itself with --sandbox process, or when not given.
    */
   runtimeRoot?: string;
+  /** Where the function sees a Python interpreter's installation (Interpreter.prefix): /var/lang inside namespaces. */
+  langRoot?: string;
   region: string;
   accountId: string;
   endpoint: string;
@@ -57,6 +59,8 @@ export interface Launch {
   optDir?: string;
   /** RUNTIMES_DIR, when the function sees it at another path (runtimeRoot). */
   runtimeDir?: string;
+  /** The interpreter's installation, when the function sees it at another path (langRoot). */
+  langDir?: string;
   network: NetworkMode;
   /** For an allow-list: the sandbox's /etc/hosts, mapping each allowed host to its loopback address. */
   hostsFile?: string;
@@ -124,7 +128,20 @@ function layerEnv(runtime: string, opt: string | undefined, interpreter: Interpr
 }
 
 /** `taskRoot` is where the function sees its code: the host path, or /var/task in a sandbox. */
-function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): { cmd: string[]; extraEnv: Record<string, string>; paths: string[] } {
+/**
+ * A Python interpreter as the function sees it: its installation at langRoot (/var/lang), so that
+ * tracebacks show Lambda's paths and no host path; what lies outside it (a borrowed SDK) stays put.
+ */
+function seenPython(interpreter: Interpreter, langRoot: string | undefined): { python: Interpreter; langDir?: string } {
+  const prefix = interpreter.prefix;
+  if (!prefix || !langRoot || langRoot === prefix) return { python: interpreter };
+  const moved = (p: string) => (p === prefix || p.startsWith(`${prefix}/`) ? langRoot + p.slice(prefix.length) : p);
+  // The host paths stay bound too: a shared libpython is found through the binary's RUNPATH.
+  const python = { ...interpreter, executable: moved(interpreter.executable), sitePackages: interpreter.sitePackages && moved(interpreter.sitePackages) };
+  return { python, langDir: prefix };
+}
+
+function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): { cmd: string[]; extraEnv: Record<string, string>; paths: string[]; langDir?: string } {
   const layers = layerEnv(fn.runtime, ctx.opt?.root, ctx.interpreter);
   const interpreter = ctx.interpreter;
   const runtimeRoot = ctx.runtimeRoot ?? RUNTIMES_DIR;
@@ -140,16 +157,18 @@ function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: Lau
   }
   if (fn.runtime.startsWith('python')) {
     if (!interpreter) throw new Error(`no interpreter for ${fn.runtime}`);
+    const { python, langDir } = seenPython(interpreter, ctx.langRoot);
     // -S skips the site module (≈40 ms); the interpreter's own site-packages (boto3, when installed
     // there) stays importable through PYTHONPATH, behind the code and the layers as on Lambda, and
     // last the boto3 borrowed for a Python that has none (runtime-catalog.ts).
     return {
-      cmd: [interpreter.executable, '-S', path.join(runtimeRoot, 'python/bootstrap.py')],
+      cmd: [python.executable, '-S', path.join(runtimeRoot, 'python/bootstrap.py')],
       extraEnv: {
-        PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(interpreter.sitePackages ? [interpreter.sitePackages] : []), ...(interpreter.sdkDir ? [interpreter.sdkDir] : [])].join(':'),
+        PYTHONPATH: [taskRoot, path.join(taskRoot, 'python'), ...layers.pythonPath, ...(python.sitePackages ? [python.sitePackages] : []), ...(python.sdkDir ? [python.sdkDir] : [])].join(':'),
         PYTHONDONTWRITEBYTECODE: '1',
       },
-      paths: [...clientPaths, ...interpreter.paths],
+      paths: [...clientPaths, ...python.paths],
+      langDir,
     };
   }
   // Lambda runs the code's bootstrap, or else the one a layer brought (/opt/bootstrap).
@@ -159,7 +178,7 @@ function command(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: Lau
 
 export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: string, ctx: LaunchContext): Launch {
   const { mode: network, allowed } = networkOf(fn);
-  const { cmd, extraEnv, paths: runtimePaths } = command(fn, codeDir, taskRoot, ctx);
+  const { cmd, extraEnv, paths: runtimePaths, langDir } = command(fn, codeDir, taskRoot, ctx);
   const layers = layerEnv(fn.runtime, ctx.opt?.root, ctx.interpreter);
   // Without the host's network, a forwarder inside the sandbox carries custom runtimes' Runtime
   // API calls and, for an allow-list, the allowed outbound connections.
@@ -186,7 +205,7 @@ export function buildLaunch(fn: FunctionRecord, codeDir: string, taskRoot: strin
     ...lambdaSetEnvironment(fn, ctx),
   };
   const runtimeChannel = !isCustomRuntime(fn.runtime);
-  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, network, allowed, hostsFile: plan?.hostsFile, forwarder, runtimeChannel };
+  return { cmd, env, codeDir, readOnlyPaths: [...new Set(paths)], optDir: ctx.opt?.hostDir, runtimeDir: seenAtHostPath ? undefined : RUNTIMES_DIR, langDir, network, allowed, hostsFile: plan?.hostsFile, forwarder, runtimeChannel };
 }
 
 /**

@@ -16,6 +16,8 @@ export const OPT_ROOT = '/opt';
 export const SANDBOX_UID = 65534;
 /** Where the runtime clients are, as on Lambda (and what a stack trace shows of them). */
 export const RUNTIME_ROOT = '/var/runtime';
+/** Where Lambda keeps the language's own installation (the Python interpreter and its library). */
+export const LANG_ROOT = '/var/lang';
 /** Where an instance without network finds its Runtime API's unix socket. */
 export const RUNTIME_SOCKET = `${RUNTIME_ROOT}/api.sock`;
 
@@ -28,6 +30,8 @@ export interface BubblewrapSpec {
   optDir?: string;
   /** The runtime clients: each entry bound read-only under /var/runtime (a directory of its own, where the sockets go too). */
   runtimeDir?: string;
+  /** The interpreter's installation, bound read-only at /var/lang. */
+  langDir?: string;
   network: 'on' | 'off' | 'allow-list';
   runtimeSocket?: string;
   /** Keep the runtime channel (RUNTIME_CHANNEL_FD) open for the function's process. */
@@ -171,6 +175,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     '--ro-bind', spec.codeDir, TASK_ROOT,
     ...(spec.optDir ? ['--ro-bind', spec.optDir, OPT_ROOT] : []),
     ...(spec.runtimeDir ? runtimeMounts(spec.runtimeDir) : []),
+    ...(spec.langDir ? ['--ro-bind', spec.langDir, LANG_ROOT] : []),
     ...binds,
     ...networkMounts(spec),
     '--chdir', TASK_ROOT,

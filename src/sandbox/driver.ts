@@ -29,6 +29,8 @@ export interface SandboxSpec {
   optDir?: string;
   /** Gust's runtime clients on the host, shown read-only under /var/runtime (namespaces only; see runtimeRoot). */
   runtimeDir?: string;
+  /** The interpreter's installation on the host, shown read-only at /var/lang (namespaces only; see langRoot). */
+  langDir?: string;
   /**
    * 'off': no network at all; the Runtime API is then a unix socket bound into the sandbox.
    * 'allow-list': the same, plus an egress socket and an /etc/hosts for the allowed hosts.
@@ -92,6 +94,8 @@ export interface SandboxDriver {
   optRoot(optDir: string): string;
   /** Where a function sees Gust's runtime clients: /var/runtime inside namespaces, the host path otherwise. */
   runtimeRoot(runtimeDir: string): string;
+  /** Where a function sees its interpreter's installation: /var/lang inside namespaces, the host path otherwise. */
+  langRoot(prefix: string): string;
   /** Whether instances can be cut off from the network (needs namespaces). */
   supportsNetworkIsolation(): boolean;
   /** Whether start() can give a sandbox a runtime channel (else the runtime speaks HTTP). */

@@ -8,7 +8,7 @@ import { spawn, type StdioPipe } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Duplex, Writable } from 'node:stream';
-import { BWRAP, bubblewrapCommand, OPT_ROOT, RUNTIME_ROOT, TASK_ROOT } from './bubblewrap.js';
+import { BWRAP, bubblewrapCommand, LANG_ROOT, OPT_ROOT, RUNTIME_ROOT, TASK_ROOT } from './bubblewrap.js';
 import { detectCgroups, type CgroupSupport } from './cgroups.js';
 import { RUNTIME_CHANNEL_FD, type Sandbox, type SandboxDriver, type SandboxExit, type SandboxSpec } from './driver.js';
 import { BASH, encodeArgv, ENV, execFunctionCommand, FUNCTION_ARGV_FD, functionArgv, LAUNCHER_ENV } from './function-exec.js';
@@ -100,6 +100,10 @@ export class ProcessDriver implements SandboxDriver {
 
   runtimeRoot(runtimeDir: string): string {
     return this.isolation === 'namespaces' ? RUNTIME_ROOT : runtimeDir;
+  }
+
+  langRoot(prefix: string): string {
+    return this.isolation === 'namespaces' ? LANG_ROOT : prefix;
   }
 
   supportsNetworkIsolation(): boolean {

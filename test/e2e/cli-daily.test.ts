@@ -133,6 +133,15 @@ test('a traceback shows as lines in `gust logs` and in the invoke tail; stack tr
   assert.ok(trace.some((l) => l.includes('(/var/task/index.js:')), trace.join('\n'));
   assert.ok(trace.some((l) => l.includes('file:///var/runtime/node/')), trace.join('\n'));
   assert.ok(!JSON.stringify(failed).includes(REPO), `a host path in ${JSON.stringify(failed)}`);
+
+  // Python's own library is where Lambda keeps it, /var/lang, not the host's installation.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-stdlib-error-'));
+  fs.writeFileSync(path.join(dir, 'app.py'), "import json\n\ndef handler(event, context):\n    return json.loads('not json')\n");
+  await ok('deploy', dir, '--name', 'daily-py-lib', '--runtime', 'python3.11', '--handler', 'app.handler');
+  const decoded = JSON.parse((await cli('--json', 'invoke', 'daily-py-lib', '{}')).stdout);
+  const stack = JSON.stringify(decoded.payload.stackTrace);
+  assert.match(stack, /\/var\/lang\/lib\/python3\.11\/json\//, stack);
+  assert.ok(!stack.includes(os.homedir()) && !stack.includes(REPO), `a host path in ${stack}`);
 });
 
 test('bash completion is generated from the command tree', async () => {

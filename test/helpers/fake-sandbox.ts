@@ -137,6 +137,10 @@ export class FakeDriver implements SandboxDriver {
   runtimeRoot(runtimeDir: string): string {
     return runtimeDir;
   }
+
+  langRoot(prefix: string): string {
+    return prefix;
+  }
   supportsNetworkIsolation(): boolean {
     return false;
   }
