@@ -20,6 +20,7 @@ import { fixtureZip } from '../helpers/fixtures.js';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
 import { signRequest } from '../../src/api/sigv4.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 let gust: GustProcess;
@@ -29,16 +30,6 @@ const role = 'arn:aws:iam::000000000000:role/x';
 
 async function create(name: string, fixture: string) {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: role, Code: { ZipFile: await fixtureZip(fixture) } }));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const deadLetters = async () => JSON.parse((await run(process.execPath, [CLI, '--endpoint', gust.url, '--data-dir', gust.dataDir, '--json', 'dlq', 'ls'])).stdout);

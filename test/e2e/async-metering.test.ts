@@ -7,6 +7,7 @@ import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 import { lambdaClient } from '../helpers/sdk.js';
+import { until } from '../helpers/until.js';
 
 let gust: GustProcess;
 let lambda: LambdaClient;
@@ -16,17 +17,6 @@ async function gustGet(path: string) {
   const res = await fetch(url, { headers: signRequest({ method: 'GET', url, headers: {}, body: '', ...gust.credentials, region: gust.region, service: 'lambda' }) });
   assert.equal(res.status, 200, path);
   return res.json();
-}
-
-/** Polls a Gust status until `probe` finds what it waits for: the event itself, not a sleep. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 before(async () => {

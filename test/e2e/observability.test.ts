@@ -30,6 +30,7 @@ for family in text_string_to_metric_families(sys.stdin.read()):
         out.append({"family": family.name, "type": family.type, "name": s.name, "labels": s.labels, "value": s.value})
 print(json.dumps(out))
 `;
+import { until } from '../helpers/until.js';
 
 interface Sample { family: string; type: string; name: string; labels: Record<string, string>; value: number }
 
@@ -49,17 +50,6 @@ async function scrape(): Promise<Sample[]> {
 
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
-
-/** Polls until `probe` finds what it waits for: the event itself, not a sleep. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A signed request with extra headers (traceparent, X-Amzn-Trace-Id), as any SDK would send it. */
 async function signed(method: string, path: string, body = '', headers: Record<string, string> = {}) {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI, startGust, type GustProcess } from '../helpers/gust-process.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,17 +49,6 @@ async function boto3(script: string): Promise<any> {
 async function keys(bucket: string): Promise<string[]> {
   const { stdout } = await aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--output', 'json']);
   return stdout.trim() === '' ? [] : (JSON.parse(stdout).Contents ?? []).map((c: { Key: string }) => c.Key);
-}
-
-/** Polls until the probe gives a value: each try waits for the event it looks for, bounded by a deadline. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The events the recorder has written so far, oldest first. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CLI, FIXTURES, startGust, type GustProcess } from '../helpers/gust-process.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 let gust: GustProcess;
@@ -31,16 +32,6 @@ async function boto3(script: string): Promise<any> {
   const prelude = `import boto3, json, botocore.exceptions\nsqs = boto3.client('sqs')\nlam = boto3.client('lambda')\ndef url(n): return sqs.get_queue_url(QueueName=n)['QueueUrl']\n`;
   const { stdout } = await run('python3', ['-c', prelude + script], { env: gust.awsEnv() });
   return JSON.parse(stdout);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Every batch the recorder has reported so far (read from `seen` and kept here). */

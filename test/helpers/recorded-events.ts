@@ -3,16 +3,9 @@
 // condition with a deadline (no sleeps: short polls that back off).
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { GustProcess } from './gust-process.js';
+import { until } from './until.js';
 
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { until };
 
 export class RecordedQueue {
   readonly items: any[] = [];

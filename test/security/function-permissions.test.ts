@@ -51,16 +51,6 @@ async function create(name: string, fixture: string, role: string, extra: Record
   );
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Rejects with the AWS error the SDK parsed; returns its name and message. */
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
   try {
@@ -241,6 +231,7 @@ added = c.add_permission(FunctionName="policy-boto3", StatementId="from-boto3", 
 policy = c.get_policy(FunctionName="policy-boto3")
 print(json.dumps({"status": added["ResponseMetadata"]["HTTPStatusCode"], "statement": json.loads(added["Statement"]), "policy": json.loads(policy["Policy"]), "revision": policy["RevisionId"]}))
 `;
+import { until } from '../helpers/until.js';
     const { stdout } = await run('python3', ['-c', script], { env: gust.awsEnv() });
     const out = JSON.parse(stdout);
     assert.equal(out.status, 201);
