@@ -38,6 +38,11 @@ export interface AsyncEventStore {
   enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now?: number): Promise<{ requestId: string; duplicate: boolean }>;
   /** Takes the due event queued first and leases it for `leaseMs`; undefined when none is due. */
   claim(now: number, leaseMs: number): Promise<AsyncEvent | undefined>;
+  /**
+   * Moves the leases of events still held (lease not yet ended at `now`) on to `until`: a node
+   * of a cluster keeps what it runs while it lives, and loses it soon after it dies.
+   */
+  extendLeases(ids: readonly number[], now: number, until: number): Promise<void>;
   /** Forgets a delivered (or abandoned) event. */
   complete(id: number): Promise<void>;
   /**
@@ -112,6 +117,11 @@ export class SqlAsyncEventStore implements AsyncEventStore {
       throttles: row.throttles,
       createdAt: row.created_at,
     };
+  }
+
+  async extendLeases(ids: readonly number[], now: number, until: number) {
+    if (ids.length === 0) return;
+    await this.db.updateTable('async_events').set({ lease_until: until }).where('id', 'in', ids).where('lease_until', '>', now).execute();
   }
 
   async complete(id: number) {
