@@ -29,7 +29,25 @@ export interface PostgresPoolOptions {
   idleTimeoutMillis?: number;
 }
 
+/** Where a URL points, without its password: what an error message may show. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.username ? `${u.username}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'the configured database';
+  }
+}
+
 export async function openPostgresMetadata(url: string, schema?: string, options: PostgresPoolOptions = {}): Promise<Kysely<MetadataTables>> {
+  try {
+    return await open(url, schema, options);
+  } catch (err) {
+    throw new Error(`cannot open the PostgreSQL database ${describeUrl(url)}: ${(err as Error)?.message ?? err}`, { cause: err });
+  }
+}
+
+async function open(url: string, schema: string | undefined, options: PostgresPoolOptions): Promise<Kysely<MetadataTables>> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}" (lower-case letters, digits and _)`);
   if (schema) {
     const client = new pg.Client({ connectionString: url });
