@@ -38,15 +38,15 @@ const toQueue = (r: Selectable<MetadataTables['sqs_queues']>): QueueRecord => ({
 export class SqlQueueStore implements QueueStore {
   constructor(private readonly db: MetadataDb) {}
 
-  createQueue(q: QueueRecord) {
-    return withinTransaction(this.db, async (tx) => {
-      if (await tx.selectFrom('sqs_queues').select('name').where('name', '=', q.name).executeTakeFirst()) return false;
-      await tx
-        .insertInto('sqs_queues')
-        .values({ name: q.name, attributes: JSON.stringify(q.attributes), tags: JSON.stringify(q.tags), created_at: q.createdAt, modified_at: q.modifiedAt })
-        .execute();
-      return true;
-    });
+  async createQueue(q: QueueRecord) {
+    // Insert-or-nothing in one statement: two nodes creating one queue at once (PostgreSQL) see one
+    // of them create it, where a look then an insert would fail the second on the key.
+    const result = await this.db
+      .insertInto('sqs_queues')
+      .values({ name: q.name, attributes: JSON.stringify(q.attributes), tags: JSON.stringify(q.tags), created_at: q.createdAt, modified_at: q.modifiedAt })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async getQueue(name: string) {
