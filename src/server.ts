@@ -405,6 +405,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     recordResult: (uuid, result) => void mappings.recordResult(uuid, result).catch((err) => log(`event source mapping ${uuid}: ${(err as Error)?.message ?? err}`)),
     log,
   });
+  changes.subscribe('mappings', (uuid) => void pollers.reload(uuid).catch((err) => log(`cluster: could not reload event source mappings: ${(err as Error)?.message ?? err}`)));
   const mappings = new EventSourceMappings({
     store: mappingStore,
     home,
@@ -413,7 +414,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       const name = queues.nameOfArn(arn);
       return name !== undefined && (await queues.store.getQueue(name)) ? name : undefined;
     },
-    onChange: pollers.change,
+    onChange: (change) => {
+      pollers.change(change);
+      changes.publish('mappings', change.uuid);
+    },
   });
   const handler = createRequestHandler({
     services: registeredServices({
