@@ -81,6 +81,7 @@ import { S3ListRoutes } from './api/s3/s3-list-routes.js';
 import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
 import { Queues } from './queues/queues.js';
+import { QueueNotifier } from './queues/queue-notifier.js';
 import { SqlQueueStore } from './storage/sql-queue-store.js';
 import { ObservabilityRoutes } from './api/gust/observability-routes.js';
 import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
@@ -184,7 +185,19 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
-  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  // Long polls on other nodes wake for a message sent here: one announcement at a time per queue
+  // (a burst of sends is one), since a missed wake costs only the poll's wait.
+  const announcing = new Set<string>();
+  const queueNotifier = new QueueNotifier(realClock, (queue) => {
+    if (!config.databaseUrl || announcing.has(queue)) return;
+    announcing.add(queue);
+    setImmediate(() => {
+      announcing.delete(queue);
+      changes.publish('queue', queue);
+    });
+  });
+  changes.subscribe('queue', (queue) => queue !== undefined && queueNotifier.wake(queue));
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint }, notifier: queueNotifier });
   const queueDestinations = new QueueDestinations(queues);
   const deadLetters = new QueueDeadLetterStore(queues, queueDestinations, deadLetterArn(home));
   const movedDeadLetters = await moveLegacyDeadLetters(new SqlDeadLetterStore(dbs.metadataSql), deadLetters);

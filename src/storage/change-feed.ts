@@ -1,11 +1,12 @@
 // What one node of a cluster tells the others about its writes, so that they drop what they keep
 // in memory (function records, routes, reservations, access keys): PostgreSQL's LISTEN/NOTIFY on
-// one channel; and event-source mappings, whose pollers run on every node. A notification is sent after the write committed; one that is missed (the listening
+// one channel; event-source mappings, whose pollers run on every node; and the queues a message
+// arrived on, whose long polls wait on other nodes too. A notification is sent after the write committed; one that is missed (the listening
 // connection dropped) is covered by a resync: every subscriber reloads everything.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-export type ChangeTopic = 'function' | 'routes' | 'reservations' | 'keys' | 'mappings';
+export type ChangeTopic = 'function' | 'routes' | 'reservations' | 'keys' | 'mappings' | 'queue';
 
 export interface ChangeFeed {
   /** Tells the other nodes that `topic` (for `key`, if given) changed here. */
