@@ -47,7 +47,8 @@ import { moveLegacyDeadLetters } from './queues/legacy-dead-letters.js';
 import { SqlDeadLetterStore } from './storage/dead-letter-store.js';
 import { SqlEventInvokeConfigStore } from './storage/event-invoke-config-store.js';
 import { SqlFunctionStore } from './storage/function-store.js';
-import { InMemoryFunctionCache } from './storage/function-cache.js';
+import { InMemoryFunctionCache, sharedFunctionCache } from './storage/function-cache.js';
+import { noChangeFeed, PostgresChangeFeed } from './storage/change-feed.js';
 import { sqlUnitOfWork } from './storage/unit-of-work.js';
 import { SqlFunctionUrlStore } from './storage/function-url-store.js';
 import { SqlPolicyStore } from './storage/policy-store.js';
@@ -83,6 +84,7 @@ import { S3ListRoutes } from './api/s3/s3-list-routes.js';
 import { S3MultipartRoutes } from './api/s3/s3-multipart-routes.js';
 import { S3ObjectRoutes } from './api/s3/s3-object-routes.js';
 import { Queues } from './queues/queues.js';
+import { QueueNotifier } from './queues/queue-notifier.js';
 import { SqlQueueStore } from './storage/sql-queue-store.js';
 import { ObservabilityRoutes } from './api/gust/observability-routes.js';
 import { startMetricsListener, type MetricsListener } from './api/metrics-listener.js';
@@ -100,6 +102,8 @@ import { QueuePollers } from './triggers/queue/queue-pollers.js';
 import { brokerSource } from './triggers/brokers/source-factory.js';
 
 const ASYNC_PARALLELISM = 100;
+/** On a shared directory, blobs and temporary files younger than this may be another node's work in progress. */
+const SHARED_SWEEP_MIN_AGE_MS = 60 * 60_000;
 
 export interface RunningGust {
   url: string;
@@ -126,16 +130,21 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   let endpoint = '';
 
   // Storage.
-  const dbs = await openDatabases(config.dataDir);
-  const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql));
+  const dbs = await openDatabases(config.dataDir, { databaseUrl: config.databaseUrl ?? undefined });
+  // Code, layers, images and object bytes: where every node of a cluster reads them (docs/cluster.md).
+  const contentDir = config.sharedDir ?? config.dataDir;
+  // Nodes on one database hear of each other's writes to what they keep in memory (change-feed.ts).
+  const changes = config.databaseUrl ? await PostgresChangeFeed.start(config.databaseUrl, log) : noChangeFeed;
+  const keys = await AccessKeys.load(new SqlAccessKeyStore(dbs.metadataSql), undefined, () => changes.publish('keys'));
+  changes.subscribe('keys', () => void keys.reload().catch((err) => log(`cluster: could not reload access keys: ${(err as Error)?.message ?? err}`)));
   const accessKey = await keys.ensureDefault();
-  const functionCache = new InMemoryFunctionCache();
+  const functionCache = config.databaseUrl ? sharedFunctionCache(new InMemoryFunctionCache(), changes) : new InMemoryFunctionCache();
   const functionStore = new SqlFunctionStore(dbs.metadataSql, functionCache);
   const unitOfWork = sqlUnitOfWork(dbs.metadataSql, functionCache);
   const functionExists = async (name: string) => (await functionStore.get(name, LATEST)) !== undefined;
-  const code = new CodeStore(config.dataDir);
-  const layerContent = new CodeStore(config.dataDir, 'layers');
-  const images = new ImageStore(config.dataDir);
+  const code = new CodeStore(contentDir);
+  const layerContent = new CodeStore(contentDir, 'layers');
+  const images = new ImageStore(contentDir);
   const layerTrees = new LayerTrees(config.dataDir, (key) => layerContent.dirOf(key));
   const runtimes = new RuntimeCatalog(config.dataDir);
   registerRuntimeVersions((runtime) => runtimes.interpreter(runtime)?.version);
@@ -151,7 +160,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
   const functionUrlStore = new SqlFunctionUrlStore(dbs.metadataSql);
-  const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql));
+  const routes = await CachedRouteStore.load(new SqlRouteStore(dbs.metadataSql), () => changes.publish('routes'));
+  changes.subscribe('routes', () => void routes.reload().catch((err) => log(`cluster: could not reload routes: ${(err as Error)?.message ?? err}`)));
   const scheduleStore = new SqlScheduleStore(dbs.metadataSql);
 
   // Observability: metrics (gauges attached below, once their owners exist), traces, budgets.
@@ -179,7 +189,19 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
 
   // Invocation: the pool, concurrency, invoke() and the async worker.
-  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint } });
+  // Long polls on other nodes wake for a message sent here: one announcement at a time per queue
+  // (a burst of sends is one), since a missed wake costs only the poll's wait.
+  const announcing = new Set<string>();
+  const queueNotifier = new QueueNotifier(realClock, (queue) => {
+    if (!config.databaseUrl || announcing.has(queue)) return;
+    announcing.add(queue);
+    setImmediate(() => {
+      announcing.delete(queue);
+      changes.publish('queue', queue);
+    });
+  });
+  changes.subscribe('queue', (queue) => queue !== undefined && queueNotifier.wake(queue));
+  const queues = new Queues({ store: new SqlQueueStore(dbs.metadataSql), clock: realClock, home: { ...home, endpoint: () => endpoint }, notifier: queueNotifier });
   const queueDestinations = new QueueDestinations(queues);
   const deadLetters = new QueueDeadLetterStore(queues, queueDestinations, deadLetterArn(home));
   const movedDeadLetters = await moveLegacyDeadLetters(new SqlDeadLetterStore(dbs.metadataSql), deadLetters);
@@ -232,7 +254,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onSettled: (fn) => pool.retire(fn.name, fn.revisionId),
     log,
   });
-  const concurrency = new Concurrency(config.concurrencyLimit, await Reservations.load(new SqlReservationStore(dbs.metadataSql)));
+  const reservations = await Reservations.load(new SqlReservationStore(dbs.metadataSql), () => changes.publish('reservations'));
+  changes.subscribe('reservations', () => void reservations.reload().catch((err) => log(`cluster: could not reload reservations: ${(err as Error)?.message ?? err}`)));
+  const concurrency = new Concurrency(config.concurrencyLimit, reservations);
   let worker: AsyncWorker | undefined;
   const aliases = new SqlAliasStore(dbs.metadataSql);
   const policies = new FunctionPolicies({
@@ -275,6 +299,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     home,
     arnOf,
     maxParallel: ASYNC_PARALLELISM,
+    sharedQueue: config.databaseUrl ? { leaseMs: config.leaseSeconds * 1000 } : undefined,
     retryDelayMs: config.asyncRetryDelaySeconds * 1000,
     log,
   });
@@ -302,6 +327,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       await queue.enqueue({ requestId: randomUUID(), functionName: target.name, qualifier: target.qualifier ?? LATEST, payload });
     },
     afterFire: () => worker?.wake(),
+    rereadEveryMs: config.databaseUrl ? config.leaseSeconds * 1000 : undefined,
   });
   const schedules = new Schedules(scheduleStore, home, functionExists, () => scheduler.refresh());
 
@@ -388,7 +414,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   // S3: object bytes on the blob store, metadata (and the notification outbox) in metadata.db.
   const objects = new Objects({
     store: new SqlObjectStore(dbs.metadataSql),
-    blobs: new LocalDiskBlobStore(path.join(config.dataDir, 'objects')),
+    blobs: new LocalDiskBlobStore(path.join(contentDir, 'objects'), { sweepMinAgeMs: config.sharedDir ? SHARED_SWEEP_MIN_AGE_MS : 0 }),
     rules: createBucketNotificationRules({ home, functionExists, allowsS3: (fn, q, arn) => policies.allowsS3(fn, q, arn) }),
     region: config.region,
     onEventQueued: () => worker?.wake(),
@@ -430,6 +456,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     recordResult: (uuid, result) => void mappings.recordResult(uuid, result).catch((err) => log(`event source mapping ${uuid}: ${(err as Error)?.message ?? err}`)),
     log,
   });
+  changes.subscribe('mappings', (uuid) => void pollers.reload(uuid).catch((err) => log(`cluster: could not reload event source mappings: ${(err as Error)?.message ?? err}`)));
   const mappings = new EventSourceMappings({
     store: mappingStore,
     home,
@@ -439,7 +466,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       return name !== undefined && (await queues.store.getQueue(name)) ? name : undefined;
     },
     destinationExists: (arn) => queueDestinations.exists(arn),
-    onChange: pollers.change,
+    onChange: (change) => {
+      pollers.change(change);
+      changes.publish('mappings', change.uuid);
+    },
   });
   const handler = createRequestHandler({
     services: registeredServices({
@@ -502,6 +532,9 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
+  if (config.databaseUrl) log(`Metadata: PostgreSQL (nodes on this database form a cluster; async-event leases last ${config.leaseSeconds} s)`);
+  if (config.databaseUrl && !config.sharedDir) log('WARNING: no --shared-dir: function code, layers, images and objects stay on this node\'s disk, and other nodes cannot serve them');
+  if (config.sharedDir) log(`Shared directory: ${config.sharedDir} (code, layers, images, objects)`);
   if (config.auth) log('Authentication: AWS SigV4 with the access keys in the data directory');
   else log('WARNING: authentication is OFF (--no-auth): anyone who can reach this port can deploy and run code. Use only for local development.');
   log(`Data directory: ${config.dataDir} (credentials in ${config.dataDir}/credentials, profile gust)`);
@@ -540,6 +573,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       await history.flush();
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await changes.close();
       await dbs.close();
       log('Gust stopped');
     },

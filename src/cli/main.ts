@@ -60,6 +60,9 @@ program
   .option('--history-days <days>', 'invocation history: days kept (env GUST_HISTORY_DAYS, default 3)')
   .option('--metrics-port <port>', 'also serve Prometheus /metrics, unauthenticated, on this port of the same host; off by default (env GUST_METRICS_PORT)')
   .option('--otlp-endpoint <url>', 'export a trace span per invocation to this OTLP/HTTP collector (env GUST_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)')
+  .option('--database <url>', 'keep metadata in this PostgreSQL database (postgres://…) instead of the data directory; nodes sharing one form a cluster (env GUST_DATABASE_URL; docs/cluster.md)')
+  .option('--shared-dir <dir>', 'keep function code, layers, images and S3 objects in this directory that every node mounts (env GUST_SHARED_DIR; docs/cluster.md)')
+  .option('--lease-seconds <seconds>', 'with --database: how soon another node takes over the async events of a node that died (env GUST_LEASE_SECONDS, default 30)')
   // Loaded on demand: the server's modules are most of the CLI's start-up time, and only `up` needs them.
   .action(async (o) =>
     (await import('./up.js')).up({
@@ -82,6 +85,9 @@ program
       historyDays: o.historyDays,
       metricsPort: o.metricsPort,
       otlpEndpoint: o.otlpEndpoint,
+      databaseUrl: o.database,
+      sharedDir: o.sharedDir,
+      leaseSeconds: o.leaseSeconds,
     }),
   );
 

@@ -6,6 +6,21 @@ export interface GustConfig {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /**
+   * postgres://… : metadata (functions, queues, async events, schedules…) in this PostgreSQL
+   * database instead of the data directory's metadata.db; nodes sharing it form a cluster. null: SQLite.
+   */
+  readonly databaseUrl: string | null;
+  /**
+   * A directory every node mounts (NFS, a Kubernetes ReadWriteMany volume) for function code,
+   * layers, images and S3 object bytes; null: they stay in the data directory (one node).
+   */
+  readonly sharedDir: string | null;
+  /**
+   * With a database shared by nodes: how long a node's claim on an async event lasts without
+   * renewal, so how soon another node takes over the events of one that died.
+   */
+  readonly leaseSeconds: number;
   readonly region: string;
   readonly accountId: string;
   /** Seconds an idle instance is kept warm before it is stopped. */
@@ -53,6 +68,9 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   host: 'GUST_HOST',
   port: 'GUST_PORT',
   dataDir: 'GUST_DATA_DIR',
+  databaseUrl: 'GUST_DATABASE_URL',
+  sharedDir: 'GUST_SHARED_DIR',
+  leaseSeconds: 'GUST_LEASE_SECONDS',
   region: 'GUST_REGION',
   accountId: 'GUST_ACCOUNT_ID',
   keepAliveSeconds: 'GUST_KEEP_ALIVE',
@@ -80,6 +98,9 @@ const DEFAULTS: GustConfig = {
   host: '127.0.0.1',
   port: 9000,
   dataDir: '.gust',
+  databaseUrl: null,
+  sharedDir: null,
+  leaseSeconds: 30,
   region: 'us-east-1',
   accountId: '000000000000',
   keepAliveSeconds: 600,
@@ -146,6 +167,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     host: text('host', /^[\w.:-]+$/, 'must be a host name or IP address'),
     port: number('port', 0, 65535),
     dataDir: path.resolve(text('dataDir', /./, 'must be a path')),
+    databaseUrl: raw('databaseUrl') ? text('databaseUrl', /^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// connection URL') : null,
+    sharedDir: raw('sharedDir') ? path.resolve(text('sharedDir', /./, 'must be a path')) : null,
+    leaseSeconds: number('leaseSeconds', 2, 3600, false),
     region: text('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like an AWS region, e.g. us-east-1'),
     accountId: text('accountId', /^\d{12}$/, 'must be 12 digits'),
     keepAliveSeconds: number('keepAliveSeconds', 0, 86400, false),

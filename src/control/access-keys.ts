@@ -28,14 +28,23 @@ export class AccessKeys {
     private readonly store: AccessKeyStore,
     /** Active keys by id, kept close: every API request looks one up. */
     private readonly active: ActiveKeys,
+    /** Tells the other nodes of a cluster that keys changed here (they reload()). */
+    private readonly announce: () => void,
   ) {}
 
-  static async load(store: AccessKeyStore, active: ActiveKeys = new InMemoryActiveKeys()): Promise<AccessKeys> {
-    for (const key of await store.list()) {
-      const { revoked, ...k } = key;
-      if (!revoked) active.add(k);
+  static async load(store: AccessKeyStore, active: ActiveKeys = new InMemoryActiveKeys(), announce: () => void = () => {}): Promise<AccessKeys> {
+    const keys = new AccessKeys(store, active, announce);
+    await keys.reload();
+    return keys;
+  }
+
+  /** Reads the active keys again (another node created or revoked one). */
+  async reload(): Promise<void> {
+    // Keys are revoked, never deleted: a key missing from the list is one created since it was read.
+    for (const { revoked, ...k } of await this.store.list()) {
+      if (revoked) this.active.remove(k.accessKeyId);
+      else this.active.add(k);
     }
-    return new AccessKeys(store, active);
   }
 
   async create(scope: KeyScope = 'admin'): Promise<AccessKey> {
@@ -47,6 +56,7 @@ export class AccessKeys {
     };
     await this.store.add(key);
     this.active.add(key);
+    this.announce();
     return key;
   }
 
@@ -61,7 +71,9 @@ export class AccessKeys {
 
   async revoke(accessKeyId: string): Promise<boolean> {
     this.active.remove(accessKeyId);
-    return this.store.revoke(accessKeyId, Date.now());
+    const revoked = await this.store.revoke(accessKeyId, Date.now());
+    this.announce();
+    return revoked;
   }
 
   activeAdminKeys(): AccessKey[] {

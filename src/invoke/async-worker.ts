@@ -42,6 +42,12 @@ export interface AsyncWorkerDeps {
   /** Delay before the first retry of a function error; the second waits twice as long. */
   retryDelayMs: number;
   log: (message: string) => void;
+  /**
+   * Set when other nodes claim from the same store (a cluster): a lease is this short and renewed
+   * while the event runs, so a node that dies loses its events to the others within `leaseMs`,
+   * and start() voids no lease (they may be other nodes' running events).
+   */
+  sharedQueue?: { leaseMs: number };
   /** The clock (its time and its timers) and the jitter's randomness, injected so that tests run on fake time. */
   clock?: Clock;
   random?: () => number;
@@ -70,6 +76,9 @@ export class AsyncWorker {
   private readonly random: () => number;
   /** Events that were running when Gust last stopped and run again: possible duplicates. */
   possibleDuplicates = 0;
+  /** Ids of the events this worker runs, whose leases it renews (shared queue only). */
+  private readonly held = new Set<number>();
+  private renewTimer: { clear(): void } | null = null;
 
   constructor(private readonly deps: AsyncWorkerDeps) {
     this.clock = deps.clock ?? realClock;
@@ -77,8 +86,16 @@ export class AsyncWorker {
     this.random = deps.random ?? Math.random;
   }
 
-  /** Voids the leases a previous process held, then starts claiming. */
+  private get leaseMs(): number {
+    return this.deps.sharedQueue?.leaseMs ?? LEASE_MS;
+  }
+
+  /** Voids the leases a previous process held (one node only), then starts claiming. */
   async start(): Promise<void> {
+    if (this.deps.sharedQueue) {
+      this.renewLeases();
+      return this.wake();
+    }
     this.possibleDuplicates = await this.deps.store.releaseAllLeases();
     if (this.possibleDuplicates > 0) {
       this.deps.log(`Async events: ${this.possibleDuplicates} were running when Gust stopped; they run again (at-least-once: possible duplicates)`);
@@ -91,7 +108,24 @@ export class AsyncWorker {
     this.stopped = true;
     this.wakeTimer?.clear();
     this.wakeTimer = null;
-    return this.idle();
+    // Renewal goes on while deliveries drain: they are still this node's.
+    return this.idle().finally(() => {
+      this.renewTimer?.clear();
+      this.renewTimer = null;
+    });
+  }
+
+  /** A third of a lease apart, so that two renewals may fail before another node takes over. */
+  private renewLeases = (): void => {
+    this.renewTimer = this.clock.setTimeout(async () => {
+      const now = this.now();
+      try {
+        await this.deps.store.extendLeases([...this.held], now, now + this.leaseMs);
+      } catch (err) {
+        this.deps.log(`Async events: could not renew leases: ${(err as Error)?.message ?? err}`);
+      }
+      if (this.renewTimer) this.renewLeases();
+    }, this.leaseMs / 3);
   }
 
   /** Resolves once no claim pass and no delivery is running (those started meanwhile included). */
@@ -125,22 +159,30 @@ export class AsyncWorker {
   private async claimPass(): Promise<void> {
     try {
       while (this.running < this.deps.maxParallel && !this.stopped) {
-        const event = await this.deps.store.claim(this.now(), LEASE_MS);
+        const event = await this.deps.store.claim(this.now(), this.leaseMs);
         if (!event) break;
         this.running++;
+        this.held.add(event.id);
         const delivery: Promise<void> = this.deliver(event)
           // A failure of Gust's own (the store, a destination) must not end the process as an
           // unhandled rejection; the event stays leased and runs again when the lease ends.
           .catch((err) => this.deps.log(`async event ${event.requestId} for ${event.functionName} failed in Gust and runs again later: ${(err as Error)?.stack ?? err}`))
           .finally(() => {
             this.running--;
+            this.held.delete(event.id);
             this.deliveries.delete(delivery);
             this.wake();
           });
         this.deliveries.add(delivery);
       }
       const due = await this.deps.store.nextDueAt();
-      if (due !== null && this.running < this.deps.maxParallel) this.sleep(Math.max(10, Math.min(due - this.now(), 60_000)));
+      // Other nodes queue events too, and die leaving leased ones: a shared queue is looked at
+      // again within a third of a lease even when nothing here says it must.
+      const idleMs = this.deps.sharedQueue ? this.leaseMs / 3 : null;
+      if (this.running < this.deps.maxParallel) {
+        if (due !== null) this.sleep(Math.max(10, Math.min(due - this.now(), idleMs ?? 60_000)));
+        else if (idleMs !== null) this.sleep(idleMs);
+      }
     } catch (err) {
       this.deps.log(`Async events: could not read the queue: ${(err as Error)?.message ?? err}; trying again in a second`);
       this.sleep(QUEUE_RETRY_MS);

@@ -10,7 +10,11 @@ export class QueueNotifier {
   private readonly generations = new Map<string, number>();
   private isClosed = false;
 
-  constructor(private readonly clock: Clock) {}
+  /** `announce` tells other nodes of a cluster, whose receivers wait on their own notifiers. */
+  constructor(
+    private readonly clock: Clock,
+    private readonly announce: (queue: string) => void = () => {},
+  ) {}
 
   /** The queue's notification count: taken before a look at the queue, handed to wait(). */
   generation(queue: string): number {
@@ -40,6 +44,12 @@ export class QueueNotifier {
   }
 
   notify(queue: string): void {
+    this.wake(queue);
+    this.announce(queue);
+  }
+
+  /** Wakes this node's receivers only: another node announced the queue. */
+  wake(queue: string): void {
     this.generations.set(queue, this.generation(queue) + 1);
     for (const wake of [...(this.waiters.get(queue) ?? [])]) wake();
   }
@@ -56,6 +66,6 @@ export class QueueNotifier {
   /** Shutdown: every wait ends now, and later ones at once. */
   close(): void {
     this.isClosed = true;
-    for (const queue of [...this.waiters.keys()]) this.notify(queue);
+    for (const queue of [...this.waiters.keys()]) this.wake(queue);
   }
 }

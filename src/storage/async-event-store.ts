@@ -3,6 +3,7 @@
 // it runs, and deleted only once it is done; events queued together share one commit (group
 // commit). Idempotency keys live here too: check and insert are one transaction with the enqueue.
 import { sql } from 'kysely';
+import { isPostgres } from './dialect.js';
 import { GroupCommit } from './group-commit.js';
 import type { MetadataDb } from './metadata-tables.js';
 import { withinTransaction } from './within-transaction.js';
@@ -38,6 +39,11 @@ export interface AsyncEventStore {
   enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now?: number): Promise<{ requestId: string; duplicate: boolean }>;
   /** Takes the due event queued first and leases it for `leaseMs`; undefined when none is due. */
   claim(now: number, leaseMs: number): Promise<AsyncEvent | undefined>;
+  /**
+   * Moves the leases of events still held (lease not yet ended at `now`) on to `until`: a node
+   * of a cluster keeps what it runs while it lives, and loses it soon after it dies.
+   */
+  extendLeases(ids: readonly number[], now: number, until: number): Promise<void>;
   /** Forgets a delivered (or abandoned) event. */
   complete(id: number): Promise<void>;
   /**
@@ -75,9 +81,17 @@ export class SqlAsyncEventStore implements AsyncEventStore {
   enqueueOnce(e: NewAsyncEvent, key: string, windowMs: number, now = Date.now()) {
     return withinTransaction(this.db, async (tx) => {
       await tx.deleteFrom('idempotency_keys').where('created_at', '<', now - windowMs).execute();
-      const seen = await tx.selectFrom('idempotency_keys').select('request_id').where('function_name', '=', e.functionName).where('idempotency_key', '=', key).executeTakeFirst();
-      if (seen) return { requestId: seen.request_id, duplicate: true };
-      await tx.insertInto('idempotency_keys').values({ function_name: e.functionName, idempotency_key: key, request_id: e.requestId, created_at: now }).execute();
+      // Insert first, then look: on PostgreSQL a racing transaction's insert waits for this one to
+      // settle and then inserts nothing, where a look first would let both see no key.
+      const inserted = await tx
+        .insertInto('idempotency_keys')
+        .values({ function_name: e.functionName, idempotency_key: key, request_id: e.requestId, created_at: now })
+        .onConflict((oc) => oc.columns(['function_name', 'idempotency_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+        const seen = await tx.selectFrom('idempotency_keys').select('request_id').where('function_name', '=', e.functionName).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+        return { requestId: seen.request_id, duplicate: true };
+      }
       await new SqlAsyncEventStore(tx).enqueue(e, now);
       return { requestId: e.requestId, duplicate: false };
     });
@@ -86,13 +100,16 @@ export class SqlAsyncEventStore implements AsyncEventStore {
   async claim(now: number, leaseMs: number) {
     // ORDER BY (due_at, id) is the async_events_due index: the claim reads one index entry, not
     // the queue (20k claims: ≈1.5 s this way, ≈15 s with an order the index does not give).
-    // PostgreSQL would add FOR UPDATE SKIP LOCKED to the inner select.
+    // On PostgreSQL, nodes claim side by side: the inner select locks the row it picks and skips
+    // rows another claim holds, so no event goes to two nodes and none waits for another's claim.
+    const pg = isPostgres(this.db);
     const row = await this.db
       .updateTable('async_events')
       .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', (eb) =>
-        eb.selectFrom('async_events').select('id').where('due_at', '<=', now).where('lease_until', '<=', now).orderBy('due_at').orderBy('id').limit(1),
-      )
+      .where('id', '=', (eb) => {
+        const next = eb.selectFrom('async_events').select('id').where('due_at', '<=', now).where('lease_until', '<=', now).orderBy('due_at').orderBy('id').limit(1);
+        return pg ? next.forUpdate().skipLocked() : next;
+      })
       .returning(['id', 'request_id', 'function_name', 'qualifier', 'payload', 'attempts', 'throttles', 'created_at'])
       .executeTakeFirst();
     if (!row) return undefined;
@@ -106,6 +123,11 @@ export class SqlAsyncEventStore implements AsyncEventStore {
       throttles: row.throttles,
       createdAt: row.created_at,
     };
+  }
+
+  async extendLeases(ids: readonly number[], now: number, until: number) {
+    if (ids.length === 0) return;
+    await this.db.updateTable('async_events').set({ lease_until: until }).where('id', 'in', ids).where('lease_until', '>', now).execute();
   }
 
   async complete(id: number) {

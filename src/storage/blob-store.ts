@@ -33,10 +33,22 @@ export interface BlobStore {
 
 const BLOB_ID = /^[0-9a-f]{32}$/;
 
+export interface LocalDiskBlobOptions {
+  /**
+   * The sweep spares files written more recently than this: on a directory that several nodes
+   * share, another node may be writing a blob (or about to commit the object that holds it).
+   * 0 (one node): the sweep runs before this node writes anything, so nothing is in progress.
+   */
+  sweepMinAgeMs?: number;
+}
+
 export class LocalDiskBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly options: LocalDiskBlobOptions = {},
+  ) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
   }
@@ -104,14 +116,17 @@ export class LocalDiskBlobStore implements BlobStore {
 
   async sweep(keep: (id: string) => boolean): Promise<number> {
     let removed = 0;
+    const minAgeMs = this.options.sweepMinAgeMs ?? 0;
+    const settled = async (file: string) => minAgeMs === 0 || (await fs.promises.stat(file).then((s) => s.mtimeMs < Date.now() - minAgeMs, () => false));
     for (const name of await fs.promises.readdir(this.tmpDir)) {
+      if (!(await settled(path.join(this.tmpDir, name)))) continue;
       await fs.promises.rm(path.join(this.tmpDir, name), { force: true });
       removed++;
     }
     for (const dir of await fs.promises.readdir(this.root)) {
       if (dir === 'tmp' || !/^[0-9a-f]{2}$/.test(dir)) continue;
       for (const name of await fs.promises.readdir(path.join(this.root, dir))) {
-        if (BLOB_ID.test(name) && !keep(name)) {
+        if (BLOB_ID.test(name) && !keep(name) && (await settled(path.join(this.root, dir, name)))) {
           await fs.promises.rm(path.join(this.root, dir, name), { force: true });
           removed++;
         }

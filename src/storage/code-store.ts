@@ -1,7 +1,7 @@
 // Function code on local disk, content-addressed by the zip's SHA-256: code/<hex>.zip is what
 // GetFunction serves back, code/<hex>/ the unpacked tree instances run from. Layers have a store
 // of their own (layers/), so that removing a function's code never touches a layer's.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { unpackZip } from '../control/code-unpack.js';
@@ -48,7 +48,8 @@ export class CodeStore {
     }
     const zipFile = this.zipOf(key);
     if (!fs.existsSync(zipFile)) {
-      const tmp = `${zipFile}.${process.pid}.tmp`;
+      // Random, not the pid: nodes sharing the directory (containers) may all be pid 1.
+      const tmp = `${zipFile}.${randomBytes(6).toString('hex')}.tmp`;
       fs.writeFileSync(tmp, zip, { mode: 0o600 });
       fs.renameSync(tmp, zipFile);
     }

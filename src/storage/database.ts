@@ -1,7 +1,8 @@
-// Opens the embedded SQLite databases and brings their schema up to date with the numbered
-// migrations in migrations/. metadata.db holds what Gust acknowledged to a client (functions,
-// queued async events) and syncs every commit; telemetry.db holds logs and metering, which are
-// written far more often, so it syncs less (WAL survives kill -9 either way).
+// Opens the databases and brings their schema up to date with the numbered migrations in
+// migrations/. Metadata (what Gust acknowledged to a client: functions, queued async events) is
+// metadata.db, which syncs every commit, or a PostgreSQL database shared by the nodes of a cluster
+// (metadata-postgres.ts); telemetry.db holds logs and metering, which are written far more often,
+// so it syncs less (WAL survives kill -9 either way), and stays on each node's own disk.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import { migrate } from './migrations/migration.js';
 import { metadataMigrations } from './migrations/metadata/index.js';
 import { telemetryMigrations } from './migrations/telemetry/index.js';
 import { withStatementCache } from './statement-cache.js';
+import { openPostgresMetadata } from './metadata-postgres.js';
 
 export type Db = Database.Database;
 
@@ -31,31 +33,47 @@ export interface Databases {
   /** metadata.db through Kysely: every metadata store queries it this way. */
   metadataSql: Kysely<MetadataTables>;
   /** The raw handles: telemetry's own stores (log-store, metering) use prepared statements. */
-  metadata: Db;
+  metadata?: Db;
+  /** A PostgreSQL connection string when metadata is there (a cluster), else undefined. */
+  databaseUrl?: string;
   telemetry: Db;
   close(): Promise<void>;
 }
 
+export interface DatabaseOptions {
+  /** postgres://… : metadata on PostgreSQL instead of the data directory's metadata.db. */
+  databaseUrl?: string;
+  /** A PostgreSQL schema to use (created if missing) instead of the connection's default. */
+  schema?: string;
+}
+
 /** Opens (creating if need be) and migrates both databases of a data directory. */
-export async function openDatabases(dataDir: string): Promise<Databases> {
+export async function openDatabases(dataDir: string, options: DatabaseOptions = {}): Promise<Databases> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Access keys and function code live here: readable by Gust's user only.
   fs.chmodSync(dataDir, 0o700);
-  const metadata = open(path.join(dataDir, 'metadata.db'), 'FULL');
   const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', { incrementalVacuum: true });
-  const metadataSql = new Kysely<MetadataTables>({ dialect: new SqliteDialect({ database: withStatementCache(metadata) }) });
   const telemetrySql = new Kysely<any>({ dialect: new SqliteDialect({ database: telemetry }) });
+  let metadata: Db | undefined;
+  let metadataSql: Kysely<MetadataTables>;
   try {
-    await migrate(metadataSql, metadataMigrations);
+    if (options.databaseUrl) {
+      metadataSql = await openPostgresMetadata(options.databaseUrl, options.schema);
+    } else {
+      metadata = open(path.join(dataDir, 'metadata.db'), 'FULL');
+      metadataSql = new Kysely<MetadataTables>({ dialect: new SqliteDialect({ database: withStatementCache(metadata) }) });
+      await migrate(metadataSql, metadataMigrations);
+    }
     await migrate(telemetrySql, telemetryMigrations);
   } catch (err) {
-    metadata.close();
+    metadata?.close();
     telemetry.close();
     throw err;
   }
   return {
     metadataSql,
     metadata,
+    databaseUrl: options.databaseUrl,
     telemetry,
     async close() {
       // Kysely's destroy() closes the better-sqlite3 handle it was given.

@@ -2,6 +2,7 @@
 // interface so that a cluster can replace it (a shared cache, or invalidation across nodes).
 // A record read before a later invalidation is never cached (mark/set), so a write is never undone.
 import type { FunctionRecord } from '../control/function-record.js';
+import type { ChangeFeed } from './change-feed.js';
 
 export interface FunctionCache {
   get(name: string, version: string): FunctionRecord | undefined;
@@ -35,4 +36,24 @@ export class InMemoryFunctionCache implements FunctionCache {
     this.invalidations++;
     this.byFunction.delete(name);
   }
+
+  /** Forgets every function (the news of other nodes' writes may have been missed). */
+  clear() {
+    this.invalidations++;
+    this.byFunction.clear();
+  }
+}
+
+/** A node's cache in a cluster: its invalidations are announced, and it hears the others'. */
+export function sharedFunctionCache(cache: InMemoryFunctionCache, feed: ChangeFeed): FunctionCache {
+  feed.subscribe('function', (name) => (name === undefined ? cache.clear() : cache.invalidate(name)));
+  return {
+    get: (name, version) => cache.get(name, version),
+    mark: () => cache.mark(),
+    set: (name, version, record, mark) => cache.set(name, version, record, mark),
+    invalidate(name) {
+      cache.invalidate(name);
+      feed.publish('function', name);
+    },
+  };
 }

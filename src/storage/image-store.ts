@@ -2,7 +2,7 @@
 // config, the same for its docker-save and OCI forms): images/<id>/rootfs is the unpacked root
 // filesystem instances run on, images/<id>/image.json what Gust read from its config, and
 // images/refs.json maps NAME:TAG to an id (Gust's stand-in for a registry).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readImageArchive } from '../control/image-archive.js';
@@ -122,7 +122,8 @@ export class ImageStore {
 
   private writeRefs(refs: Record<string, string>) {
     const file = path.join(this.root, 'refs.json');
-    const tmp = `${file}.${process.pid}.tmp`;
+    // Random, not the pid: nodes sharing the directory (containers) may all be pid 1.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(refs, null, 1), { mode: 0o600 });
     fs.renameSync(tmp, file);
   }

@@ -62,13 +62,14 @@ export class SqlLayerStore implements LayerStore {
 
   publish(fields: Omit<LayerVersionRecord, 'version'>): Promise<LayerVersionRecord> {
     return withinTransaction(this.db, async (tx) => {
-      const row = await tx.selectFrom('layers').select('last_version').where('layer_name', '=', fields.name).executeTakeFirst();
-      const version = (row?.last_version ?? 0) + 1;
-      await tx
+      // One statement counts up: two nodes publishing at once (PostgreSQL) take turns on the row
+      // and get two numbers, where a read then a write would give both the same.
+      const { last_version: version } = await tx
         .insertInto('layers')
-        .values({ layer_name: fields.name, last_version: version })
-        .onConflict((oc) => oc.column('layer_name').doUpdateSet({ last_version: version }))
-        .execute();
+        .values({ layer_name: fields.name, last_version: 1 })
+        .onConflict((oc) => oc.column('layer_name').doUpdateSet((eb) => ({ last_version: eb('layers.last_version', '+', 1) })))
+        .returning('last_version')
+        .executeTakeFirstOrThrow();
       const record = { ...fields, version };
       await tx.insertInto('layer_versions').values({ layer_name: fields.name, version, config: JSON.stringify(record), policy: null }).execute();
       return record;

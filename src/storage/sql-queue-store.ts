@@ -1,9 +1,10 @@
-// QueueStore over Kysely (portable SQL; SQLite embedded). A claim selects the visible messages
-// and moves their visible_at in one transaction, so no message goes to two receivers; on
-// PostgreSQL the select would add FOR UPDATE SKIP LOCKED.
+// QueueStore over Kysely (portable SQL: SQLite embedded, or PostgreSQL). A claim selects the
+// visible messages and moves their visible_at in one transaction, so no message goes to two
+// receivers; on PostgreSQL the select locks what it takes (FOR UPDATE SKIP LOCKED).
 import type { Selectable } from 'kysely';
 import type { MetadataDb, MetadataTables } from './metadata-tables.js';
 import type { ClaimOptions, NewQueueMessage, QueueMessage, QueueRecord, QueueStore, ReceiptCheck, SendResult } from './queue-store.js';
+import { isPostgres } from './dialect.js';
 import { withinTransaction } from './within-transaction.js';
 
 type MessageRow = Selectable<MetadataTables['sqs_messages']>;
@@ -37,15 +38,15 @@ const toQueue = (r: Selectable<MetadataTables['sqs_queues']>): QueueRecord => ({
 export class SqlQueueStore implements QueueStore {
   constructor(private readonly db: MetadataDb) {}
 
-  createQueue(q: QueueRecord) {
-    return withinTransaction(this.db, async (tx) => {
-      if (await tx.selectFrom('sqs_queues').select('name').where('name', '=', q.name).executeTakeFirst()) return false;
-      await tx
-        .insertInto('sqs_queues')
-        .values({ name: q.name, attributes: JSON.stringify(q.attributes), tags: JSON.stringify(q.tags), created_at: q.createdAt, modified_at: q.modifiedAt })
-        .execute();
-      return true;
-    });
+  async createQueue(q: QueueRecord) {
+    // Insert-or-nothing in one statement: two nodes creating one queue at once (PostgreSQL) see one
+    // of them create it, where a look then an insert would fail the second on the key.
+    const result = await this.db
+      .insertInto('sqs_queues')
+      .values({ name: q.name, attributes: JSON.stringify(q.attributes), tags: JSON.stringify(q.tags), created_at: q.createdAt, modified_at: q.modifiedAt })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async getQueue(name: string) {
@@ -129,6 +130,11 @@ export class SqlQueueStore implements QueueStore {
   claim(queue: string, o: ClaimOptions) {
     return withinTransaction(this.db, async (tx) => {
       await tx.deleteFrom('sqs_messages').where('queue_name', '=', queue).where('sent_at', '<', o.expiredBefore).execute();
+      // PostgreSQL claims run side by side (several nodes): a standard queue's claim skips the
+      // messages another claim has locked; a FIFO queue's claims take turns on the queue's row,
+      // since one that skipped a locked message could hand out the next of its group.
+      const pg = isPostgres(tx);
+      if (pg && o.fifo) await tx.selectFrom('sqs_queues').select('name').where('name', '=', queue).forUpdate().execute();
       const received: QueueMessage[] = [];
       let movedToDeadLetter = 0;
       // Over-received messages are moved out as they are met; look again until the batch is full.
@@ -148,7 +154,8 @@ export class SqlQueueStore implements QueueStore {
         // FIFO in the queue's order; a standard queue in the order messages became visible, which
         // the sqs_messages_due index gives without sorting the backlog.
         const ordered = o.fifo ? query.orderBy('seq') : query.orderBy('visible_at').orderBy('seq');
-        const rows = await ordered.limit(o.max - received.length).execute();
+        const limited = ordered.limit(o.max - received.length);
+        const rows = await (pg && !o.fifo ? limited.forUpdate().skipLocked() : limited).execute();
         if (rows.length === 0) break;
         for (const row of rows) {
           if (o.deadLetter && row.receive_count >= o.deadLetter.maxReceiveCount) {

@@ -80,4 +80,20 @@ export function asyncEventStoreContract(backend: string, open: () => Promise<Asy
     assert.equal(new Set(results.map((r) => r.requestId)).size, 1);
     assert.equal(await store.count(), 1);
   });
+
+  test(`${backend} AsyncEventStore: a held lease is extended; an ended or put-back one is not`, async () => {
+    const store = await open();
+    await store.enqueue(event('held'), 0);
+    await store.enqueue(event('put-back'), 0);
+    await store.enqueue(event('lapsed'), 0);
+    const held = (await store.claim(10, 1000))!;
+    const putBack = (await store.claim(10, 1000))!;
+    await store.retryAt(putBack.id, 5000);
+    const lapsed = (await store.claim(10, 100))!;
+    await store.extendLeases([held.id, putBack.id, lapsed.id], 500, 10_000);
+    assert.equal((await store.claim(5000, 100_000))?.requestId, 'lapsed', 'an ended lease stays ended');
+    assert.equal((await store.claim(5001, 100_000))?.requestId, 'put-back', 'a put-back event is due when it was put back for');
+    assert.equal(await store.claim(9999, 1000), undefined, 'the held one is still leased');
+    assert.equal((await store.claim(10_000, 1000))?.requestId, 'held');
+  });
 }

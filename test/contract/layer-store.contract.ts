@@ -53,4 +53,10 @@ export function layerStoreContract(backend: string, open: () => Promise<LayerSto
     await store.delete('c', v.version);
     assert.equal(await store.isContentInUse('abc123'), false);
   });
+
+  test(`${backend} LayerStore: racing publishes of one name each get a version of their own`, async () => {
+    const store = await open();
+    const published = await Promise.all(Array.from({ length: 6 }, () => store.publish(fields('raced'))));
+    assert.deepEqual(published.map((p) => p.version).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+  });
 }

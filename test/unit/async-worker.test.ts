@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FunctionRecord } from '../../src/control/function-record.js';
 import { GustError } from '../../src/errors.js';
-import { AsyncWorker, throttleBackoffMs } from '../../src/invoke/async-worker.js';
+import { AsyncWorker, throttleBackoffMs, type AsyncWorkerDeps } from '../../src/invoke/async-worker.js';
 import type { Invoker } from '../../src/invoke/invoker.js';
 import { SqlAsyncEventStore } from '../../src/storage/async-event-store.js';
 import { openDatabases } from '../../src/storage/database.js';
@@ -16,7 +16,7 @@ import { tempDataDir } from '../helpers/gust-process.js';
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const fn = { name: 'f', version: '$LATEST' } as FunctionRecord;
 
-async function setup(execute: Invoker['execute']) {
+async function setup(execute: Invoker['execute'], extra: Partial<AsyncWorkerDeps> = {}) {
   const store = new SqlAsyncEventStore((await openDatabases(tempDataDir())).metadataSql);
   const clock = new FakeClock(T0);
   const logged: string[] = [];
@@ -32,6 +32,7 @@ async function setup(execute: Invoker['execute']) {
     log: (line) => logged.push(line),
     clock,
     random: () => 1, // the whole backoff, no jitter: the figures below are exact
+    ...extra,
   });
   await store.enqueue({ requestId: 'r1', functionName: 'f', qualifier: '$LATEST', payload: Buffer.from('{}') }, T0);
   return { store, clock, logged, worker };
@@ -90,4 +91,36 @@ test('a failure inside Gust is logged, not an unhandled rejection, and the worke
   assert.equal(await store.count(), 0);
   await worker.stop();
   process.off('unhandledRejection', onRejection);
+});
+
+test('on a queue shared with other nodes, start() voids no lease, a dead node\'s lease is taken over, and a running event keeps its own', async () => {
+  let calls = 0;
+  let finish = () => {};
+  const success = { kind: 'success' as const, payload: Buffer.from('{}'), durationMs: 1, billedMs: 1, cold: false, maxMemoryUsedMb: 1, logText: '' };
+  const { store, clock, worker } = await setup(
+    () => {
+      calls++;
+      return new Promise((resolve) => (finish = () => resolve(success)));
+    },
+    { sharedQueue: { leaseMs: 3000 } },
+  );
+  await store.claim(T0, 3000); // another node runs the event
+  await worker.start();
+  await worker.idle();
+  assert.equal(calls, 0, "another node's lease is left alone");
+  // That node died: once its lease ended, this worker's next look at the queue takes the event.
+  // (the worker's claim passes are not the timers' promises: time moves in small steps around them)
+  for (let i = 0; i < 100 && calls === 0; i++) {
+    await clock.advanceAsync(100);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(calls, 1);
+  assert.ok(clock.time >= T0 + 3000, 'not before the lease ended');
+  // While it runs here its lease is renewed: nobody (this worker included) claims it again.
+  await clock.advanceAsync(20_000);
+  assert.ok((await store.nextDueAt())! > clock.time, 'still leased long after its first lease would have ended');
+  assert.equal(calls, 1);
+  finish();
+  await worker.stop();
+  assert.equal(await store.count(), 0);
 });

@@ -81,6 +81,21 @@ test('a run is never fired twice, even by two schedulers over the same store', a
   assert.equal(a.fired.length, 1);
 });
 
+test('a node re-reads the schedules it was not told of (another node made them), when asked to', async () => {
+  const clock = new FakeClock(T0);
+  const a = await setup(clock);
+  const others = new Scheduler({ store: a.store, transaction: a.transaction, clock, log: () => {}, afterFire: () => {}, fire: (s, at) => a.fired.push({ name: s.name, at, firedAt: clock.now() }), rereadEveryMs: 10_000 });
+  await others.start(); // an empty store: nothing to wait for yet
+  await schedule(a.store, 'rate(1 minute)'); // written by another node: this scheduler is not told
+  await clock.advanceAsync(60_000);
+  assert.deepEqual(a.fired.map((f) => f.at), [T0 + 60_000], 'fired at its time, found by a re-read');
+  await a.scheduler.start(); // one told of nothing either, and not re-reading: it finds the schedule only at start
+  await clock.advanceAsync(60_000);
+  assert.deepEqual(a.fired.map((f) => f.at), [T0 + 60_000, T0 + 120_000], 'still once per run with two schedulers');
+  others.stop();
+  a.scheduler.stop();
+});
+
 test('a one-time at() schedule fires once and deletes itself when asked', async () => {
   const clock = new FakeClock(T0);
   const { store, fired, scheduler } = await setup(clock);

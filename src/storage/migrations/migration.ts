@@ -2,6 +2,7 @@
 // recorded in the database's schema_migrations table. A migration that cannot run inside a
 // transaction (SQLite's VACUUM) says so; every other one commits together with its record.
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 export interface Migration {
   /** Its number: the prefix of its file name, 1, 2, 3… without gaps. */
@@ -53,6 +54,11 @@ export async function migrate(db: Kysely<any>, migrations: readonly Migration[],
 
 /** The columns of a table as the database reports them ([] when the table does not exist). */
 export async function columnsOf(db: Kysely<any>, table: string): Promise<string[]> {
+  if (isPostgres(db)) {
+    // Kysely's introspection lists the tables of every schema: only the one in use counts here.
+    const rows = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table}`.execute(db);
+    return rows.rows.map((r) => r.column_name);
+  }
   const tables = await db.introspection.getTables();
   return tables.find((t) => t.name === table)?.columns.map((c) => c.name) ?? [];
 }

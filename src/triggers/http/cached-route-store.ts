@@ -1,6 +1,7 @@
 // The routes as the gateway matches them: every gateway request reads all routes and the CORS
 // configuration, so this process keeps a snapshot of the route store, loaded at start-up and
-// reloaded after each of its own writes. A cluster would add invalidation across nodes here.
+// reloaded after each of its own writes; in a cluster, `announce` tells the other nodes, which
+// reload() theirs.
 import type { Cors } from '../../storage/function-url-store.js';
 import type { RouteStore } from '../../storage/route-store.js';
 import type { Route } from './route-table.js';
@@ -10,10 +11,18 @@ export class CachedRouteStore implements RouteStore {
     private readonly store: RouteStore,
     private routes: Route[],
     private corsConfig: Cors | undefined,
+    private readonly announce: () => void,
   ) {}
 
-  static async load(store: RouteStore): Promise<CachedRouteStore> {
-    return new CachedRouteStore(store, await store.all(), await store.cors());
+  static async load(store: RouteStore, announce: () => void = () => {}): Promise<CachedRouteStore> {
+    return new CachedRouteStore(store, await store.all(), await store.cors(), announce);
+  }
+
+  /** Reads the routes and CORS again (another node changed them). */
+  async reload(): Promise<void> {
+    const [routes, cors] = await Promise.all([this.store.all(), this.store.cors()]);
+    this.routes = routes;
+    this.corsConfig = cors;
   }
 
   /** The snapshot itself, for the gateway's matching (no promise on every request). */
@@ -34,6 +43,7 @@ export class CachedRouteStore implements RouteStore {
       return await this.store.add(route, shape);
     } finally {
       this.routes = await this.store.all();
+      this.announce();
     }
   }
 
@@ -42,11 +52,13 @@ export class CachedRouteStore implements RouteStore {
       return await this.store.remove(id);
     } finally {
       this.routes = await this.store.all();
+      this.announce();
     }
   }
 
   async setCors(cors: Cors | undefined) {
     await this.store.setCors(cors);
     this.corsConfig = cors;
+    this.announce();
   }
 }

@@ -35,6 +35,18 @@ export class QueuePollers {
     this.chain = this.chain.then(() => this.apply(change)).catch((err) => this.deps.log(`event source mapping ${change.uuid}: ${(err as Error)?.stack ?? err}`));
   };
 
+  /**
+   * Another node changed a mapping (`uuid`), or may have changed any (undefined: its news were
+   * missed): this node's pollers follow what is stored.
+   */
+  async reload(uuid?: string): Promise<void> {
+    const stored = uuid === undefined ? await this.deps.store.list() : [await this.deps.store.get(uuid)].filter((m) => m !== undefined);
+    const known = new Set(stored.map((m) => m.uuid));
+    for (const m of stored) this.change(m);
+    const gone = uuid === undefined ? [...this.pollers.keys()] : [uuid];
+    for (const u of gone) if (!known.has(u)) this.change({ uuid: u, deleted: true });
+  }
+
   /** Resolves once every change so far is in effect (tests and start-up wait on it). */
   settled(): Promise<void> {
     return this.chain;

@@ -18,6 +18,11 @@ export interface SchedulerDeps {
   afterFire(): void;
   clock: Clock;
   log(message: string): void;
+  /**
+   * Other nodes change and fire the same schedules (a cluster): the earliest run is read again
+   * at least this often, since this node hears of nothing they do. Unset: only when told (refresh).
+   */
+  rereadEveryMs?: number;
 }
 
 /** The run after `after`, within the schedule's start and end dates; null when there is none. */
@@ -101,9 +106,12 @@ export class Scheduler {
     if (call !== this.armed || this.stopped) return;
     this.timer?.clear();
     this.timer = null;
-    if (earliest === null) return;
+    const reread = this.deps.rereadEveryMs;
+    if (earliest === null && reread === undefined) return;
+    let delay = earliest === null ? Infinity : Math.max(minDelayMs, earliest - this.deps.clock.now(), 0);
+    if (reread !== undefined) delay = Math.min(delay, Math.max(minDelayMs, reread));
     // The timer's callback returns the tick's promise: a fake clock can wait for it.
-    this.timer = this.deps.clock.setTimeout(() => this.tick(), Math.max(minDelayMs, earliest - this.deps.clock.now(), 0));
+    this.timer = this.deps.clock.setTimeout(() => this.tick(), delay);
   }
 
   /** One schedule that fails (a broken record, a full disk) neither stops the others nor the scheduler. */

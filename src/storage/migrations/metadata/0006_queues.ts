@@ -1,9 +1,11 @@
 // The SQS-compatible queues: queues with their attributes and tags, their messages (one row per
 // message, claimed by moving its visible_at), FIFO deduplication ids and message-move tasks.
 import type { Kysely } from 'kysely';
+import { columnTypes } from '../../dialect.js';
 import type { Migration } from '../migration.js';
 
 async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema.createTable('sqs_queues').ifNotExists()
     .addColumn('name', 'text', (c) => c.primaryKey())
     // the settable attributes (VisibilityTimeout, RedrivePolicy...) as a JSON object of strings
@@ -14,7 +16,7 @@ async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createTable('sqs_messages').ifNotExists()
     // also the FIFO SequenceNumber and the order of the queue
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', t.serial, (c) => (t.autoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
     .addColumn('queue_name', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
@@ -40,7 +42,7 @@ async function up(db: Kysely<any>): Promise<void> {
     .addColumn('queue_name', 'text', (c) => c.notNull())
     .addColumn('dedup_id', 'text', (c) => c.notNull())
     .addColumn('message_id', 'text', (c) => c.notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('seq', t.millis, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('sqs_dedup_pk', ['queue_name', 'dedup_id'])
     .execute();
