@@ -13,3 +13,17 @@ export const realClock: Clock = {
     return { clear: () => clearTimeout(t) };
   },
 };
+
+/** Waits `ms` on the clock, or less if the signal aborts first (a stopping poller must not wait out its backoff). */
+export function pauseUnlessAborted(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = clock.setTimeout(done, ms);
+    function done() {
+      timer.clear();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}

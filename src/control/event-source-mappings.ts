@@ -6,7 +6,7 @@ import { GustError, invalidParameter } from '../errors.js';
 import type { EventSourceMappingRecord, EventSourceMappingStore, MappingState } from '../storage/event-source-mapping-store.js';
 import { parseFilterCriteria } from '../triggers/queue/event-filter.js';
 import { applyBrokerDelivery, BROKER_MAX_BATCH, brokerSourceId, DEFAULT_BATCH, parseBrokerSource } from './broker-mapping-settings.js';
-import { functionArn, parseFunctionName } from './function-names.js';
+import { functionArn, parseFunctionName, type FunctionRef } from './function-names.js';
 import type { Home } from './home.js';
 
 export const SQS_MAX_BATCH = 10_000;
@@ -42,11 +42,7 @@ export class EventSourceMappings {
     const arn = body.EventSourceArn;
     const ref = await this.functionRef(body.FunctionName);
     await this.queue(arn);
-    for (const existing of await this.deps.store.list({ eventSourceArn: arn })) {
-      if (existing.functionName === ref.name && existing.qualifier === ref.qualifier) {
-        throw new GustError('ResourceConflictException', `An event source mapping with SQS arn (" ${arn} ") and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
-      }
-    }
+    await this.refuseDuplicate(arn, ref, `SQS arn (" ${arn} ")`);
     for (const key of ['StartingPosition', 'StartingPositionTimestamp', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'Topics']) {
       if (body[key] !== undefined) throw invalidParameter(`Unsupported ${key} parameter for this event source type.`);
     }
@@ -70,6 +66,15 @@ export class EventSourceMappings {
     return mapping;
   }
 
+  /** One mapping per source and function (qualifier included), as Lambda has it. */
+  private async refuseDuplicate(arn: string, ref: FunctionRef, source: string) {
+    for (const existing of await this.deps.store.list({ eventSourceArn: arn })) {
+      if (existing.functionName === ref.name && existing.qualifier === ref.qualifier) {
+        throw new GustError('ResourceConflictException', `An event source mapping with ${source} and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
+      }
+    }
+  }
+
   /** A mapping from a broker or a PostgreSQL table (SelfManagedEventSource). */
   private async createBroker(body: Record<string, unknown>): Promise<EventSourceMappingRecord> {
     if (body.EventSourceArn !== undefined) throw invalidParameter('Give either EventSourceArn or SelfManagedEventSource, not both.');
@@ -78,11 +83,7 @@ export class EventSourceMappings {
     const ref = await this.functionRef(body.FunctionName);
     await this.checkDestination(broker.onFailure);
     const arn = brokerSourceId(broker);
-    for (const existing of await this.deps.store.list({ eventSourceArn: arn })) {
-      if (existing.functionName === ref.name && existing.qualifier === ref.qualifier) {
-        throw new GustError('ResourceConflictException', `An event source mapping with this source and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
-      }
-    }
+    await this.refuseDuplicate(arn, ref, 'this source');
     for (const key of ['StartingPositionTimestamp', 'ParallelizationFactor', 'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'FilterCriteria', 'FunctionResponseTypes']) {
       if (body[key] !== undefined) throw invalidParameter(`Unsupported ${key} parameter for this event source type.`);
     }

@@ -4,7 +4,7 @@
 // first when BisectBatchOnFunctionError is on (halving does not count as a retry, as in Lambda),
 // then sent to the OnFailure queue and acknowledged. A lost connection is reported in
 // LastProcessingResult and retried with backoff; unacknowledged messages come back from the broker.
-import type { Clock } from '../../clock.js';
+import { pauseUnlessAborted, type Clock } from '../../clock.js';
 import { GustError } from '../../errors.js';
 import type { EventSourceMappingRecord } from '../../storage/event-source-mapping-store.js';
 import type { InvokeOutcome } from '../queue/mapping-poller.js';
@@ -174,16 +174,6 @@ export class BrokerRunner {
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopped) return resolve();
-      const signal = this.abort.signal;
-      const timer = this.deps.clock.setTimeout(done, ms);
-      function done() {
-        timer.clear();
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done);
-    });
+    return this.stopped ? Promise.resolve() : pauseUnlessAborted(this.deps.clock, ms, this.abort.signal);
   }
 }

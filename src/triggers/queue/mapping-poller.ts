@@ -3,7 +3,7 @@
 // per batch and deletes what succeeded. One poller to start; another joins after a full batch (a
 // backlog), at most one a second, up to the mapping's limit; a poller whose long poll comes back
 // empty leaves, down to one.
-import type { Clock } from '../../clock.js';
+import { pauseUnlessAborted, type Clock } from '../../clock.js';
 import { GustError } from '../../errors.js';
 import type { ReceivedMessage } from '../../queues/queues.js';
 import type { Queues } from '../../queues/queues.js';
@@ -194,16 +194,6 @@ export class MappingPoller {
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopped) return resolve();
-      const timer = this.deps.clock.setTimeout(done, ms);
-      const signal = this.abort.signal;
-      function done() {
-        timer.clear();
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done);
-    });
+    return this.stopped ? Promise.resolve() : pauseUnlessAborted(this.deps.clock, ms, this.abort.signal);
   }
 }
