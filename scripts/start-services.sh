@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the local services the trigger and cluster tests talk to, each only if its port is
+# Starts (before npm test) the local services the trigger and cluster tests talk to, each only if its port is
 # closed: PostgreSQL 5432, Redis 6379, RabbitMQ 5672, Mosquitto 1883, NATS with JetStream 4222.
 # The commands are this machine kind's own (node-svc); a service that is not installed is
 # reported and its tests skip themselves.
