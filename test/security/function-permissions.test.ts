@@ -25,6 +25,7 @@ import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { startGust, type GustProcess } from '../helpers/gust-process.js';
 import { decode, lambdaClient, logsClient } from '../helpers/sdk.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 const ACCOUNT = '000000000000';
@@ -231,7 +232,6 @@ added = c.add_permission(FunctionName="policy-boto3", StatementId="from-boto3", 
 policy = c.get_policy(FunctionName="policy-boto3")
 print(json.dumps({"status": added["ResponseMetadata"]["HTTPStatusCode"], "statement": json.loads(added["Statement"]), "policy": json.loads(policy["Policy"]), "revision": policy["RevisionId"]}))
 `;
-import { until } from '../helpers/until.js';
     const { stdout } = await run('python3', ['-c', script], { env: gust.awsEnv() });
     const out = JSON.parse(stdout);
     assert.equal(out.status, 201);
