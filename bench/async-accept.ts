@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { signRequest } from '../src/api/sigv4.js';
 import { fixtureZip } from '../test/helpers/fixtures.js';
 import { startGust } from '../test/helpers/gust-process.js';
@@ -59,6 +59,8 @@ const gust = await startGust({ args: ['--keep-alive', '600'] });
 pin(gust.pid, 0);
 const name = 'async-hello';
 await lambdaClient(gust).send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip('bench-hello') } }));
+// BENCH_RESERVED=N caps the function's instances: what the accept path costs, apart from the runs.
+if (process.env.BENCH_RESERVED) await lambdaClient(gust).send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: Number(process.env.BENCH_RESERVED) }));
 const url = `${gust.url}/2015-03-31/functions/${name}/invocations`;
 const headers = { 'x-amz-invocation-type': 'Event', 'content-type': 'application/json' };
 const signed = { ...headers, ...signRequest({ method: 'POST', url, headers, body, ...gust.credentials, region: gust.region, service: 'lambda' }) };
