@@ -46,12 +46,17 @@ export class EventSourceMappings {
     for (const key of ['StartingPosition', 'StartingPositionTimestamp', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'Topics']) {
       if (body[key] !== undefined) throw invalidParameter(`Unsupported ${key} parameter for this event source type.`);
     }
-    const mapping: EventSourceMappingRecord = {
+    return this.save(this.newMapping(ref, arn, SQS_DEFAULT_BATCH), body);
+  }
+
+  /** A new mapping as Lambda starts one: enabled, Creating, nothing processed yet. */
+  private newMapping(ref: FunctionRef, arn: string, batchSize: number, extra: Partial<EventSourceMappingRecord> = {}): EventSourceMappingRecord {
+    return {
       uuid: randomUUID(),
       functionName: ref.name,
       qualifier: ref.qualifier,
       eventSourceArn: arn,
-      batchSize: SQS_DEFAULT_BATCH,
+      batchSize,
       maximumBatchingWindowInSeconds: 0,
       enabled: true,
       state: 'Creating',
@@ -59,7 +64,12 @@ export class EventSourceMappings {
       lastModified: this.now(),
       lastProcessingResult: 'No records processed',
       functionResponseTypes: [],
+      ...extra,
     };
+  }
+
+  /** The request's settings applied, stored, and handed to the pollers. */
+  private async save(mapping: EventSourceMappingRecord, body: Record<string, unknown>): Promise<EventSourceMappingRecord> {
     this.applySettings(mapping, body);
     await this.deps.store.put(mapping);
     this.deps.onChange(mapping);
@@ -87,25 +97,7 @@ export class EventSourceMappings {
     for (const key of ['StartingPositionTimestamp', 'ParallelizationFactor', 'MaximumRecordAgeInSeconds', 'TumblingWindowInSeconds', 'FilterCriteria', 'FunctionResponseTypes']) {
       if (body[key] !== undefined) throw invalidParameter(`Unsupported ${key} parameter for this event source type.`);
     }
-    const mapping: EventSourceMappingRecord = {
-      uuid: randomUUID(),
-      functionName: ref.name,
-      qualifier: ref.qualifier,
-      eventSourceArn: arn,
-      batchSize: DEFAULT_BATCH[broker.kind],
-      maximumBatchingWindowInSeconds: 0,
-      enabled: true,
-      state: 'Creating',
-      stateTransitionReason: 'USER_INITIATED',
-      lastModified: this.now(),
-      lastProcessingResult: 'No records processed',
-      functionResponseTypes: [],
-      broker,
-    };
-    this.applySettings(mapping, body);
-    await this.deps.store.put(mapping);
-    this.deps.onChange(mapping);
-    return mapping;
+    return this.save(this.newMapping(ref, arn, DEFAULT_BATCH[broker.kind], { broker }), body);
   }
 
   private async checkDestination(arn: string | undefined) {

@@ -144,15 +144,22 @@ function imageCommand(spec: BubblewrapSpec): string[] {
     '--perms', '1777', '--size', String(spec.tmpMb * 1024 * 1024), '--tmpfs', '/tmp',
     '--remount-ro', '/',
     '--chdir', spec.workingDir ?? '/',
+    ...isolationFlags(caps, spec.seccompFd),
+    '--',
+    ...tools.run(SETPRIV_PATH), ...DROP_PRIVILEGES.slice(1),
+    ...execFunctionCommand((p) => tools.run(p)),
+  ];
+}
+
+/** What both sandboxes (code and image) unshare, and the capabilities and seccomp filter they keep. */
+function isolationFlags(caps: string[], seccompFd: number | undefined): string[] {
+  return [
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'sandbox',
     '--die-with-parent',
     '--new-session',
     ...caps,
-    ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
-    '--',
-    ...tools.run(SETPRIV_PATH), ...DROP_PRIVILEGES.slice(1),
-    ...execFunctionCommand((p) => tools.run(p)),
+    ...(seccompFd !== undefined ? ['--seccomp', String(seccompFd)] : []),
   ];
 }
 
@@ -179,12 +186,7 @@ export function bubblewrapCommand(spec: BubblewrapSpec): string[] {
     ...binds,
     ...networkMounts(spec),
     '--chdir', TASK_ROOT,
-    '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
-    '--hostname', 'sandbox',
-    '--die-with-parent',
-    '--new-session',
-    ...caps,
-    ...(spec.seccompFd !== undefined ? ['--seccomp', String(spec.seccompFd)] : []),
+    ...isolationFlags(caps, spec.seccompFd),
     '--',
     ...(spec.forwarder ? [...FORWARDER_PREPARE, ...spec.forwarder, '--'] : DROP_PRIVILEGES),
     ...execFunctionCommand(undefined, spec.runtimeChannel),

@@ -108,17 +108,5 @@ export class MeteringStore {
   }
 }
 
-/** One metering row as read back (cold is 0 or 1). */
-export interface AttemptRow {
-  requestId: string;
-  functionName: string;
-  version: string;
-  startedAt: number;
-  durationMs: number;
-  billedMs: number;
-  memoryMb: number;
-  maxMemoryUsedMb: number;
-  cold: number;
-  initDurationMs: number | null;
-  outcome: string;
-}
+/** One metering row as read back (cold is 0 or 1; GB-seconds are summed, not read). */
+export type AttemptRow = Omit<InvocationRecord, 'cold' | 'initDurationMs' | 'gbSeconds'> & { cold: number; initDurationMs: number | null };

@@ -30,12 +30,18 @@ export function projectQueue(name: string, props: Obj, where: string, unsupporte
 
 /** Queues that others name as their dead-letter queue come first: each must exist before a queue points at it. */
 export function inCreationOrder(queues: ProjectQueue[], region: string, accountId: string): ProjectQueue[] {
-  const targets = new Set(queues.flatMap((q) => {
-    const redrive = q.attributes.RedrivePolicy;
-    return redrive ? [String(JSON.parse(redrive).deadLetterTargetArn)] : [];
-  }));
+  const targets = new Set(queues.map((q) => deadLetterTarget(q.attributes.RedrivePolicy)));
   const isTarget = (q: ProjectQueue) => targets.has(queueArn(region, accountId, q.name));
   return [...queues.filter(isTarget), ...queues.filter((q) => !isTarget(q))];
+}
+
+/** The dead-letter queue a RedrivePolicy names; a policy that is not JSON is left for CreateQueue to refuse. */
+function deadLetterTarget(redrivePolicy: string | undefined): string | undefined {
+  try {
+    return redrivePolicy ? String(JSON.parse(redrivePolicy).deadLetterTargetArn) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What Ref and Fn::GetAtt give for a queue: its URL, and its Arn, QueueName or QueueUrl. */
