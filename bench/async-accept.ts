@@ -55,7 +55,8 @@ const bare = await durableBare();
 const baseline = load(bare.url, {}, body);
 bare.stop();
 
-const gust = await startGust({ args: ['--keep-alive', '600'] });
+// BENCH_PROFILE=DIR writes a CPU profile of the Gust process there (node --cpu-prof); BENCH_NODE_ARGS adds node flags.
+const gust = await startGust({ args: ['--keep-alive', '600'], nodeArgs: [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
 pin(gust.pid, 0);
 const name = 'async-hello';
 await lambdaClient(gust).send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip('bench-hello') } }));

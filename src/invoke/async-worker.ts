@@ -135,7 +135,7 @@ export class AsyncWorker {
 
   /**
    * Claims as many due events as there is room for, then sleeps until the next one is due. One
-   * pass at a time: a wake during a pass makes it go round once more (claims are async, and two
+   * pass at a time, started at the end of the turn: a wake during a pass makes it go round once more (claims are async, and two
    * passes side by side would claim past maxParallel).
    */
   wake = (): void => {
@@ -146,7 +146,11 @@ export class AsyncWorker {
     }
     this.wakeTimer?.clear();
     this.wakeTimer = null;
-    this.pass = this.claimPasses().finally(() => (this.pass = null));
+    // The pass starts at the end of this turn, so that the wakes of a turn (deliveries whose
+    // completions shared a commit, events accepted together) share one claim as well.
+    this.pass = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.claimPasses())
+      .finally(() => (this.pass = null));
   };
 
   private async claimPasses(): Promise<void> {
@@ -158,22 +162,13 @@ export class AsyncWorker {
 
   private async claimPass(): Promise<void> {
     try {
+      // One statement and one commit claims as many events as there is room for: a commit per
+      // event (an fsync each, on SQLite with the event loop waiting) bounded the whole server.
       while (this.running < this.deps.maxParallel && !this.stopped) {
-        const event = await this.deps.store.claim(this.now(), this.leaseMs);
-        if (!event) break;
-        this.running++;
-        this.held.add(event.id);
-        const delivery: Promise<void> = this.deliver(event)
-          // A failure of Gust's own (the store, a destination) must not end the process as an
-          // unhandled rejection; the event stays leased and runs again when the lease ends.
-          .catch((err) => this.deps.log(`async event ${event.requestId} for ${event.functionName} failed in Gust and runs again later: ${(err as Error)?.stack ?? err}`))
-          .finally(() => {
-            this.running--;
-            this.held.delete(event.id);
-            this.deliveries.delete(delivery);
-            this.wake();
-          });
-        this.deliveries.add(delivery);
+        const room = this.deps.maxParallel - this.running;
+        const events = await this.deps.store.claimBatch(this.now(), this.leaseMs, room);
+        for (const event of events) this.startDelivery(event);
+        if (events.length < room) break;
       }
       const due = await this.deps.store.nextDueAt();
       // Other nodes queue events too, and die leaving leased ones: a shared queue is looked at
@@ -187,6 +182,22 @@ export class AsyncWorker {
       this.deps.log(`Async events: could not read the queue: ${(err as Error)?.message ?? err}; trying again in a second`);
       this.sleep(QUEUE_RETRY_MS);
     }
+  }
+
+  private startDelivery(event: AsyncEvent) {
+    this.running++;
+    this.held.add(event.id);
+    const delivery: Promise<void> = this.deliver(event)
+      // A failure of Gust's own (the store, a destination) must not end the process as an
+      // unhandled rejection; the event stays leased and runs again when the lease ends.
+      .catch((err) => this.deps.log(`async event ${event.requestId} for ${event.functionName} failed in Gust and runs again later: ${(err as Error)?.stack ?? err}`))
+      .finally(() => {
+        this.running--;
+        this.held.delete(event.id);
+        this.deliveries.delete(delivery);
+        this.wake();
+      });
+    this.deliveries.add(delivery);
   }
 
   private sleep(ms: number) {
