@@ -101,7 +101,6 @@ import { SqlEventSourceMappingStore } from './storage/event-source-mapping-store
 import { QueuePollers } from './triggers/queue/queue-pollers.js';
 import { brokerSource } from './triggers/brokers/source-factory.js';
 
-const ASYNC_PARALLELISM = 100;
 /** On a shared directory, blobs and temporary files younger than this may be another node's work in progress. */
 const SHARED_SWEEP_MIN_AGE_MS = 60 * 60_000;
 
@@ -298,7 +297,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     queueDestinations,
     home,
     arnOf,
-    maxParallel: ASYNC_PARALLELISM,
+    maxParallel: config.asyncParallelism,
     sharedQueue: config.databaseUrl ? { leaseMs: config.leaseSeconds * 1000 } : undefined,
     retryDelayMs: config.asyncRetryDelaySeconds * 1000,
     log,

@@ -46,6 +46,7 @@ program
   .option('--port <port>', 'port, 0 picks a free one (env GUST_PORT, default 9000)')
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
   .option('--async-retry-delay <seconds>', 'delay before the first retry of a failed async event (env GUST_ASYNC_RETRY_DELAY, default 60)')
+  .option('--async-parallelism <n>', 'async events run at once at most, all functions together (env GUST_ASYNC_PARALLELISM, default 100)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
   .option('--memory-enforcement <mode>', 'cgroup (default: refuse to start without cgroups) | auto (use them if possible) | none (env GUST_MEMORY_ENFORCEMENT)')
   .option('--sandbox <mode>', 'namespaces (bubblewrap, default) | process (weaker, explicit) (env GUST_SANDBOX)')
@@ -72,6 +73,7 @@ program
       keepAliveSeconds: o.keepAlive,
       concurrencyLimit: o.concurrencyLimit,
       asyncRetryDelaySeconds: o.asyncRetryDelay,
+      asyncParallelism: o.asyncParallelism,
       memoryEnforcement: o.memoryEnforcement,
       auth: o.auth === false ? false : undefined,
       sandbox: o.sandbox,

@@ -27,6 +27,8 @@ export interface GustConfig {
   readonly keepAliveSeconds: number;
   /** Seconds before the first retry of a failed async invocation (Lambda: about a minute). */
   readonly asyncRetryDelaySeconds: number;
+  /** Async events run at once at most, all functions together (each still within its concurrency). */
+  readonly asyncParallelism: number;
   /** How long an Idempotency-Key on an Event invoke is remembered. */
   readonly idempotencyWindowSeconds: number;
   /** Account-wide limit of invocations running at once. */
@@ -76,6 +78,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   keepAliveSeconds: 'GUST_KEEP_ALIVE',
   concurrencyLimit: 'GUST_CONCURRENCY_LIMIT',
   asyncRetryDelaySeconds: 'GUST_ASYNC_RETRY_DELAY',
+  asyncParallelism: 'GUST_ASYNC_PARALLELISM',
   idempotencyWindowSeconds: 'GUST_IDEMPOTENCY_WINDOW',
   pricePerGbSecond: 'GUST_PRICE_PER_GB_SECOND',
   pricePerMillionRequests: 'GUST_PRICE_PER_MILLION_REQUESTS',
@@ -106,6 +109,7 @@ const DEFAULTS: GustConfig = {
   keepAliveSeconds: 600,
   concurrencyLimit: 1000,
   asyncRetryDelaySeconds: 60,
+  asyncParallelism: 100,
   idempotencyWindowSeconds: 3600,
   pricePerGbSecond: 0.0000166667,
   pricePerMillionRequests: 0.2,
@@ -175,6 +179,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     keepAliveSeconds: number('keepAliveSeconds', 0, 86400, false),
     concurrencyLimit: number('concurrencyLimit', 1, 100000),
     asyncRetryDelaySeconds: number('asyncRetryDelaySeconds', 0, 3600, false),
+    asyncParallelism: number('asyncParallelism', 1, 100000),
     idempotencyWindowSeconds: number('idempotencyWindowSeconds', 1, 7 * 86400),
     pricePerGbSecond: number('pricePerGbSecond', 0, 1, false),
     pricePerMillionRequests: number('pricePerMillionRequests', 0, 1000, false),
