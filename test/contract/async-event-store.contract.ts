@@ -25,6 +25,40 @@ export function asyncEventStoreContract(backend: string, open: () => Promise<Asy
     assert.equal(await store.claim(1000, 60_000), undefined, 'every event is leased');
   });
 
+  test(`${backend} AsyncEventStore: a batch claim leases up to its limit, first due first, in one call`, async () => {
+    const store = await open();
+    await store.enqueue(event('late'), 300);
+    for (const id of ['a', 'b', 'c', 'd']) await store.enqueue(event(id), 100);
+    assert.deepEqual(await store.claimBatch(1000, 60_000, 0), [], 'a limit of 0 claims nothing');
+    const first = await store.claimBatch(1000, 60_000, 3);
+    assert.deepEqual(first.map((e) => [e.requestId, e.attempts]), [['a', 1], ['b', 1], ['c', 1]]);
+    assert.deepEqual(first[0].payload, event('a').payload);
+    const rest = await store.claimBatch(1000, 60_000, 10);
+    assert.deepEqual(rest.map((e) => e.requestId), ['d', 'late'], 'fewer than the limit: every due event');
+    assert.deepEqual(await store.claimBatch(1000, 60_000, 10), [], 'every event is leased');
+    assert.deepEqual((await store.claimBatch(61_000, 60_000, 2)).map((e) => [e.requestId, e.attempts]), [['a', 2], ['b', 2]], 'leases end together');
+  });
+
+  test(`${backend} AsyncEventStore: racing batch claims never take one event twice`, async () => {
+    const store = await open();
+    for (let i = 0; i < 12; i++) await store.enqueue(event(`e${i}`), 100);
+    const batches = await Promise.all([store.claimBatch(1000, 60_000, 5), store.claimBatch(1000, 60_000, 5), store.claimBatch(1000, 60_000, 5)]);
+    const ids = batches.flat().map((e) => e.requestId);
+    assert.equal(ids.length, 12, 'together they take every event');
+    assert.equal(new Set(ids).size, 12, 'and none twice');
+  });
+
+  test(`${backend} AsyncEventStore: completions and retries that come together all land`, async () => {
+    const store = await open();
+    for (let i = 0; i < 6; i++) await store.enqueue(event(`e${i}`), 0);
+    const claimed = await store.claimBatch(0, 60_000, 6);
+    await Promise.all([...claimed.slice(0, 4).map((e) => store.complete(e.id)), store.retryAt(claimed[4].id, 500), store.retryAt(claimed[5].id, 700, false)]);
+    assert.equal(await store.count(), 2, 'the four completed events are gone');
+    assert.equal(await store.nextDueAt(), 500, 'the retried ones are released, due at their retry time');
+    const again = await store.claimBatch(1000, 60_000, 5);
+    assert.deepEqual(again.map((e) => [e.requestId, e.attempts, e.throttles]), [['e4', 2, 0], ['e5', 1, 1]]);
+  });
+
   test(`${backend} AsyncEventStore: a leased event comes back when its lease ends, and is gone once complete`, async () => {
     const store = await open();
     await store.enqueue(event('e'), 0);
