@@ -5,7 +5,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChunkSeed, PayloadMode } from './s3/payload.js';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const SKEW_MS = 15 * 60 * 1000;
+export const SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGNED_SECONDS = 604_800;
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const STREAMING_UNSIGNED_PAYLOAD = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
@@ -113,7 +113,8 @@ const signature = (c: Canonical): string => signing(c).signature;
 
 const amzDateOf = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-function parseAmzDate(text: string): number {
+/** An X-Amz-Date (basic ISO-8601) in ms; NaN unless it is a real date in that exact form. */
+export function parseAmzDate(text: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : NaN;
   return Number.isFinite(ms) && amzDateOf(ms) === text ? ms : NaN; // refuses 20150230T…

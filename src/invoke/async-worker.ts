@@ -170,6 +170,9 @@ export class AsyncWorker {
         for (const event of events) this.startDelivery(event);
         if (events.length < room) break;
       }
+      // Full: a delivery that ends wakes the worker, so when the next event is due does not
+      // matter (and looking is a scan of the queue, on every wake while it fills).
+      if (this.running >= this.deps.maxParallel || this.stopped) return;
       const due = await this.deps.store.nextDueAt();
       // Other nodes queue events too, and die leaving leased ones: a shared queue is looked at
       // again within a third of a lease even when nothing here says it must.
