@@ -20,6 +20,8 @@ import { startOtlpReceiver } from '../test/helpers/otlp-receiver.js';
 import { lambdaClient } from '../test/helpers/sdk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Events per second offered for accept → start without a backlog. */
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const AUTOCANNON = path.resolve('node_modules/autocannon/autocannon.js');
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
@@ -41,8 +43,9 @@ interface Result {
   cpuPerThousand?: number;
 }
 
-function load(url: string, headers: Record<string, string>, body: string, pid?: number): Result {
-  const args = ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-b', body];
+function load(url: string, headers: Record<string, string>, body: string, pid?: number, paced?: { perSecond: number; seconds: number }): Result {
+  const args = ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(paced?.seconds ?? SECONDS), '-m', 'POST', '-b', body];
+  if (paced) args.push('-R', String(paced.perSecond));
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
   const cpuBefore = pid ? cpuMs(pid) : 0;
   const r = JSON.parse(String(execFileSync('taskset', [...args, url], { maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })));
@@ -125,12 +128,21 @@ async function acceptDraining(body: string) {
     const url = `${gust.url}/2015-03-31/functions/${name}/invocations`;
     const result = load(url, signedFor(gust, url, body), body, gust.pid);
     const drainStart = performance.now();
+    const cpuAtEnd = cpuMs(gust.pid);
     const queuedAtEnd = await queueDepth(gust);
     for (let left = queuedAtEnd; left > 0; left = await queueDepth(gust)) await new Promise((r) => setTimeout(r, 250));
     const drainS = (performance.now() - drainStart) / 1000;
+    const cpuPerThousandRun = ((cpuMs(gust.pid) - cpuAtEnd) / queuedAtEnd) * 1000;
+    // Then an offered rate the worker keeps up with: the wait the queue itself adds, without a backlog.
+    const pacedFrom = Date.now();
+    const paced = load(url, signedFor(gust, url, body), body, undefined, { perSecond: PACED_RATE, seconds: 5 });
     await gust.stop(); // flushes the spans still waiting to be exported
-    const waits = receiver.spans.filter((s) => s.name === 'queue').map((s) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6).sort((a, b) => a - b);
-    return { ...result, queuedAtEnd, drainS, waits };
+    const waitsOf = (from: number, to: number) =>
+      receiver.spans
+        .filter((s) => s.name === 'queue' && Number(BigInt(s.startTimeUnixNano) / 1_000_000n) >= from && Number(BigInt(s.startTimeUnixNano) / 1_000_000n) < to)
+        .map((s) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6)
+        .sort((a, b) => a - b);
+    return { ...result, queuedAtEnd, drainS, cpuPerThousandRun, waits: waitsOf(0, pacedFrom), paced: { ...paced, waits: waitsOf(pacedFrom, Infinity) } };
   } finally {
     await gust.kill9().catch(() => {});
     await receiver.close();
@@ -139,10 +151,13 @@ async function acceptDraining(body: string) {
 
 const body = '{"hello":"world"}';
 console.log(`# durable async accept (${new Date().toISOString()}, node ${process.version}, c=${CONNECTIONS}, ${SECONDS} s per figure, load ${load1()})`);
+// BENCH_ONLY=paused or draining skips the other Gust figure (for profiling one of them).
+const only = process.env.BENCH_ONLY;
 const each = await measureBare('each', body);
 const group = await measureBare('group', body);
-const paused = await acceptPaused(body);
-const draining = process.env.BENCH_PAUSED_ONLY ? { ...paused, queuedAtEnd: NaN, drainS: NaN, waits: [] } : await acceptDraining(body);
+const skipped: Result = { perSecond: NaN, p50: NaN, p99: NaN, non2xx: NaN, total: NaN };
+const paused = only === 'draining' ? skipped : await acceptPaused(body);
+const draining = only === 'paused' ? { ...skipped, queuedAtEnd: NaN, drainS: NaN, cpuPerThousandRun: NaN, waits: [], paced: { ...skipped, waits: [] } } : await acceptDraining(body);
 
 const row = (label: string, r: Result) =>
   `| ${label} | ${r.perSecond.toFixed(0)} | ${r.p50} ms | ${r.p99} ms | ${r.cpuPerThousand === undefined ? '' : `${r.cpuPerThousand.toFixed(0)} ms`} | ${r.non2xx} |`;
@@ -154,6 +169,9 @@ console.log(row('Gust Invoke Event (SigV4), nothing draining', paused));
 console.log(row('Gust Invoke Event (SigV4), worker draining into hello', draining));
 const w = draining.waits;
 console.log(`\nGust, nothing draining: ${((paused.perSecond / each.perSecond) * 100).toFixed(0)} % of the fsync-per-request baseline, ${((paused.perSecond / group.perSecond) * 100).toFixed(0)} % of the group-commit one.`);
-console.log(`Gust, draining: ${draining.queuedAtEnd} events still queued when the load stopped, all run ${draining.drainS.toFixed(1)} s later.`);
-console.log(`accept → start (the event's queue phase: accepted, just before its commit, to handed to an instance), ${w.length} of ${draining.total} events: p50 ${percentile(w, 50).toFixed(0)} ms, p99 ${percentile(w, 99).toFixed(0)} ms.`);
+console.log(`Gust, draining: ${draining.queuedAtEnd} events still queued when the load stopped, all run ${draining.drainS.toFixed(1)} s later; Gust's own CPU per 1,000 events run then: ${draining.cpuPerThousandRun.toFixed(0)} ms (the function instances' not counted).`);
+// The queue phase of an event's trace: from its acceptance (just before the commit its 202 waits for) to its hand-over to an instance.
+const pw = draining.paced.waits;
+console.log(`accept → start, under the full load (a backlog builds): ${w.length} of ${draining.total} events traced, p50 ${percentile(w, 50).toFixed(0)} ms, p99 ${percentile(w, 99).toFixed(0)} ms.`);
+console.log(`accept → start at ${PACED_RATE} events/s offered (202 p50 ${draining.paced.p50} ms, p99 ${draining.paced.p99} ms): ${pw.length} of ${draining.paced.total} traced, p50 ${percentile(pw, 50).toFixed(1)} ms, p99 ${percentile(pw, 99).toFixed(1)} ms.`);
 console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
