@@ -32,6 +32,8 @@ import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
 import { SqlAliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
+import { ClusterConcurrencyCounters } from './invoke/cluster-concurrency-counters.js';
+import { ConcurrencyHoldStore } from './storage/concurrency-hold-store.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch, RUNTIMES_DIR } from './invoke/runtime-launch.js';
@@ -256,7 +258,10 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const reservations = await Reservations.load(new SqlReservationStore(dbs.metadataSql), () => changes.publish('reservations'));
   changes.subscribe('reservations', () => void reservations.reload().catch((err) => log(`cluster: could not reload reservations: ${(err as Error)?.message ?? err}`)));
-  const concurrency = new Concurrency(config.concurrencyLimit, reservations);
+  // In a cluster the running counts are the nodes' slots in the database, released when a node's lease ends.
+  const clusterCounters = config.databaseUrl ? new ClusterConcurrencyCounters({ store: new ConcurrencyHoldStore(dbs.metadataSql), leaseMs: config.leaseSeconds * 1000, log }) : undefined;
+  await clusterCounters?.start();
+  const concurrency = new Concurrency(config.concurrencyLimit, reservations, clusterCounters);
   let worker: AsyncWorker | undefined;
   const aliases = new SqlAliasStore(dbs.metadataSql);
   const policies = new FunctionPolicies({
@@ -573,6 +578,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       await history.flush();
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await clusterCounters?.stop();
       await changes.close();
       await dbs.close();
       log('Gust stopped');
