@@ -29,6 +29,8 @@ import { FunctionActivation } from './control/function-activation.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
 import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
+import { ProvisionedKeeper } from './control/provisioned-keeper.js';
+import { ProvisionedStatusStore } from './storage/provisioned-status-store.js';
 import { SqlAliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
@@ -259,7 +261,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const reservations = await Reservations.load(new SqlReservationStore(dbs.metadataSql), () => changes.publish('reservations'));
   changes.subscribe('reservations', () => void reservations.reload().catch((err) => log(`cluster: could not reload reservations: ${(err as Error)?.message ?? err}`)));
   // In a cluster the running counts are the nodes' slots in the database, released when a node's lease ends.
-  const clusterCounters = config.databaseUrl ? new ClusterConcurrencyCounters({ store: new ConcurrencyHoldStore(dbs.metadataSql), leaseMs: config.leaseSeconds * 1000, log }) : undefined;
+  const holds = config.databaseUrl ? new ConcurrencyHoldStore(dbs.metadataSql) : undefined;
+  const clusterCounters = holds ? new ClusterConcurrencyCounters({ store: holds, leaseMs: config.leaseSeconds * 1000, log }) : undefined;
   await clusterCounters?.start();
   const concurrency = new Concurrency(config.concurrencyLimit, reservations, clusterCounters);
   let worker: AsyncWorker | undefined;
@@ -358,6 +361,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.forgetFunction(name);
+      changes.publish('provisioned');
       void budgets.delete(name).catch((err) => log(`budgets: ${(err as Error)?.stack ?? err}`));
     },
   });
@@ -385,7 +389,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
-  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency);
+  // In a cluster one node, the keeper, keeps the provisioned instances (control/provisioned-keeper.ts).
+  const provisionedStatus = new ProvisionedStatusStore(dbs.metadataSql);
+  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency, config.databaseUrl ? { announce: () => changes.publish('provisioned'), sharedStatus: (name, qualifier) => provisionedStatus.get(name, qualifier) } : undefined);
+  changes.subscribe('provisioned', () => void provisioned.restoreAll().catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)));
+  const provisionedKeeper = holds && clusterCounters ? new ProvisionedKeeper({ leases: holds, statuses: provisionedStatus, provisioned, nodeId: clusterCounters.nodeId, leaseMs: config.leaseSeconds * 1000, log }) : undefined;
   const lambda = new LambdaApi({
     functions,
     settled: (name) => activation.settled(name),
@@ -534,6 +542,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
+  await provisionedKeeper?.start();
   await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
@@ -578,6 +587,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       await history.flush();
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      provisionedKeeper?.stop();
       await clusterCounters?.stop();
       await changes.close();
       await dbs.close();

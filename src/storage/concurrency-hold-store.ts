@@ -4,7 +4,8 @@
 // machine) come back when its lease ends, without anyone cleaning up after it. Times are the
 // database's clock, so nodes whose clocks disagree still agree on whose lease ended.
 import { sql } from 'kysely';
-import type { MetadataDb } from './metadata-tables.js';
+import type { Kysely } from 'kysely';
+import type { MetadataDb, MetadataTables } from './metadata-tables.js';
 
 /** Milliseconds since the epoch, on the database's clock. */
 const NOW = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -24,7 +25,7 @@ export interface GrantRequest {
 }
 
 export class ConcurrencyHoldStore {
-  constructor(private readonly db: MetadataDb) {}
+  constructor(private readonly db: Kysely<MetadataTables>) {}
 
   /**
    * Takes one slot and perhaps a few more for this node, if the budget has one free among the

@@ -1,7 +1,8 @@
 // Three Gust nodes on one PostgreSQL database: a reserved concurrency holds across the cluster, not
 // per node, and the slot of a node killed with kill -9 comes back when its lease ends; two nodes
 // racing to create one function, publish a version or import an image do not give two successes,
-// one version number twice, a lost version or a lost image name. Skipped, saying why, only when no
+// one version number twice, a lost version or a lost image name; provisioned instances are kept
+// by one node for the cluster, and by another once that one is killed. Skipped, saying why, only when no
 // PostgreSQL is reachable.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,15 +12,18 @@ import { after, before, test } from 'node:test';
 import {
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,
+  GetProvisionedConcurrencyConfigCommand,
   InvokeCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
+  PutProvisionedConcurrencyConfigCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { fixtureZip } from '../helpers/fixtures.js';
 import { runGustCli, startGust, tempDataDir, type GustProcess } from '../helpers/gust-process.js';
+import { health } from '../helpers/health.js';
 import { HoldPoint } from '../helpers/hold-point.js';
 import { bashRuntimeLayer, dockerSaveTar, layerTar } from '../helpers/image-builder.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -155,4 +159,24 @@ test('image imports through two nodes at once keep every name', { skip, timeout:
     for (const name of names) assert.ok(text.includes(name), `node ${node} lists ${name}: ${text}`);
   }
   fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('provisioned concurrency keeps N instances for the cluster on one node, and on another once that node is killed', { skip, timeout: 120_000 }, async () => {
+  await clients[0].send(new CreateFunctionCommand({ FunctionName: 'warm', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await fixtureZip('node-hello') } }));
+  await until('warm to settle', async () => ((await clients[0].send(new GetFunctionConfigurationCommand({ FunctionName: 'warm' }))).State === 'Active' ? true : undefined));
+  const { Version } = await clients[0].send(new PublishVersionCommand({ FunctionName: 'warm' }));
+  await clients[1].send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'warm', Qualifier: Version, ProvisionedConcurrentExecutions: 2 }));
+  const live = [0, 1];
+  const ready = (node: number) => async () => ((await clients[node].send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'warm', Qualifier: Version }))).Status === 'READY' ? true : undefined);
+  for (const node of live) await until(`READY through node ${node}`, ready(node));
+  const warmOn = async () => Promise.all(live.map(async (node) => (await health(nodes[node])).instances.warm ?? 0));
+  const counts = await warmOn();
+  assert.equal(counts.filter((n) => n > 0).length, 1, `one node keeps them: ${counts}`);
+  assert.deepEqual([...counts].sort(), [0, 2], `2 instances for the cluster, not per node: ${counts}`);
+
+  const keeper = live[counts.indexOf(2)];
+  const survivor = live.find((n) => n !== keeper)!;
+  await nodes[keeper].kill9();
+  await until('the survivor to take over the instances once the keeper\'s lease ended', async () => ((await health(nodes[survivor])).instances.warm === 2 ? true : undefined));
+  await until('READY through the survivor', ready(survivor));
 });
