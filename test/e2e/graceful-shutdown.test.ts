@@ -2,6 +2,7 @@
 // the invocations in flight (sync and async) finish and their clients get their results, the
 // telemetry is written, and the process exits 0; within a bound, and at once on a second signal.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, test } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { signRequest } from '../../src/api/sigv4.js';
