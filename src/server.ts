@@ -29,9 +29,13 @@ import { FunctionActivation } from './control/function-activation.js';
 import { Functions } from './control/functions.js';
 import { Versions } from './control/versions.js';
 import { ProvisionedConcurrency } from './control/provisioned-concurrency.js';
+import { ProvisionedKeeper } from './control/provisioned-keeper.js';
+import { ProvisionedStatusStore } from './storage/provisioned-status-store.js';
 import { SqlAliasStore } from './storage/alias-store.js';
 import { AsyncWorker } from './invoke/async-worker.js';
 import { Concurrency } from './invoke/concurrency.js';
+import { ClusterConcurrencyCounters } from './invoke/cluster-concurrency-counters.js';
+import { ConcurrencyHoldStore } from './storage/concurrency-hold-store.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
 import { buildLaunch, RUNTIMES_DIR } from './invoke/runtime-launch.js';
@@ -255,7 +259,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   });
   const reservations = await Reservations.load(new SqlReservationStore(dbs.metadataSql), () => changes.publish('reservations'));
   changes.subscribe('reservations', () => void reservations.reload().catch((err) => log(`cluster: could not reload reservations: ${(err as Error)?.message ?? err}`)));
-  const concurrency = new Concurrency(config.concurrencyLimit, reservations);
+  // In a cluster the running counts are the nodes' slots in the database, released when a node's lease ends.
+  const holds = config.databaseUrl ? new ConcurrencyHoldStore(dbs.metadataSql) : undefined;
+  const clusterCounters = holds ? new ClusterConcurrencyCounters({ store: holds, leaseMs: config.leaseSeconds * 1000, log }) : undefined;
+  await clusterCounters?.start();
+  const concurrency = new Concurrency(config.concurrencyLimit, reservations, clusterCounters);
   let worker: AsyncWorker | undefined;
   const aliases = new SqlAliasStore(dbs.metadataSql);
   const policies = new FunctionPolicies({
@@ -352,6 +360,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
     onDeleted: (name) => {
       void keys.revokeFunctionKeys(name).catch((err) => log(`function key: ${(err as Error)?.stack ?? err}`));
       concurrency.forgetFunction(name);
+      changes.publish('provisioned');
       void budgets.delete(name).catch((err) => log(`budgets: ${(err as Error)?.stack ?? err}`));
     },
   });
@@ -379,7 +388,11 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       possibleDuplicateAsyncEvents: worker?.possibleDuplicates ?? 0,
     }),
   });
-  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency);
+  // In a cluster one node, the keeper, keeps the provisioned instances (control/provisioned-keeper.ts).
+  const provisionedStatus = new ProvisionedStatusStore(dbs.metadataSql);
+  const provisioned = new ProvisionedConcurrency(new SqlProvisionedConfigStore(dbs.metadataSql), versions, pool, concurrency, config.databaseUrl ? { announce: () => changes.publish('provisioned'), sharedStatus: (name, qualifier) => provisionedStatus.get(name, qualifier) } : undefined);
+  changes.subscribe('provisioned', () => void provisioned.restoreAll().catch((err) => log(`provisioned concurrency: ${(err as Error)?.stack ?? err}`)));
+  const provisionedKeeper = holds && clusterCounters ? new ProvisionedKeeper({ leases: holds, statuses: provisionedStatus, provisioned, nodeId: clusterCounters.nodeId, leaseMs: config.leaseSeconds * 1000, log }) : undefined;
   const lambda = new LambdaApi({
     functions,
     settled: (name) => activation.settled(name),
@@ -528,6 +541,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   await scheduler.start();
   logRetention.start();
   await provisioned.restoreAll();
+  await provisionedKeeper?.start();
   await pollers.start(mappings);
 
   log(`Sandbox: ${driver.describe()}`);
@@ -572,6 +586,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       await history.flush();
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
+      provisionedKeeper?.stop();
+      await clusterCounters?.stop();
       await changes.close();
       await dbs.close();
       log('Gust stopped');

@@ -183,7 +183,8 @@ export class Functions {
 
   private async put(created: FunctionRecord): Promise<FunctionRecord> {
     const record = markChanging(created, true);
-    await this.deps.store.put(record);
+    // Insert-if-absent, not the check above alone: another node may create the name meanwhile.
+    if (!(await this.deps.store.create(record))) throw new GustError('ResourceConflictException', `Function already exist: ${record.name}`);
     this.deps.onCreated(record.name);
     this.deps.activation.start(record.name);
     return record;

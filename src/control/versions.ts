@@ -54,6 +54,17 @@ export class Versions {
   }
 
   async publish(name: string, body: Record<string, unknown>): Promise<FunctionRecord> {
+    // Two nodes publishing at once both compute the same next number: the version row is inserted
+    // only if absent, and the one that finds it taken reads again (and then publishes the next
+    // number, or answers the version just published when $LATEST has not changed since).
+    for (let attempt = 0; ; attempt++) {
+      const published = await this.tryPublish(name, body);
+      if (published) return published;
+      if (attempt >= 20) throw new GustError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${this.deps.arnOf(name)}`);
+    }
+  }
+
+  private async tryPublish(name: string, body: Record<string, unknown>): Promise<FunctionRecord | undefined> {
     const latest = await this.latest(name);
     if (body.RevisionId !== undefined && body.RevisionId !== latest.revisionId) {
       throw new GustError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
@@ -76,10 +87,12 @@ export class Versions {
     };
     // Publishing gives $LATEST a new RevisionId too, as Lambda does.
     const revisionId = randomUUID();
-    await this.deps.unitOfWork(async (tx) => {
-      await tx.functions.put(record);
+    const created = await this.deps.unitOfWork(async (tx) => {
+      if (!(await tx.functions.create(record))) return false;
       await tx.functions.put({ ...latest, lastPublishedVersion: number, revisionId, publishedRevisionId: revisionId });
+      return true;
     });
+    if (!created) return undefined;
     this.deps.pool.retire(name, revisionId);
     return record;
   }

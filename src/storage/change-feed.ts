@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
-export type ChangeTopic = 'function' | 'routes' | 'reservations' | 'keys' | 'mappings' | 'queue';
+export type ChangeTopic = 'function' | 'routes' | 'reservations' | 'keys' | 'mappings' | 'queue' | 'provisioned';
 
 export interface ChangeFeed {
   /** Tells the other nodes that `topic` (for `key`, if given) changed here. */

@@ -11,6 +11,9 @@ export interface FunctionStore {
   get(name: string, version: string): Promise<FunctionRecord | undefined>;
   /** Creates or replaces the record of its function and version. */
   put(record: FunctionRecord): Promise<void>;
+  /** Writes the record only if its function and version have none yet: false when one was there
+   * (two nodes creating one function, or publishing one version number, at once). */
+  create(record: FunctionRecord): Promise<boolean>;
   /** Functions after `afterName` in name order, one record per function (the given version). */
   list(version: string, afterName: string, limit: number): Promise<FunctionRecord[]>;
   /** Every version of a function, $LATEST first, then published versions in number order. */
@@ -53,6 +56,16 @@ export class SqlFunctionStore implements FunctionStore {
       .onConflict((oc) => oc.columns(['name', 'version']).doUpdateSet({ config }))
       .execute();
     this.cache.invalidate(record.name);
+  }
+
+  async create(record: FunctionRecord) {
+    const result = await this.db
+      .insertInto('function_versions')
+      .values({ name: record.name, version: record.version, config: JSON.stringify(record) })
+      .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
+      .executeTakeFirst();
+    this.cache.invalidate(record.name);
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async list(version: string, afterName: string, limit: number) {

@@ -1,7 +1,10 @@
 // Container images on local disk, content-addressed by the image id (the SHA-256 of the image's
 // config, the same for its docker-save and OCI forms): images/<id>/rootfs is the unpacked root
 // filesystem instances run on, images/<id>/image.json what Gust read from its config, and
-// images/refs.json maps NAME:TAG to an id (Gust's stand-in for a registry).
+// images/refs/<NAME:TAG, URI-encoded> holds the id a name points at (Gust's stand-in for a
+// registry): one file per name, replaced by an atomic rename, so that nodes sharing the directory
+// import at once without a lock and without losing a name. images/refs.json, the whole map
+// rewritten at each import before, is still read under them.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,7 +55,7 @@ export function parseImageConfig(id: string, bytes: Buffer): Omit<ImageInfo, 'by
 
 export class ImageStore {
   private readonly root: string;
-  /** Imports and reference changes, one at a time (refs.json is rewritten whole). */
+  /** Imports on this node, one at a time (each unpacks a whole image: memory and disk bound). */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string, private readonly limits: ImageLimits = DEFAULT_IMAGE_LIMITS) {
@@ -74,8 +77,33 @@ export class ImageStore {
   }
 
   refs(): Record<string, string> {
+    const refs = this.legacyRefs();
+    let files: string[] = [];
     try {
-      return JSON.parse(fs.readFileSync(path.join(this.root, 'refs.json'), 'utf8')) as Record<string, string>;
+      files = fs.readdirSync(this.refsDir);
+    } catch {
+      /* no import since refs/ came */
+    }
+    for (const file of files) {
+      if (file.endsWith('.tmp')) continue;
+      try {
+        const id = fs.readFileSync(path.join(this.refsDir, file), 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(id)) refs[decodeURIComponent(file)] = id;
+      } catch {
+        /* replaced or malformed meanwhile: skipped */
+      }
+    }
+    return refs;
+  }
+
+  private get refsDir(): string {
+    return path.join(this.root, 'refs');
+  }
+
+  private legacyRefs(): Record<string, string> {
+    try {
+      const refs = JSON.parse(fs.readFileSync(path.join(this.root, 'refs.json'), 'utf8')) as unknown;
+      return refs && typeof refs === 'object' && !Array.isArray(refs) ? { ...(refs as Record<string, string>) } : {};
     } catch {
       return {};
     }
@@ -111,20 +139,34 @@ export class ImageStore {
         fs.chmodSync(rootfs, 0o755);
         image = { ...parsed, bytes: budget.bytes };
         fs.writeFileSync(path.join(staging, 'image.json'), JSON.stringify(image));
-        fs.renameSync(staging, path.join(this.root, id));
+        try {
+          fs.renameSync(staging, path.join(this.root, id));
+        } catch (err) {
+          // Another node sharing the directory filed the same image first: theirs is the same bytes.
+          const theirs = this.info(id);
+          if (!theirs) throw err;
+          image = theirs;
+        }
       }
-      if (names.length > 0) this.writeRefs({ ...this.refs(), ...Object.fromEntries(names.map((n) => [n, id])) });
+      for (const name of names) this.writeRef(name, id);
       return { image, names };
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
 
-  private writeRefs(refs: Record<string, string>) {
-    const file = path.join(this.root, 'refs.json');
+  private writeRef(name: string, id: string) {
+    fs.mkdirSync(this.refsDir, { recursive: true, mode: 0o700 });
+    const file = path.join(this.refsDir, encodeURIComponent(name));
     // Random, not the pid: nodes sharing the directory (containers) may all be pid 1.
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(refs, null, 1), { mode: 0o600 });
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, id);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   }
 }

@@ -3,6 +3,10 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 export interface MetadataTables {
+  cluster_nodes: { node_id: string; lease_until: number };
+  concurrency_holds: { node_id: string; budget: string; held: number };
+  cluster_leases: { name: string; node_id: string; lease_until: number };
+  provisioned_status: { function_name: string; qualifier: string; available: number; failed: number };
   function_versions: { name: string; version: string; config: string };
   reserved_concurrency: { function_name: string; reserved: number };
   function_budgets: { function_name: string; unit: string; amount: number; hard: number; warned_month: string | null };

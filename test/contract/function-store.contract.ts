@@ -19,6 +19,16 @@ export function functionStoreContract(backend: string, open: () => Promise<Funct
     assert.equal(await store.get('f', '$LATEST'), undefined, 'deleted, and no longer cached');
   });
 
+  test(`${backend} FunctionStore: create writes only what is absent; of two racing, one wins`, async () => {
+    const store = await open();
+    const results = await Promise.all([store.create(rec('c', '1', { timeout: 1 })), store.create(rec('c', '1', { timeout: 2 }))]);
+    assert.deepEqual([...results].sort(), [false, true]);
+    const winner = results[0] ? 1 : 2;
+    assert.equal((await store.get('c', '1'))?.timeout, winner, 'the record is the winner\'s, untouched by the loser');
+    assert.equal(await store.create(rec('c', '1', { timeout: 3 })), false);
+    assert.equal(await store.create(rec('c', '2')), true, 'another version of the same function is free');
+  });
+
   test(`${backend} FunctionStore: versions come $LATEST first, then in number order; deleteVersion`, async () => {
     const store = await open();
     for (const v of ['10', '2', '$LATEST', '1']) await store.put(rec('f', v));

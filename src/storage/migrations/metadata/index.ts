@@ -8,5 +8,6 @@ import { layers } from './0005_layers.js';
 import { queues } from './0006_queues.js';
 import { budgets } from './0007_budgets.js';
 import { eventSourceMappings } from './0008_event_source_mappings.js';
+import { clusterConcurrency } from './0009_cluster_concurrency.js';
 
-export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, budgets, eventSourceMappings];
+export const metadataMigrations: readonly Migration[] = [initial, asyncEventThrottles, functionPolicies, objectStore, layers, queues, budgets, eventSourceMappings, clusterConcurrency];
