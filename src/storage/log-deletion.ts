@@ -19,13 +19,21 @@ export interface StepResult {
   more: boolean;
 }
 
+/** What retention and the size cap ask of a log store's deletion, on any backend. */
+export interface LogTrimmer {
+  deleteOlderThan(group: string, before: number, budget?: StepBudget): StepResult | Promise<StepResult>;
+  deleteOldestBytes(group: string, bytesToFree: number, budget?: StepBudget): StepResult | Promise<StepResult>;
+  /** Gives freed space back to the file system, in a bounded step; true when there is more. */
+  releaseFreePages(): boolean | Promise<boolean>;
+}
+
 interface Candidate {
   id: number;
   stream_name: string;
   bytes: number;
 }
 
-export class LogDeletion {
+export class LogDeletion implements LogTrimmer {
   private readonly oldest;
   private readonly deleteIds;
   private readonly shrinkStream;
