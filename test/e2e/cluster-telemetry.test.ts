@@ -1,14 +1,15 @@
 // Telemetry is cluster-wide on PostgreSQL: a function invoked through node A has its logs
 // (CloudWatch Logs API, through the SDK), its usage (/gust/usage) and its invocation history (the
-// console's routes) read through node B, and log retention set through B trims what A wrote.
+// console's routes) read through node B, and `gust logs --follow` on node B prints what A runs.
 // Skipped, saying why, only when no PostgreSQL is reachable.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { signRequest } from '../../src/api/sigv4.js';
 import { fixtureZip } from '../helpers/fixtures.js';
-import { startGust, tempDataDir, type GustProcess } from '../helpers/gust-process.js';
+import { CLI, startGust, tempDataDir, type GustProcess } from '../helpers/gust-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { lambdaClient, logsClient } from '../helpers/sdk.js';
 import { until } from '../helpers/until.js';
@@ -85,4 +86,25 @@ test("node B's console shows node A's invocation history", { skip }, async () =>
   assert.deepEqual(history.invocations.map((i: { requestId: string }) => i.requestId).sort(), [...requestIds].sort());
   const one = await (await signedGet(b, `/gust/console/history/${requestIds[0]}`)).json();
   assert.equal(one.response, '"logged"');
+});
+
+test('`gust logs --follow` through node B prints the lines of invocations through node A', { skip }, async () => {
+  const follower = spawn(process.execPath, [CLI, '--endpoint', b.url, '--data-dir', b.dataDir, 'logs', 'logger', '--follow'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const printed = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => out.includes(text) && (follower.stdout!.off('data', onData), resolve());
+      const onData = (d: Buffer) => ((out += d), check());
+      follower.stdout!.on('data', onData);
+      follower.once('exit', (code) => reject(new Error(`gust logs exited (${code}) before printing ${text}: ${out}`)));
+      check();
+    });
+  try {
+    await printed('through-a-1');
+    await lambdaA.send(new InvokeCommand({ FunctionName: 'logger', Payload: Buffer.from(JSON.stringify({ lines: 1, tag: 'followed-from-b' })) }));
+    await printed('line 0 followed-from-b');
+    assert.equal(out.split('line 0 through-a-1').length, 2, 'each line is printed once, however often it is read again');
+  } finally {
+    follower.kill();
+  }
 });
