@@ -3,7 +3,7 @@
 // locks the group's row first (the order the writers take too, so no deadlock), and counts only the
 // bytes of the rows its own DELETE removed.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { DEFAULT_STEP_BUDGET, type LogTrimmer, type StepBudget, type StepResult } from './log-deletion.js';
+import { DEFAULT_STEP_BUDGET, DELETE_ALL_STEP_ROWS, type LogTrimmer, type StepBudget, type StepResult } from './log-deletion.js';
 
 type Sql = Kysely<any> | Transaction<any>;
 
@@ -46,9 +46,30 @@ export class PostgresLogDeletion implements LogTrimmer {
     return this.deleteIds(tx, group, ids, budgetSpent, bytesToFree);
   }
 
-  /** Deletes whole streams' events (DeleteLogStream) or a group's (DeleteLogGroup), in one statement. */
-  async deleteStreamEvents(tx: Sql, group: string, stream?: string): Promise<void> {
-    await sql`DELETE FROM log_events WHERE group_name = ${group} AND (${stream ?? null}::text IS NULL OR stream_name = ${stream ?? null})`.execute(tx);
+  async deleteAll(group: string, stream?: string): Promise<boolean> {
+    const exists = stream === undefined
+      ? await sql`SELECT 1 FROM log_groups WHERE group_name = ${group}`.execute(this.db)
+      : await sql`SELECT 1 FROM log_streams WHERE group_name = ${group} AND stream_name = ${stream}`.execute(this.db);
+    if (exists.rows.length === 0) return false;
+    const only = stream ?? null;
+    for (;;) {
+      const step = await sql`DELETE FROM log_events WHERE id IN
+        (SELECT id FROM log_events WHERE group_name = ${group} AND (${only}::text IS NULL OR stream_name = ${only}) LIMIT ${DELETE_ALL_STEP_ROWS})`.execute(this.db);
+      if (Number(step.numAffectedRows) < DELETE_ALL_STEP_ROWS) break;
+    }
+    // What came in meanwhile goes with the rest; the group's row is locked first, as writers lock it.
+    await this.db.transaction().execute(async (tx) => {
+      await sql`SELECT 1 FROM log_groups WHERE group_name = ${group} FOR UPDATE`.execute(tx);
+      await sql`DELETE FROM log_events WHERE group_name = ${group} AND (${only}::text IS NULL OR stream_name = ${only})`.execute(tx);
+      if (stream === undefined) {
+        await sql`DELETE FROM log_streams WHERE group_name = ${group}`.execute(tx);
+        await sql`DELETE FROM log_groups WHERE group_name = ${group}`.execute(tx);
+      } else {
+        const gone = await sql<{ stored_bytes: number }>`DELETE FROM log_streams WHERE group_name = ${group} AND stream_name = ${stream} RETURNING stored_bytes`.execute(tx);
+        await sql`UPDATE log_groups SET stored_bytes = greatest(0, stored_bytes - ${gone.rows[0]?.stored_bytes ?? 0}::bigint) WHERE group_name = ${group}`.execute(tx);
+      }
+    });
+    return true;
   }
 
   private async deleteIds(tx: Sql, group: string, ids: number[], budgetSpent: boolean, bytesToFree: number): Promise<StepResult> {

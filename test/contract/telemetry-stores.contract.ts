@@ -92,6 +92,27 @@ export function telemetryStoreSuites(backend: string, open: OpenTelemetry) {
     assert.equal(overCap, 0, 'one step freed enough');
   });
 
+  test(`${backend} LogStore: a whole stream, then a whole group, is deleted with what describes it`, async () => {
+    const store = await logStore();
+    for (let t = 1; t <= 3; t++) store.append('/aws/lambda/f', 'a', t, 'abcd');
+    store.append('/aws/lambda/f', 'b', 5, 'xy');
+    store.append('/aws/lambda/g', 'a', 5, 'kept');
+    await store.flush();
+    await store.setRetention('/aws/lambda/f', 7);
+    assert.equal(await store.deletion.deleteAll('/aws/lambda/f', 'none'), false);
+    assert.equal(await store.deletion.deleteAll('/aws/lambda/f', 'a'), true);
+    assert.equal(await store.streamExists('/aws/lambda/f', 'a'), false);
+    assert.deepEqual((await store.groupEvents('/aws/lambda/f', { afterId: 0, start: 0, end: 10, limit: 10 })).map((e) => e.streamName), ['b']);
+    assert.deepEqual((await store.groups('', '', 10)).map((g) => [g.name, g.storedBytes]), [['/aws/lambda/f', 2], ['/aws/lambda/g', 4]]);
+    assert.equal(await store.deletion.deleteAll('/aws/lambda/f'), true);
+    assert.equal(await store.deletion.deleteAll('/aws/lambda/f'), false);
+    assert.deepEqual((await store.groups('', '', 10)).map((g) => g.name), ['/aws/lambda/g']);
+    assert.deepEqual(await store.retentionPolicies(), [], 'its retention goes with it');
+    store.append('/aws/lambda/f', 'c', 9, 'again');
+    await store.flush();
+    assert.deepEqual((await store.groupEvents('/aws/lambda/f', { afterId: 0, start: 0, end: 10, limit: 10 })).map((e) => e.message), ['again'], 'a new group starts empty');
+  });
+
   test(`${backend} Metering: attempts summed per function and per day within the time range`, async () => {
     const metering = new Metering((await open()).metering, { pricePerGbSecond: 0, pricePerMillionRequests: 0 });
     const attempt = { requestId: 'r', functionName: 'f', version: '$LATEST', startedAt: 1000, durationMs: 10.5, billedMs: 11, memoryMb: 1024, maxMemoryUsedMb: 50, cold: true, outcome: 'success' };
