@@ -65,11 +65,10 @@ import { Scheduler } from './triggers/schedule/scheduler.js';
 import { realClock } from './clock.js';
 import { Schedules } from './control/schedules.js';
 import { SchedulerApi } from './api/scheduler/scheduler-routes.js';
-import { LogStore } from './storage/log-store.js';
+import { openTelemetryStores } from './storage/telemetry-stores.js';
 import { LogRetention } from './telemetry/log-retention.js';
 import { Metering } from './telemetry/metering.js';
 import { ThrottleCounts } from './telemetry/function-series.js';
-import { InvocationHistoryStore } from './storage/invocation-history-store.js';
 import { ConsoleDataRoutes } from './api/gust/console-data-routes.js';
 import { HttpGateway } from './triggers/http/gateway.js';
 import { LayerApi } from './api/lambda/layer-routes.js';
@@ -151,14 +150,16 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
   const layerTrees = new LayerTrees(config.dataDir, (key) => layerContent.dirOf(key));
   const runtimes = new RuntimeCatalog(config.dataDir);
   registerRuntimeVersions((runtime) => runtimes.interpreter(runtime)?.version);
-  const logs = new LogStore(dbs.telemetry, {
-    maxGroupBytes: config.logGroupMaxMb > 0 ? config.logGroupMaxMb * 1024 * 1024 : Infinity,
-    onOverCap: () => logRetention.wake(),
+  // Telemetry: on this node's telemetry.db, or on a cluster's PostgreSQL (telemetry-stores.ts).
+  // The console's history keeps payloads, which can be sensitive (docs/security.md).
+  const telemetry = openTelemetryStores(dbs, {
+    logs: { maxGroupBytes: config.logGroupMaxMb > 0 ? config.logGroupMaxMb * 1024 * 1024 : Infinity, onOverCap: () => logRetention.wake() },
+    history: { maxBytes: config.historyMaxKb * 1024, perFunction: config.historyPerFunction, maxAgeMs: config.historyDays * 86_400_000 },
+    log,
   });
+  const { logs, history } = telemetry;
   const logRetention = new LogRetention({ store: logs, clock: realClock, log });
-  const metering = new Metering(dbs.telemetry, config);
-  // The console's history (payloads can be sensitive: docs/security.md) and throttle counts.
-  const history = new InvocationHistoryStore(dbs.telemetry, { maxBytes: config.historyMaxKb * 1024, perFunction: config.historyPerFunction, maxAgeMs: config.historyDays * 86_400_000 });
+  const metering = new Metering(telemetry.metering, config);
   const throttles = new ThrottleCounts();
   const asyncEvents = new SqlAsyncEventStore(dbs.metadataSql);
   const eventInvokeConfigStore = new SqlEventInvokeConfigStore(dbs.metadataSql);
@@ -581,9 +582,8 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });
-      await logs.flush();
-      await metering.flush();
-      await history.flush();
+      // Logs, metering and history share one batch (one transaction per flush) on either backend.
+      await telemetry.close(log);
       // Spans of the last invocations, within a bound: a collector that is down must not hold up the exit.
       if (exporter) await Promise.race([exporter.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
       provisionedKeeper?.stop();

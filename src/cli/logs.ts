@@ -22,6 +22,14 @@ export interface LogEvent {
 }
 
 /**
+ * How far back each follow poll looks again, behind the newest event seen. In a cluster, nodes
+ * write their lines in batches that commit in any order, so a line may become visible after a
+ * newer one from another node (a smaller event id, an earlier timestamp): looking back this far,
+ * and remembering the ids already printed, shows it late rather than never.
+ */
+export const FOLLOW_LOOK_BACK_MS = 2000;
+
+/**
  * Reads a log group's events from `startTime` on and hands each to `onEvent` once; with
  * `follow`, keeps polling (every 500 ms) until `signal` aborts. `gust logs` and `gust dev` use it.
  * A function that never ran has no log group yet: that reads as no events, and the result says
@@ -36,7 +44,9 @@ export async function pollLogEvents(
   let groupFound = false;
   let startTime = opts.startTime;
   let nextToken: string | undefined;
-  let lastId = '';
+  let newest = opts.startTime;
+  /** Event ids handed on, with their timestamps: those within the look-back are skipped when read again. */
+  const seen = new Map<string, number>();
   while (!opts.signal?.aborted) {
     const page = await client.logs<{ events: LogEvent[]; nextToken?: string }>('FilterLogEvents', {
       logGroupName: group,
@@ -52,9 +62,9 @@ export async function pollLogEvents(
       },
     );
     for (const e of page.events) {
-      if (e.eventId <= lastId) continue;
-      lastId = e.eventId;
-      startTime = e.timestamp;
+      if (seen.has(e.eventId)) continue;
+      seen.set(e.eventId, e.timestamp);
+      newest = Math.max(newest, e.timestamp);
       onEvent(e);
     }
     if (page.nextToken) {
@@ -62,8 +72,10 @@ export async function pollLogEvents(
       continue;
     }
     if (!opts.follow) return { groupFound };
-    // At the end of the group the token is gone: ask again from the last event's time on.
+    // At the end of the group the token is gone: ask again from a little before the newest event.
     nextToken = undefined;
+    startTime = Math.max(opts.startTime, newest - FOLLOW_LOOK_BACK_MS);
+    for (const [id, timestamp] of seen) if (timestamp < startTime) seen.delete(id);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 500);
       opts.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });

@@ -2,7 +2,8 @@
 // migrations/. Metadata (what Gust acknowledged to a client: functions, queued async events) is
 // metadata.db, which syncs every commit, or a PostgreSQL database shared by the nodes of a cluster
 // (metadata-postgres.ts); telemetry.db holds logs and metering, which are written far more often,
-// so it syncs less (WAL survives kill -9 either way), and stays on each node's own disk.
+// so it syncs less (WAL survives kill -9 either way). A cluster's telemetry goes to the same
+// PostgreSQL database, in a schema of its own (telemetry-stores.ts).
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import { migrate } from './migrations/migration.js';
 import { metadataMigrations } from './migrations/metadata/index.js';
 import { telemetryMigrations } from './migrations/telemetry/index.js';
 import { withStatementCache } from './statement-cache.js';
-import { openPostgresMetadata } from './metadata-postgres.js';
+import { openPostgresDatabase, openPostgresMetadata } from './metadata-postgres.js';
 
 export type Db = Database.Database;
 
@@ -37,6 +38,8 @@ export interface Databases {
   /** A PostgreSQL connection string when metadata is there (a cluster), else undefined. */
   databaseUrl?: string;
   telemetry: Db;
+  /** Telemetry shared by a cluster's nodes (its own schema of the PostgreSQL database), else undefined. */
+  telemetryPostgres?: Kysely<any>;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,14 @@ export interface DatabaseOptions {
   schema?: string;
 }
 
+/**
+ * The schema of a cluster's telemetry: its own, so that its migrations are numbered apart from the
+ * metadata's (each schema has its schema_migrations) and it can be dropped or moved on its own.
+ */
+export function telemetrySchema(metadataSchema?: string): string {
+  return metadataSchema ? `${metadataSchema}_telemetry` : 'gust_telemetry';
+}
+
 /** Opens (creating if need be) and migrates both databases of a data directory. */
 export async function openDatabases(dataDir: string, options: DatabaseOptions = {}): Promise<Databases> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -55,10 +66,13 @@ export async function openDatabases(dataDir: string, options: DatabaseOptions = 
   const telemetry = open(path.join(dataDir, 'telemetry.db'), 'NORMAL', { incrementalVacuum: true });
   const telemetrySql = new Kysely<any>({ dialect: new SqliteDialect({ database: telemetry }) });
   let metadata: Db | undefined;
-  let metadataSql: Kysely<MetadataTables>;
+  let metadataSql: Kysely<MetadataTables> | undefined;
+  let telemetryPostgres: Kysely<any> | undefined;
   try {
     if (options.databaseUrl) {
       metadataSql = await openPostgresMetadata(options.databaseUrl, options.schema);
+      // Few connections: one batch at a time writes, and reads are the API's, not the hot path's.
+      telemetryPostgres = await openPostgresDatabase(options.databaseUrl, telemetrySchema(options.schema), telemetryMigrations, { max: 4 });
     } else {
       metadata = open(path.join(dataDir, 'metadata.db'), 'FULL');
       metadataSql = new Kysely<MetadataTables>({ dialect: new SqliteDialect({ database: withStatementCache(metadata) }) });
@@ -66,6 +80,8 @@ export async function openDatabases(dataDir: string, options: DatabaseOptions = 
     }
     await migrate(telemetrySql, telemetryMigrations);
   } catch (err) {
+    if (options.databaseUrl) await metadataSql?.destroy();
+    await telemetryPostgres?.destroy();
     metadata?.close();
     telemetry.close();
     throw err;
@@ -75,9 +91,11 @@ export async function openDatabases(dataDir: string, options: DatabaseOptions = 
     metadata,
     databaseUrl: options.databaseUrl,
     telemetry,
+    telemetryPostgres,
     async close() {
       // Kysely's destroy() closes the better-sqlite3 handle it was given.
-      await metadataSql.destroy();
+      await metadataSql!.destroy();
+      await telemetryPostgres?.destroy();
       await telemetrySql.destroy();
     },
   };

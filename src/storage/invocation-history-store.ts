@@ -26,7 +26,7 @@ export interface HistoryLimits {
   maxAgeMs: number;
 }
 
-interface Row {
+export interface HistoryRow {
   requestId: string;
   functionName: string;
   qualifier: string;
@@ -51,9 +51,13 @@ export function cutUtf8(text: Buffer, max: number): { text: string; truncated: b
 }
 
 /** Expired entries are deleted at most this often (reads never show them anyway). */
-const EXPIRE_EVERY_MS = 60_000;
+export const EXPIRE_EVERY_MS = 60_000;
 
-export class InvocationHistoryStore {
+/** The history as the invoker and the console use it, on any backend (postgres-history-store.ts is the other). */
+export type InvocationHistoryStore = { [K in keyof SqliteInvocationHistoryStore]: SqliteInvocationHistoryStore[K] };
+
+/** The embedded history, on telemetry.db (`new InvocationHistoryStore(db, limits)` is this one). */
+export class SqliteInvocationHistoryStore {
   private readonly batches: BatchWriter<HistoryEntry>;
   /** Entries written per function since its last prune. */
   private readonly sincePrune = new Map<string, number>();
@@ -119,19 +123,21 @@ export class InvocationHistoryStore {
   async list(functionName: string, limit: number, before = Number.MAX_SAFE_INTEGER): Promise<HistoryEntry[]> {
     await this.flush();
     const rows = this.db
-      .prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM invocation_history WHERE function_name = ? AND started_at < ? AND started_at >= ? ORDER BY started_at DESC LIMIT ?`)
+      .prepare<unknown[], HistoryRow>(`SELECT ${COLUMNS} FROM invocation_history WHERE function_name = ? AND started_at < ? AND started_at >= ? ORDER BY started_at DESC LIMIT ?`)
       .all(functionName, before, this.now() - this.limits.maxAgeMs, Math.min(limit, this.limits.perFunction));
     return rows.map(fromRow);
   }
 
   async get(requestId: string): Promise<HistoryEntry | undefined> {
     await this.flush();
-    const row = this.db.prepare<unknown[], Row>(`SELECT ${COLUMNS} FROM invocation_history WHERE request_id = ?`).get(requestId);
+    const row = this.db.prepare<unknown[], HistoryRow>(`SELECT ${COLUMNS} FROM invocation_history WHERE request_id = ?`).get(requestId);
     return row && row.startedAt >= this.now() - this.limits.maxAgeMs ? fromRow(row) : undefined;
   }
 }
 
-function fromRow(r: Row): HistoryEntry {
+export const InvocationHistoryStore = SqliteInvocationHistoryStore;
+
+export function fromRow(r: HistoryRow): HistoryEntry {
   return {
     ...r,
     payloadTruncated: r.payloadTruncated === 1,

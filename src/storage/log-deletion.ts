@@ -19,13 +19,31 @@ export interface StepResult {
   more: boolean;
 }
 
+/** What retention and the size cap ask of a log store's deletion, on any backend. */
+export interface LogTrimmer {
+  deleteOlderThan(group: string, before: number, budget?: StepBudget): StepResult | Promise<StepResult>;
+  deleteOldestBytes(group: string, bytesToFree: number, budget?: StepBudget): StepResult | Promise<StepResult>;
+  /** Gives freed space back to the file system, in a bounded step; true when there is more. */
+  releaseFreePages(): boolean | Promise<boolean>;
+  /**
+   * Deletes a whole stream, or (no stream) a whole group with its retention setting: events in
+   * bounded steps, then what describes them. False when it did not exist.
+   */
+  deleteAll(group: string, stream?: string): Promise<boolean>;
+}
+
+/** Events per step of a whole-group or whole-stream delete. */
+export const DELETE_ALL_STEP_ROWS = 2000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface Candidate {
   id: number;
   stream_name: string;
   bytes: number;
 }
 
-export class LogDeletion {
+export class LogDeletion implements LogTrimmer {
   private readonly oldest;
   private readonly deleteIds;
   private readonly shrinkStream;
@@ -77,6 +95,28 @@ export class LogDeletion {
     if (release <= 0) return false;
     this.db.pragma(`incremental_vacuum(${release})`);
     return free - release > keepPages;
+  }
+
+  async deleteAll(group: string, stream?: string): Promise<boolean> {
+    const exists = stream === undefined
+      ? this.db.prepare('SELECT 1 FROM log_groups WHERE group_name = ?').get(group)
+      : this.db.prepare('SELECT 1 FROM log_streams WHERE group_name = ? AND stream_name = ?').get(group, stream);
+    if (!exists) return false;
+    const some = this.db.prepare(`DELETE FROM log_events WHERE id IN
+      (SELECT id FROM log_events WHERE group_name = ? AND (? IS NULL OR stream_name = ?) LIMIT ${DELETE_ALL_STEP_ROWS})`);
+    while (some.run(group, stream ?? null, stream ?? null).changes === DELETE_ALL_STEP_ROWS) await nextTurn();
+    // What came in meanwhile (a running function still writes) goes with the rest, in one transaction.
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM log_events WHERE group_name = ? AND (? IS NULL OR stream_name = ?)').run(group, stream ?? null, stream ?? null);
+      if (stream === undefined) {
+        this.db.prepare('DELETE FROM log_streams WHERE group_name = ?').run(group);
+        this.db.prepare('DELETE FROM log_groups WHERE group_name = ?').run(group);
+      } else {
+        const row = this.db.prepare<[string, string], { stored_bytes: number }>('DELETE FROM log_streams WHERE group_name = ? AND stream_name = ? RETURNING stored_bytes').get(group, stream);
+        this.shrinkGroup.run(row?.stored_bytes ?? 0, group);
+      }
+    })();
+    return true;
   }
 
   private step(group: string, before: number, bytesToFree: number, budget: StepBudget): StepResult {

@@ -6,7 +6,7 @@
 import type { Db } from './database.js';
 import type { LogSink } from '../invoke/instance.js';
 import { BatchWriter } from './batch-writer.js';
-import { LogDeletion } from './log-deletion.js';
+import { LogDeletion, type LogTrimmer } from './log-deletion.js';
 
 export interface LogEvent {
   id: number;
@@ -56,7 +56,14 @@ export interface LogStoreOptions {
   onOverCap(): void;
 }
 
-export class LogStore implements LogSink {
+/**
+ * What the API, retention and the console use of a log store, on any backend: the public members
+ * of the SQLite one (postgres-log-store.ts is the other).
+ */
+export type LogStore = Omit<{ [K in keyof SqliteLogStore]: SqliteLogStore[K] }, 'deletion'> & { readonly deletion: LogTrimmer };
+
+/** The embedded log store, on telemetry.db (`new LogStore(db)` is this one). */
+export class SqliteLogStore implements LogSink {
   private readonly insertEvent;
   private readonly upsertStream;
   private readonly upsertGroup;
@@ -208,3 +215,5 @@ export class LogStore implements LogSink {
       .map(toEvent);
   }
 }
+
+export const LogStore = SqliteLogStore;

@@ -8,6 +8,7 @@ import { ByteOrderTextPlugin } from './dialect.js';
 import type { MetadataTables } from './metadata-tables.js';
 import { migrate } from './migrations/migration.js';
 import { metadataMigrations } from './migrations/metadata/index.js';
+import type { Migration } from './migrations/migration.js';
 
 /** Any number would do; this one spells "gust" in ASCII, so it is recognisable in pg_locks. */
 const MIGRATION_LOCK = 0x67757374;
@@ -39,15 +40,20 @@ function describeUrl(url: string): string {
   }
 }
 
-export async function openPostgresMetadata(url: string, schema?: string, options: PostgresPoolOptions = {}): Promise<Kysely<MetadataTables>> {
+export function openPostgresMetadata(url: string, schema?: string, options: PostgresPoolOptions = {}): Promise<Kysely<MetadataTables>> {
+  return openPostgresDatabase<MetadataTables>(url, schema, metadataMigrations, options);
+}
+
+/** A pool on `schema` (created if missing) brought up to date with `migrations`. */
+export async function openPostgresDatabase<T>(url: string, schema: string | undefined, migrations: readonly Migration[], options: PostgresPoolOptions = {}): Promise<Kysely<T>> {
   try {
-    return await open(url, schema, options);
+    return (await open(url, schema, migrations, options)) as Kysely<T>;
   } catch (err) {
     throw new Error(`cannot open the PostgreSQL database ${describeUrl(url)}: ${(err as Error)?.message ?? err}`, { cause: err });
   }
 }
 
-async function open(url: string, schema: string | undefined, options: PostgresPoolOptions): Promise<Kysely<MetadataTables>> {
+async function open(url: string, schema: string | undefined, migrations: readonly Migration[], options: PostgresPoolOptions): Promise<Kysely<any>> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}" (lower-case letters, digits and _)`);
   if (schema) {
     const client = new pg.Client({ connectionString: url });
@@ -68,12 +74,12 @@ async function open(url: string, schema: string | undefined, options: PostgresPo
   // A connection dropped while idle (the server restarted) is replaced on next use; without a
   // listener the pool's 'error' event would end the process.
   pool.on('error', () => {});
-  const db = new Kysely<MetadataTables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   try {
     await db.withPlugin(new ByteOrderTextPlugin()).connection().execute(async (conn) => {
       await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK}, hashtext(current_schema()))`.execute(conn);
       try {
-        await migrate(conn, metadataMigrations);
+        await migrate(conn, migrations);
       } finally {
         await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK}, hashtext(current_schema()))`.execute(conn);
       }

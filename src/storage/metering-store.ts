@@ -30,7 +30,16 @@ export interface UsageSums {
   gbSeconds: number;
 }
 
-export class MeteringStore {
+/** What metering asks of its rows' store, on any backend (postgres-metering-store.ts is the other). */
+export interface MeteringBackend {
+  record(r: InvocationRecord): void;
+  flush(): Promise<void>;
+  sums(opts: { functionName?: string; start: number; end: number }): Promise<UsageSums[]>;
+  attempts(opts: { functionName?: string; start: number; end: number; limit: number }): Promise<AttemptRow[]>;
+  dailySums(opts: { functionName?: string; start: number; end: number }): Promise<(UsageSums & { day: number })[]>;
+}
+
+export class MeteringStore implements MeteringBackend {
   private readonly insert;
   private readonly batches: BatchWriter<InvocationRecord>;
 

@@ -89,8 +89,8 @@ export class LogRetention {
     await store.flush();
     const now = this.deps.clock.now();
     for (const { group, days } of await store.retentionPolicies()) {
-      await this.inSteps(() => {
-        const step = store.deletion.deleteOlderThan(group, now - days * DAY_MS);
+      await this.inSteps(async () => {
+        const step = await store.deletion.deleteOlderThan(group, now - days * DAY_MS);
         report.expired += step.rows;
         return step.more;
       });
@@ -98,7 +98,7 @@ export class LogRetention {
     for (const { group } of this.stopped ? [] : await store.groupsOverCap()) {
       await this.inSteps(async () => {
         // The excess is read again at each step: writes may have come in between.
-        const step = store.deletion.deleteOldestBytes(group, await store.groupExcess(group));
+        const step = await store.deletion.deleteOldestBytes(group, await store.groupExcess(group));
         report.trimmed += step.rows;
         return step.more;
       });

@@ -2,7 +2,7 @@
 // Lambda), and usage reports priced like Lambda (GB-seconds of billed duration × memory, plus a
 // price per million requests). The rows live in storage/metering-store.ts.
 import type { Db } from '../storage/database.js';
-import { MeteringStore, type AttemptRow, type InvocationRecord as StoredRecord, type UsageSums } from '../storage/metering-store.js';
+import { MeteringStore, type AttemptRow, type MeteringBackend, type InvocationRecord as StoredRecord, type UsageSums } from '../storage/metering-store.js';
 
 export type InvocationRecord = Omit<StoredRecord, 'gbSeconds'>;
 
@@ -20,13 +20,14 @@ export interface Prices {
 export const gbSeconds = (billedMs: number, memoryMb: number) => (billedMs / 1000) * (memoryMb / 1024);
 
 export class Metering {
-  private readonly store: MeteringStore;
+  private readonly store: MeteringBackend;
 
+  /** `source`: telemetry.db (the embedded store over it) or another backend (a cluster's PostgreSQL). */
   constructor(
-    db: Db,
+    source: Db | MeteringBackend,
     private readonly prices: Prices,
   ) {
-    this.store = new MeteringStore(db);
+    this.store = 'prepare' in source ? new MeteringStore(source) : source;
   }
 
   /** Buffers a record; it is written with the others of the next few milliseconds. */

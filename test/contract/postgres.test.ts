@@ -4,9 +4,13 @@
 import { after, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { MetadataTables } from '../../src/storage/metadata-tables.js';
-import { openPostgresMetadata } from '../../src/storage/metadata-postgres.js';
+import { openPostgresDatabase, openPostgresMetadata } from '../../src/storage/metadata-postgres.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { metadataStoreSuites } from './metadata-store-suites.js';
+import type { Databases } from '../../src/storage/database.js';
+import { telemetryMigrations } from '../../src/storage/migrations/telemetry/index.js';
+import { openTelemetryStores } from '../../src/storage/telemetry-stores.js';
+import { telemetryStoreSuites } from './telemetry-stores.contract.js';
 
 const database = await createTestDatabase();
 if ('unavailable' in database) {
@@ -26,5 +30,16 @@ if ('unavailable' in database) {
     ahead.push(open());
     opened.push(db);
     return db;
+  });
+  // Telemetry's stores, each over a freshly migrated schema of its own, through the cluster's factory.
+  let telemetrySchemas = 0;
+  telemetryStoreSuites('PostgreSQL', async (opts = {}) => {
+    const db = await openPostgresDatabase<any>(database.url, `telemetry_${++telemetrySchemas}`, telemetryMigrations, { max: 2, idleTimeoutMillis: 100 });
+    opened.push(db);
+    return openTelemetryStores({ telemetryPostgres: db } as Databases, {
+      logs: opts.logs ?? { maxGroupBytes: Infinity, onOverCap: () => {} },
+      history: opts.history ?? { maxBytes: 1024, perFunction: 10, maxAgeMs: 86_400_000 },
+      log: () => {},
+    });
   });
 }

@@ -5,12 +5,11 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { LocalDiskBlobStore } from '../../src/storage/blob-store.js';
 import { openDatabases, type Databases } from '../../src/storage/database.js';
-import { LogStore } from '../../src/storage/log-store.js';
-import { Metering } from '../../src/telemetry/metering.js';
+import { openTelemetryStores } from '../../src/storage/telemetry-stores.js';
 import { tempDataDir } from '../helpers/gust-process.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { metadataStoreSuites } from './metadata-store-suites.js';
-import { logStoreContract, meteringContract } from './telemetry-stores.contract.js';
+import { telemetryStoreSuites } from './telemetry-stores.contract.js';
 
 const opened: Databases[] = [];
 after(() => Promise.all(opened.map((d) => d.close())));
@@ -22,8 +21,9 @@ const open = async () => {
 
 metadataStoreSuites('SQLite', async () => (await open()).metadataSql);
 // Telemetry's own stores, over a freshly migrated telemetry.db.
-logStoreContract('SQLite', async () => new LogStore((await open()).telemetry));
-meteringContract('SQLite', async () => new Metering((await open()).telemetry, { pricePerGbSecond: 0, pricePerMillionRequests: 0 }));
+telemetryStoreSuites('SQLite', async (opts = {}) =>
+  openTelemetryStores(await open(), { logs: opts.logs ?? { maxGroupBytes: Infinity, onOverCap: () => {} }, history: opts.history ?? { maxBytes: 1024, perFunction: 10, maxAgeMs: 86_400_000 }, log: () => {} }),
+);
 blobStoreContract('local disk', async () => {
   const root = path.join(tempDataDir(), 'objects');
   const files = () => (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, f)).isFile());

@@ -1,6 +1,7 @@
 // The CloudWatch Logs API subset that `aws logs` and the SDKs use to read function logs
 // (awsJson1.1, X-Amz-Target: Logs_20140328.*): DescribeLogGroups, DescribeLogStreams,
-// GetLogEvents and FilterLogEvents, with their paging tokens; and Put/DeleteRetentionPolicy.
+// GetLogEvents and FilterLogEvents, with their paging tokens; Put/DeleteRetentionPolicy; and
+// DeleteLogGroup/DeleteLogStream.
 import { GustError } from '../../errors.js';
 import type { LogEvent, LogStore } from '../../storage/log-store.js';
 import { matchesFilterPattern, parseFilterPattern } from './filter-pattern.js';
@@ -60,6 +61,8 @@ export class LogsApi {
     FilterLogEvents: (p) => this.filterLogEvents(p),
     PutRetentionPolicy: (p) => this.putRetentionPolicy(p),
     DeleteRetentionPolicy: (p) => this.deleteRetentionPolicy(p),
+    DeleteLogGroup: (p) => this.deleteLogGroup(p),
+    DeleteLogStream: (p) => this.deleteLogStream(p),
   };
 
   private groupArn(group: string) {
@@ -106,6 +109,23 @@ export class LogsApi {
     const group = str(p, 'logGroupName', true)!;
     await this.store.flush();
     if (!(await this.store.setRetention(group, null))) throw noGroup();
+    return {};
+  }
+
+  /** A function that runs again writes a new group, as on Lambda. */
+  private async deleteLogGroup(p: Params) {
+    const group = str(p, 'logGroupName', true)!;
+    await this.store.flush();
+    if (!(await this.store.deletion.deleteAll(group))) throw noGroup();
+    return {};
+  }
+
+  private async deleteLogStream(p: Params) {
+    const group = str(p, 'logGroupName', true)!;
+    const stream = str(p, 'logStreamName', true)!;
+    await this.store.flush();
+    if (!(await this.store.groupExists(group))) throw noGroup();
+    if (!(await this.store.deletion.deleteAll(group, stream))) throw new GustError('ResourceNotFoundException', 'The specified log stream does not exist.');
     return {};
   }
 

@@ -1,11 +1,11 @@
 // The CloudWatch Logs operations of botocore's service model (logs/2014-03-28) that Gust does not
-// implement (107 of 113): each answers {"__type": "UnknownOperationException"}.
+// implement (105 of 113): each answers {"__type": "UnknownOperationException"}.
 export const UNIMPLEMENTED_LOGS_OPERATIONS: readonly string[] = [
   'AssociateKmsKey', 'AssociateSourceToS3TableIntegration', 'CancelExportTask', 'CancelImportTask', 'CreateDelivery',
   'CreateExportTask', 'CreateImportTask', 'CreateLogAnomalyDetector', 'CreateLogGroup', 'CreateLogStream',
   'CreateLookupTable', 'CreateScheduledQuery', 'DeleteAccountPolicy', 'DeleteDataProtectionPolicy', 'DeleteDelivery',
   'DeleteDeliveryDestination', 'DeleteDeliveryDestinationPolicy', 'DeleteDeliverySource', 'DeleteDestination',
-  'DeleteIndexPolicy', 'DeleteIntegration', 'DeleteLogAnomalyDetector', 'DeleteLogGroup', 'DeleteLogStream',
+  'DeleteIndexPolicy', 'DeleteIntegration', 'DeleteLogAnomalyDetector',
   'DeleteLookupTable', 'DeleteMetricFilter', 'DeleteQueryDefinition', 'DeleteResourcePolicy', 'DeleteScheduledQuery',
   'DeleteSubscriptionFilter', 'DeleteTransformer', 'DescribeAccountPolicies', 'DescribeConfigurationTemplates',
   'DescribeDeliveries', 'DescribeDeliveryDestinations', 'DescribeDeliverySources', 'DescribeDestinations',

@@ -2,7 +2,7 @@
 // request id): the table is rebuilt with a row id as its key, keeping every row.
 import type { Kysely } from 'kysely';
 import { columnsOf, type Migration } from '../migration.js';
-import { invocationColumns } from './0001_initial.js';
+import { invocationColumns, telemetryTypes } from './0001_initial.js';
 
 const COLUMNS = ['request_id', 'function_name', 'version', 'started_at', 'duration_ms', 'billed_ms', 'memory_mb', 'max_memory_used_mb', 'gb_seconds', 'cold', 'init_duration_ms', 'outcome'];
 
@@ -12,9 +12,9 @@ async function up(db: Kysely<any>): Promise<void> {
     await db.schema.dropIndex('invocations_function_time').ifExists().execute();
     await db.schema.alterTable('invocations').renameTo('invocations_by_request').execute();
     await db.schema.createTable('invocations')
-      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('id', telemetryTypes(db).rowId, (c) => c.primaryKey())
       .addColumn('request_id', 'text', (c) => c.notNull())
-      .$call(invocationColumns)
+      .$call((b) => invocationColumns(b, telemetryTypes(db)))
       .execute();
     await db.insertInto('invocations').columns(COLUMNS).expression(db.selectFrom('invocations_by_request').select(COLUMNS)).execute();
     await db.schema.dropTable('invocations_by_request').execute();

@@ -3,13 +3,14 @@
 // Groups written before were implied by their streams, and are backfilled from them.
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from '../migration.js';
+import { telemetryTypes } from './0001_initial.js';
 
 async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('log_groups').ifNotExists()
     .addColumn('group_name', 'text', (c) => c.primaryKey())
-    .addColumn('created_at', 'integer', (c) => c.notNull())
+    .addColumn('created_at', telemetryTypes(db).millis, (c) => c.notNull())
     .addColumn('retention_days', 'integer')
-    .addColumn('stored_bytes', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('stored_bytes', telemetryTypes(db).millis, (c) => c.notNull().defaultTo(0))
     .execute();
   await db
     .insertInto('log_groups')

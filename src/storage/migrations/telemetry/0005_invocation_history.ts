@@ -3,13 +3,14 @@
 // by storage/invocation-history-store.ts; its timing and outcome stay in the invocations table.
 import type { Kysely } from 'kysely';
 import type { Migration } from '../migration.js';
+import { telemetryTypes } from './0001_initial.js';
 
 async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('invocation_history').ifNotExists()
     .addColumn('request_id', 'text', (c) => c.primaryKey())
     .addColumn('function_name', 'text', (c) => c.notNull())
     .addColumn('qualifier', 'text', (c) => c.notNull())
-    .addColumn('started_at', 'integer', (c) => c.notNull())
+    .addColumn('started_at', telemetryTypes(db).millis, (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
     .addColumn('payload_truncated', 'integer', (c) => c.notNull())
