@@ -346,6 +346,18 @@ export class Pool {
     return [...counts.values()];
   }
 
+  /**
+   * Instances parked on /next that only the keep-alive keeps (not provisioned): the ones memory
+   * pressure may stop (idle-eviction.ts). A busy, starting or returning instance is never listed.
+   */
+  idleInstances(): Instance[] {
+    const idle: Instance[] = [];
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) if (instance.available && instance.provisionedFor === null) idle.push(instance);
+    }
+    return idle;
+  }
+
   shutdown(): void {
     this.closed = true;
     this.sweeper.clear();
