@@ -1,7 +1,8 @@
 // `npm run bench:density`: how many instances this machine holds at once (issue 12, goal 6).
 // For Node and for Python, N sync Invokes at once (BENCH_INSTANCES, default 1000) of a handler
-// that sleeps BENCH_HOLD_MS (30 s), so each call holds its own instance; prints the errors, the
-// peak of live instances and the time to reach N, then, once the calls are answered and the
+// that first waits for the bench's release (given once all N instances are live, so that the
+// ramp's length does not matter) and then sleeps BENCH_HOLD_MS (30 s): each call holds its own
+// instance. Prints the errors, the peak of live instances and the time to reach N, then, once the calls are answered and the
 // instances idle (parked and frozen), memory per instance as USS (private pages) and PSS from
 // /proc/PID/smaps_rollup, never RSS (which counts the shared interpreter once per process), and
 // Gust's own RSS. Baseline in the same run: one bare interpreter process idling, measured alike.
@@ -9,6 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,28 @@ const HOLD_MS = Number(process.env.BENCH_HOLD_MS ?? 30_000);
 const RUNTIMES = (process.env.BENCH_RUNTIMES ?? 'nodejs20.x,python3.11').split(',');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
+/** Released anyway when the count of live instances has not grown for this long (a start failed). */
+const STALL_MS = Number(process.env.BENCH_STALL_MS ?? 60_000);
+
+/** Handlers hold a connection to it open; release() closes them all. */
+async function releaseServer() {
+  const waiting: net.Socket[] = [];
+  let released = false;
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    if (released) socket.end('go');
+    else waiting.push(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    release() {
+      released = true;
+      for (const socket of waiting.splice(0)) socket.end('go');
+    },
+    close: () => server.close(),
+  };
+}
 
 interface Memory {
   uss: number;
@@ -107,6 +131,7 @@ try {
     const url = `${gust.url}/2015-03-31/functions/${name}/invocations`;
     let errors = 0;
     const firstErrors: string[] = [];
+    const gate = await releaseServer();
     const started = performance.now();
     const calls = Array.from(
       { length: N },
@@ -121,7 +146,7 @@ try {
             });
           });
           req.on('error', (err) => (errors++, firstErrors.length < 3 && firstErrors.push(err.message), resolve()));
-          req.end(JSON.stringify({ ms: HOLD_MS }));
+          req.end(JSON.stringify({ ms: HOLD_MS, releasePort: gate.port }));
         }),
     );
     const allDone = Promise.all(calls);
@@ -130,25 +155,32 @@ try {
     let peak = 0;
     let reachedMs: number | null = null;
     let busyMemory: ReturnType<typeof instanceMemory> | null = null;
+    let grewAt = performance.now();
+    let releasedAt: number | null = null;
     while (!finished) {
       const live = (await health(gust)).instances[name] ?? 0;
-      if (live > peak) peak = live;
+      if (live > peak) (peak = live), (grewAt = performance.now());
       if (live >= N && reachedMs === null) {
         reachedMs = performance.now() - started;
         busyMemory = instanceMemory(gust.pid);
       }
+      if (releasedAt === null && (reachedMs !== null || performance.now() - grewAt > STALL_MS)) {
+        gate.release();
+        releasedAt = performance.now();
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
+    gate.close();
     await allDone;
-    const rampMs = performance.now() - started;
+    const answeredAt = performance.now();
     // Idle now: parked on /next, frozen after a moment.
     await new Promise((r) => setTimeout(r, 2000));
     const idle = instanceMemory(gust.pid);
     const bare = await bareIdle(python3 ? [python, '-S', '-c', 'import sys; sys.stdin.read()'] : [process.execPath, '-e', 'process.stdin.resume()']);
     console.log(`${runtime}`);
-    console.log(`  calls ${N}, errors ${errors}${firstErrors.length ? ` (${firstErrors.join(' | ')})` : ''}, peak live instances ${peak}, ${reachedMs === null ? `never all ${N} at once` : `all ${N} live after ${(reachedMs / 1000).toFixed(1)} s`}, all answered after ${(rampMs / 1000).toFixed(1)} s`);
-    if (busyMemory) console.log(`  at the peak (handlers sleeping): per instance runtime ${perInstance(busyMemory.runtime, busyMemory.runtimes)}; helpers ${perInstance(busyMemory.helpers, busyMemory.runtimes)}`);
-    console.log(`  idle (${idle.runtimes} instances, ${idle.processes} processes): per instance runtime ${perInstance(idle.runtime, idle.runtimes)}; bwrap and helpers ${perInstance(idle.helpers, idle.runtimes)}`);
+    console.log(`  calls ${N}, errors ${errors}${firstErrors.length ? ` (${firstErrors.join(' | ')})` : ''}, peak live instances ${peak}, ${reachedMs === null ? `never all ${N} at once` : `all ${N} live after ${(reachedMs / 1000).toFixed(1)} s`}, all answered ${((answeredAt - (releasedAt ?? answeredAt)) / 1000).toFixed(1)} s after the release`);
+    if (busyMemory) console.log(`  all ${N} live (handlers waiting): per instance runtime ${perInstance(busyMemory.runtime, busyMemory.runtimes)}; helpers ${perInstance(busyMemory.helpers, busyMemory.runtimes)}`);
+    console.log(`  idle after the calls (${idle.runtimes} instances, ${idle.processes} processes): per instance runtime ${perInstance(idle.runtime, idle.runtimes)}; bwrap and helpers ${perInstance(idle.helpers, idle.runtimes)}`);
     console.log(`  baseline, one bare ${path.basename(python3 ? python : process.execPath)} idling: ${perInstance(bare, 1)}`);
     console.log(`  Gust: RSS ${(gustRss(gust.pid) / MB).toFixed(0)} MB (${(baseRss / MB).toFixed(0)} MB before), ${openFiles(gust.pid)} open files; machine: ${(memAvailable() / 2 ** 30).toFixed(1)} GiB available, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     agent.destroy();
