@@ -38,6 +38,7 @@ import { ClusterConcurrencyCounters } from './invoke/cluster-concurrency-counter
 import { ConcurrencyHoldStore } from './storage/concurrency-hold-store.js';
 import { Invoker } from './invoke/invoker.js';
 import { Pool } from './invoke/pool.js';
+import { IdleEvictor } from './invoke/idle-eviction.js';
 import { buildLaunch, RUNTIMES_DIR } from './invoke/runtime-launch.js';
 import { buildImageLaunch } from './invoke/image-launch.js';
 import { ImageStore } from './storage/image-store.js';
@@ -243,6 +244,14 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       };
     },
   });
+  // Warm instances give way when memory runs short, the coldest idle ones first.
+  const evictor = new IdleEvictor({
+    pool,
+    clock: realClock,
+    floorBytes: config.memoryFloorMb * 1024 * 1024,
+    onEvicted: (count, available) => log(`Memory: ${Math.round(available / 2 ** 20)} MB available, under the floor of ${config.memoryFloorMb} MB; stopped ${count} idle instance(s), least recently used first`),
+  });
+  if (config.memoryFloorMb > 0) evictor.start();
   // States: a function is Pending (an update InProgress) until it is known to be able to run.
   const activation = new FunctionActivation({
     store: functionStore,
@@ -579,6 +588,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       if (outcome !== 'drained') log(`Shutting down: ${requests.inFlight} request(s) still in flight ${outcome === 'bound' ? `after ${config.shutdownTimeoutSeconds} s` : 'on a second signal'}; stopping them`);
       requests.cutOff();
       await metricsListener?.close();
+      evictor.stop();
       pool.shutdown();
       driver.shutdown();
       fs.rmSync(socketDir, { recursive: true, force: true });

@@ -45,6 +45,7 @@ program
   .option('--host <host>', 'interface to listen on (env GUST_HOST, default 127.0.0.1)')
   .option('--port <port>', 'port, 0 picks a free one (env GUST_PORT, default 9000)')
   .option('--keep-alive <seconds>', 'how long an idle instance stays warm (env GUST_KEEP_ALIVE, default 600)')
+  .option('--memory-floor <mb>', 'below this much available memory, idle instances are stopped, least recently used first; 0: never (env GUST_MEMORY_FLOOR_MB, default 512)')
   .option('--async-retry-delay <seconds>', 'delay before the first retry of a failed async event (env GUST_ASYNC_RETRY_DELAY, default 60)')
   .option('--async-parallelism <n>', 'async events run at once at most, all functions together (env GUST_ASYNC_PARALLELISM, default 100)')
   .option('--concurrency-limit <n>', 'invocations running at once, account-wide (env GUST_CONCURRENCY_LIMIT, default 1000)')
@@ -71,6 +72,7 @@ program
       port: o.port,
       dataDir: program.opts().dataDir,
       keepAliveSeconds: o.keepAlive,
+      memoryFloorMb: o.memoryFloor,
       concurrencyLimit: o.concurrencyLimit,
       asyncRetryDelaySeconds: o.asyncRetryDelay,
       asyncParallelism: o.asyncParallelism,

@@ -25,6 +25,8 @@ export interface GustConfig {
   readonly accountId: string;
   /** Seconds an idle instance is kept warm before it is stopped. */
   readonly keepAliveSeconds: number;
+  /** Idle instances are stopped, least recently used first, while the machine's available memory is below this (MB); 0: never. */
+  readonly memoryFloorMb: number;
   /** Seconds before the first retry of a failed async invocation (Lambda: about a minute). */
   readonly asyncRetryDelaySeconds: number;
   /** Async events run at once at most, all functions together (each still within its concurrency). */
@@ -76,6 +78,7 @@ const ENV_NAMES: Record<keyof GustConfig, string> = {
   region: 'GUST_REGION',
   accountId: 'GUST_ACCOUNT_ID',
   keepAliveSeconds: 'GUST_KEEP_ALIVE',
+  memoryFloorMb: 'GUST_MEMORY_FLOOR_MB',
   concurrencyLimit: 'GUST_CONCURRENCY_LIMIT',
   asyncRetryDelaySeconds: 'GUST_ASYNC_RETRY_DELAY',
   asyncParallelism: 'GUST_ASYNC_PARALLELISM',
@@ -107,6 +110,7 @@ const DEFAULTS: GustConfig = {
   region: 'us-east-1',
   accountId: '000000000000',
   keepAliveSeconds: 600,
+  memoryFloorMb: 512,
   concurrencyLimit: 1000,
   asyncRetryDelaySeconds: 60,
   asyncParallelism: 100,
@@ -177,6 +181,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     region: text('region', /^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like an AWS region, e.g. us-east-1'),
     accountId: text('accountId', /^\d{12}$/, 'must be 12 digits'),
     keepAliveSeconds: number('keepAliveSeconds', 0, 86400, false),
+    memoryFloorMb: number('memoryFloorMb', 0, 1024 * 1024),
     concurrencyLimit: number('concurrencyLimit', 1, 100000),
     asyncRetryDelaySeconds: number('asyncRetryDelaySeconds', 0, 3600, false),
     asyncParallelism: number('asyncParallelism', 1, 100000),

@@ -1,9 +1,11 @@
 // Warm instances per function version. An invocation goes only to an instance parked on /next
 // (the warmest one); when there is none it waits, and the pool starts instances for the waiting
-// invocations, at most a few at a time machine-wide (start-gate.ts). Each start is made for one
-// invocation, which its instance serves (a cold start, as on Lambda: N concurrent calls scale to
-// N instances); only an invocation still counting on an instance about to come back to /next
-// has no start of its own. Idle instances stop after the keep-alive; provisioned ones are kept
+// invocations, at most a few at a time machine-wide, fewer when the CPU is busy (start-gate.ts,
+// machine-capacity.ts). Each start is made for one invocation (a cold start, as on Lambda: N
+// concurrent calls scale to N instances), but a waiting invocation takes whichever instance parks
+// first, its own or another freed meanwhile; a start still queued for a slot is then dropped.
+// Only an invocation still counting on an instance about to come back to /next has no start of
+// its own. Idle instances stop after the keep-alive; provisioned ones are kept
 // warm per configuration. (How many may run at once is decided before, in concurrency.ts.)
 import os from 'node:os';
 import { realClock, type Clock } from '../clock.js';
@@ -12,6 +14,7 @@ import type { FunctionRecord } from '../control/function-record.js';
 import { Instance, type InstanceDeps } from './instance.js';
 import type { Invocation, InvocationOutcome } from './invocation.js';
 import { StartGate, type ReleaseSlot } from './start-gate.js';
+import { machineCapacity } from './machine-capacity.js';
 
 /** What the pool's owner builds for an instance of a function; the pool adds driver and clock. */
 export type PreparedInstance = Omit<InstanceDeps, 'driver' | 'now'>;
@@ -26,6 +29,8 @@ export interface PoolOptions {
   prepare(fn: FunctionRecord): Promise<PreparedInstance>;
   /** How many instances may be starting at once; by default one per CPU the process may use. */
   maxConcurrentStarts?: number;
+  /** How many starts the machine can take now (machine-capacity.ts); injectable for tests. */
+  startCapacity?: (running: number) => number;
   /** See RETURNING_PATIENCE_MS; injectable so tests need not race a timer. */
   returningPatienceMs?: number;
 }
@@ -83,7 +88,7 @@ export class Pool {
   constructor(private readonly options: PoolOptions) {
     this.clock = options.clock ?? realClock;
     // Two at least: even one core overlaps one start's waiting with another's work.
-    this.gate = new StartGate(options.maxConcurrentStarts ?? Math.max(2, os.availableParallelism()));
+    this.gate = new StartGate(options.maxConcurrentStarts ?? Math.max(2, os.availableParallelism()), { capacity: options.startCapacity ?? machineCapacity() });
     const every = Math.max(100, Math.min(10_000, options.keepAliveMs / 4));
     const sweep = () => {
       this.stopIdle();
@@ -244,8 +249,9 @@ export class Pool {
   private adopt(group: VersionGroup, instance: Instance) {
     group.instances.add(instance);
     instance.onParked = () => {
-      // The invocation it was started for, else the longest-waiting one without a start of its own.
-      const waiter = group.waiters.find((w) => w.start === instance) ?? group.waiters.find((w) => !w.start);
+      // The invocation it was started for, else the longest-waiting one: in a burst, an instance
+      // that has served its call is free long before the start queued for the next call gets a slot.
+      const waiter = group.waiters.find((w) => w.start === instance) ?? group.waiters[0];
       if (waiter) this.remove(group, waiter)!.serve(instance);
       else if (instance.retired) instance.stop();
     };
@@ -338,6 +344,18 @@ export class Pool {
       }
     }
     return [...counts.values()];
+  }
+
+  /**
+   * Instances parked on /next that only the keep-alive keeps (not provisioned): the ones memory
+   * pressure may stop (idle-eviction.ts). A busy, starting or returning instance is never listed.
+   */
+  idleInstances(): Instance[] {
+    const idle: Instance[] = [];
+    for (const group of this.groups.values()) {
+      for (const instance of group.instances) if (instance.available && instance.provisionedFor === null) idle.push(instance);
+    }
+    return idle;
   }
 
   shutdown(): void {

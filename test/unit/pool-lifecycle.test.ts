@@ -164,3 +164,35 @@ test('provisioned concurrency is kept per configuration: a version and an alias 
   assert.equal(pool.provisionedStatus(fn, 'live').available, 0);
   assert.equal(driver.runtimes.length, 3, 'nothing was started again');
 });
+
+test('a waiting call takes whichever instance frees first: a start still queued for a slot is dropped', async () => {
+  const driver = new FakeDriver();
+  const pool = poolWith(driver, { maxConcurrentStarts: 1, returningPatienceMs: 0 });
+  const first = pool.run(fn, invocation('{"n":1}'));
+  const second = pool.run(fn, invocation('{"n":2}'));
+  const runtime = await driver.started(1);
+  const e1 = await runtime.next(); // its init ends here; the second call's start now gets the slot
+  await runtime.respond(e1.id, 'one');
+  await first;
+  const e2 = await runtime.next(); // back first: it serves the second call
+  assert.equal(e2.body, '{"n":2}');
+  await runtime.respond(e2.id, 'two');
+  assert.equal((await second).payload.toString(), 'two');
+  // The start made for the second call may have launched meanwhile; it serves no one and idles.
+  assert.ok(driver.runtimes.length <= 2);
+});
+
+test('with starts held back by load, a call still gets an instance that frees first', async () => {
+  const driver = new FakeDriver();
+  // The machine reports no spare CPU: one start at a time, whatever the ceiling.
+  const pool = poolWith(driver, { maxConcurrentStarts: 4, startCapacity: (running) => running });
+  const calls = [1, 2, 3].map((n) => pool.run(fn, invocation(`{"n":${n}}`)));
+  const runtime = await driver.started(1);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(driver.runtimes.length, 1, 'one start at a time under load');
+  for (let n = 1; n <= 3; n++) {
+    const event = await runtime.next();
+    await runtime.respond(event.id, `r${n}`);
+  }
+  assert.deepEqual((await Promise.all(calls)).map((o) => o.payload.toString()), ['r1', 'r2', 'r3']);
+});

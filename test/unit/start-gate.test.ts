@@ -40,3 +40,19 @@ test("keys take turns, so one function's burst does not hold back another's star
 test('a gate needs at least one slot', () => {
   assert.throws(() => new StartGate(0));
 });
+
+test('below the ceiling, the machine capacity decides; never fewer than one start', async () => {
+  let capacity = 0;
+  const gate = new StartGate(4, { capacity: () => capacity, recheckMs: 1 });
+  const got: ReleaseSlot[] = [];
+  for (let i = 0; i < 4; i++) void gate.acquire('k').then((r) => got.push(r));
+  await flush();
+  assert.equal(gate.running, 1, 'one start goes even with no spare CPU');
+  capacity = 3; // the load eased: the waiting starts go without any release
+  while (gate.running < 3) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(gate.waiting, 1);
+  capacity = 100; // never above the ceiling
+  for (const r of got.splice(0)) r();
+  while (gate.waiting > 0) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(gate.running, 1);
+});
