@@ -67,7 +67,7 @@ function drive(url: string, amount: number, what: string) {
 }
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-cpu-prof-'));
-const gust = await startGust({ args: ['--keep-alive', '600', '--no-auth'], nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+const gust = await startGust({ args: ['--keep-alive', '600', '--no-auth'], nodeArgs: [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(PERF ? ['--perf-basic-prof-only-functions'] : [])] });
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(gust.pid)], { stdio: 'ignore' });
 try {
   await lambdaClient(gust).send(new CreateFunctionCommand({ FunctionName: 'cpu-hello', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip('bench-hello') } }));
