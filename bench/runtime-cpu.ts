@@ -55,7 +55,8 @@ async function measure(runtime: string, profileDir: string) {
   const channel = child.stdio[5] as Duplex;
   let output = 0;
   child.stdout!.on('data', (d: Buffer) => (output += d.length));
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+  let closing = false; // the runtime says it lost its channel when the bench closes it
+  child.stderr!.on('data', (d: Buffer) => closing || process.stderr.write(d));
   const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20, onOversized: () => {} });
   const payload = Buffer.from('{}');
   let sent = 0;
@@ -91,6 +92,7 @@ async function measure(runtime: string, profileDir: string) {
   console.log(`${runtime.padEnd(7)} ${(user + system).toFixed(1).padStart(7)} µs per invocation (user ${user.toFixed(1)}, kernel ${system.toFixed(1)}), ${(INVOCATIONS / seconds).toFixed(0)} invocations/s one at a time, ${output} bytes of output`);
   // Closing the channel ends the runtime (exit 1), which lets --cpu-prof write its profile.
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  closing = true;
   channel.destroy();
   await exited;
   fs.rmSync(dir, { recursive: true, force: true });
