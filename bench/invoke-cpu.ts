@@ -3,7 +3,7 @@
 // autocannon on the other CPU. CPU time, unlike req/s, barely moves when the machine is busy.
 // With BENCH_PROFILE=1 Gust also runs under --cpu-prof and the breakdown by module is printed.
 // Prints figures; never fails on a timing.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,19 +15,26 @@ import { lambdaClient } from '../test/helpers/sdk.js';
 const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS ?? 20000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** A file to write a `perf record` of Gust and its instances to, during the measured phase. */
+const PERF = process.env.BENCH_PERF;
 const AUTOCANNON = path.resolve('node_modules/autocannon/autocannon.js');
 const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
-/** User + system CPU of a process, in µs. */
-function cpuOf(pid: number): number {
+/** User and system CPU of a process, in µs. */
+function cpuSplitOf(pid: number): { user: number; system: number } {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
   } catch {
-    return 0; // it exited
+    return { user: 0, system: 0 }; // it exited
   }
 }
+const cpuOf = (pid: number) => {
+  const { user, system } = cpuSplitOf(pid);
+  return user + system;
+};
+const systemOf = (pids: number[]) => pids.reduce((s, p) => s + cpuSplitOf(p).system, 0);
 
 function descendantsOf(root: number): number[] {
   const parent = new Map<number, number>();
@@ -60,22 +67,29 @@ function drive(url: string, amount: number, what: string) {
 }
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gust-cpu-prof-'));
-const gust = await startGust({ args: ['--keep-alive', '600', '--no-auth'], nodeArgs: PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
+const gust = await startGust({ args: ['--keep-alive', '600', '--no-auth'], nodeArgs: [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(PERF ? ['--perf-basic-prof-only-functions'] : [])] });
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(gust.pid)], { stdio: 'ignore' });
 try {
   await lambdaClient(gust).send(new CreateFunctionCommand({ FunctionName: 'cpu-hello', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/b', Code: { ZipFile: await fixtureZip('bench-hello') } }));
   const url = `${gust.url}/2015-03-31/functions/cpu-hello/invocations`;
   drive(url, 2000, 'warm-up'); // every instance started and warm
   const instances = descendantsOf(gust.pid);
-  const before = { gust: cpuOf(gust.pid), fn: instances.reduce((s, p) => s + cpuOf(p), 0) };
+  const before = { gust: cpuOf(gust.pid), fn: instances.reduce((s, p) => s + cpuOf(p), 0), gustSys: systemOf([gust.pid]), fnSys: systemOf(instances) };
+  const perf = PERF ? spawn('perf', ['record', '-q', '-F', '4999', '-g', '-o', PERF, '-p', [gust.pid, ...instances].join(',')], { stdio: 'ignore' }) : undefined;
   const started = performance.now();
   const r = drive(url, INVOCATIONS, 'measured');
   const seconds = (performance.now() - started) / 1000;
+  if (perf) {
+    perf.kill('SIGINT');
+    await new Promise((resolve) => perf.once('exit', resolve));
+  }
+  const gustSysUs = (systemOf([gust.pid]) - before.gustSys) / INVOCATIONS;
+  const fnSysUs = (systemOf(instances) - before.fnSys) / INVOCATIONS;
   const gustUs = (cpuOf(gust.pid) - before.gust) / INVOCATIONS;
   const fnUs = (instances.reduce((s, p) => s + cpuOf(p), 0) - before.fn) / INVOCATIONS;
   console.log(`# CPU per warm invocation (${new Date().toISOString()}, node ${process.version}, ${INVOCATIONS} invocations at c=${CONNECTIONS}, --no-auth, Gust and its ${instances.length} instance processes on CPU 0)`);
-  console.log(`gust process:       ${gustUs.toFixed(0)} µs`);
-  console.log(`function processes: ${fnUs.toFixed(0)} µs`);
+  console.log(`gust process:       ${gustUs.toFixed(0)} µs (${gustSysUs.toFixed(0)} µs in the kernel)`);
+  console.log(`function processes: ${fnUs.toFixed(0)} µs (${fnSysUs.toFixed(0)} µs in the kernel)`);
   console.log(`total:              ${(gustUs + fnUs).toFixed(0)} µs per invocation (target ≤ 100 µs)`);
   console.log(`throughput:         ${(INVOCATIONS / seconds).toFixed(0)} req/s, latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
 } finally {

@@ -15,6 +15,7 @@ import { Instance, type InstanceDeps } from './instance.js';
 import type { Invocation, InvocationOutcome } from './invocation.js';
 import { StartGate, type ReleaseSlot } from './start-gate.js';
 import { machineCapacity } from './machine-capacity.js';
+import { SupplyEstimate } from './supply-estimate.js';
 
 /** What the pool's owner builds for an instance of a function; the pool adds driver and clock. */
 export type PreparedInstance = Omit<InstanceDeps, 'driver' | 'now'>;
@@ -76,6 +77,8 @@ interface VersionGroup {
   queuedStarts: number;
   /** Provisioned concurrency, per configuration (the version itself, or an alias to it). */
   provisioned: Map<string, ProvisionedConfig>;
+  /** Turnaround against cold start: whether a waiter may count on a busy instance. */
+  estimate: SupplyEstimate;
 }
 
 export class Pool {
@@ -83,6 +86,7 @@ export class Pool {
   private readonly gate: StartGate;
   private sweeper: { clear(): void };
   private readonly clock: Clock;
+  private readonly parallelism = os.availableParallelism();
   private closed = false;
 
   constructor(private readonly options: PoolOptions) {
@@ -102,14 +106,14 @@ export class Pool {
     if (this.closed) return Promise.reject(new Error('the pool is shut down'));
     const group = this.group(fn);
     const warm = this.warmest(group);
-    if (warm) return warm.invoke(invocation);
+    if (warm) return this.timed(group, warm.invoke(invocation));
     return new Promise<InvocationOutcome>((resolve, reject) => {
       const waiter: Waiter = {
         // invoke() checks the instance's state synchronously: a broken promise of the pool's must
         // fail this invocation, never the Runtime API request that parked the instance.
         serve: (instance) => {
           try {
-            resolve(instance.invoke(invocation));
+            resolve(this.timed(group, instance.invoke(invocation)));
           } catch (err) {
             reject(err);
           }
@@ -117,12 +121,11 @@ export class Pool {
         fail: reject,
         patient: true,
       };
-      if (this.count(group, 'returning') > 0) {
-        waiter.timer = setTimeout(() => {
-          waiter.patient = false;
-          this.ensureSupply(group);
-        }, this.options.returningPatienceMs ?? RETURNING_PATIENCE_MS);
-      }
+      // Counting on an instance that is not free yet lasts this long at most (cleared by a start).
+      waiter.timer = setTimeout(() => {
+        waiter.patient = false;
+        this.ensureSupply(group);
+      }, this.options.returningPatienceMs ?? group.estimate.patienceMs(RETURNING_PATIENCE_MS));
       group.waiters.push(waiter);
       this.ensureSupply(group);
     });
@@ -169,7 +172,7 @@ export class Pool {
       const missing = config.count - this.provisionedInstances(group, name).length - config.starting;
       for (let i = 0; i < missing; i++) {
         config.starting++;
-        void this.start(group, { name, config });
+        void this.starting(group, this.start(group, { name, config }));
       }
     }
   }
@@ -179,18 +182,21 @@ export class Pool {
   /** Queues a start for each waiting invocation that no returning instance is expected to serve. */
   private ensureSupply(group: VersionGroup) {
     if (this.closed) return;
-    let returning = this.count(group, 'returning');
+    let expected = this.expectedBack(group);
+    let counted = 0;
     for (const waiter of group.waiters) {
       if (waiter.start) continue;
-      // One returning instance is expected for each patient waiter, oldest first.
-      if (waiter.patient && returning > 0) {
-        returning--;
+      // Patient waiters, oldest first, count on the instances expected back before a start.
+      if (waiter.patient && counted < expected) {
+        counted++;
         continue;
       }
       waiter.start = 'queued';
       if (waiter.timer) clearTimeout(waiter.timer);
       group.queuedStarts++;
-      void this.start(group, null, waiter);
+      void this.starting(group, this.start(group, null, waiter));
+      // One more instance on the way may be what lets the busy ones count (see SupplyEstimate).
+      expected = this.expectedBack(group);
     }
   }
 
@@ -212,7 +218,9 @@ export class Pool {
       this.adopt(group, instance);
       if (provisioned) instance.provisionedFor = provisioned.name;
       if (waiter) waiter.start = instance;
+      const launched = performance.now();
       await instance.launch();
+      void instance.initialised().then((ok) => ok && group.estimate.observeColdStart(performance.now() - launched));
     } catch (err) {
       release();
       instance?.stop();
@@ -375,7 +383,7 @@ export class Pool {
   private group(fn: FunctionRecord): VersionGroup {
     const key = keyOf(fn);
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { key, fn, instances: new Set(), waiters: [], queuedStarts: 0, provisioned: new Map() }));
+    if (!group) this.groups.set(key, (group = { key, fn, instances: new Set(), waiters: [], queuedStarts: 0, provisioned: new Map(), estimate: new SupplyEstimate(this.parallelism) }));
     return group;
   }
 
@@ -394,10 +402,36 @@ export class Pool {
     return best;
   }
 
-  private count(group: VersionGroup, state: Instance['state']): number {
-    let n = 0;
-    for (const instance of group.instances) if (instance.state === state) n++;
-    return n;
+  /** How many waiting invocations live instances are expected to serve sooner than a start. */
+  private expectedBack(group: VersionGroup): number {
+    let busy = 0;
+    let returning = 0;
+    let starting = group.queuedStarts;
+    for (const instance of group.instances) {
+      if (instance.state === 'busy') busy++;
+      else if (instance.state === 'returning') returning++;
+      else if (instance.state === 'starting') starting++;
+    }
+    return group.estimate.covered(busy, returning, starting);
+  }
+
+  /** Starts take CPU from the instances that serve: their rate is not measured meanwhile. */
+  private async starting(group: VersionGroup, start: Promise<void>): Promise<void> {
+    group.estimate.startsInFlight++;
+    try {
+      await start;
+    } finally {
+      group.estimate.startsInFlight--;
+    }
+  }
+
+  /** Learns the rate at which the version's invocations finish. */
+  private timed(group: VersionGroup, outcome: Promise<InvocationOutcome>): Promise<InvocationOutcome> {
+    const startedAt = performance.now();
+    return outcome.then((o) => {
+      group.estimate.observeFinish(startedAt, performance.now());
+      return o;
+    });
   }
 
   private stopIdle() {
