@@ -471,6 +471,7 @@ export async function startGust(config: GustConfig, log: (line: string) => void 
       // Stable across restarts of this node (its MQTT session and Redis consumer resume), distinct per data directory.
       nodeId: `${os.hostname()}-${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 8)}`,
       sources: brokerSource,
+      redeliverAfterMs: config.leaseSeconds * 1000,
       invoke: (functionName, qualifier, payload) => invoker.invoke({ functionName, qualifier, payload, type: 'RequestResponse', source: { kind: 'queue' } }),
       sendToDestination: (arn, body) => queueDestinations.send(arn, body),
       functionArn: (m): string => mappings.functionArnOf(m),

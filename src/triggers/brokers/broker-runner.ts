@@ -22,6 +22,8 @@ export interface BrokerRunnerDeps {
   region: string;
   /** A name for this node (its consumer name within each mapping's group). */
   nodeId: string;
+  /** See SourceContext.redeliverAfterMs. */
+  redeliverAfterMs: number;
   sources: SourceFactory;
   invoke(functionName: string, qualifier: string | undefined, payload: Buffer): Promise<InvokeOutcome & { requestId?: string; executedVersion?: string }>;
   /** Sends a failure record to a Gust queue (DestinationConfig.OnFailure). */
@@ -74,6 +76,7 @@ export class BrokerRunner {
         batchSize: this.mapping.batchSize,
         sourceArn: this.mapping.eventSourceArn,
         clock: this.deps.clock,
+        redeliverAfterMs: this.deps.redeliverAfterMs,
       });
       try {
         await source.connect();

@@ -42,6 +42,13 @@ export interface SourceContext {
   /** The source's identity in events (eventSourceARN). */
   sourceArn: string;
   clock: Clock;
+  /**
+   * How long a message taken by a node that then went silent stays with it before the broker (or
+   * Gust) hands it to another node: JetStream's ack wait, the idle time after which a Redis entry
+   * is claimed. The cluster's lease (--lease-seconds), so a dead node's work moves on as its async
+   * events do.
+   */
+  redeliverAfterMs: number;
 }
 
 export type SourceFactory = (ctx: SourceContext) => BrokerSource<unknown>;

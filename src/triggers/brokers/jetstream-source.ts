@@ -2,13 +2,11 @@
 // node fetches from the same consumer, so each message goes to one node. Explicit acknowledgement
 // once a batch is dealt with; max_ack_pending of one batch keeps the stream's order across nodes.
 // While a batch is in the function, its messages are kept "in progress" so that a slow function
-// does not make JetStream redeliver them; a dead node's batch comes back after ACK_WAIT.
+// does not make JetStream redeliver them; a dead node's batch comes back after the ack wait (the cluster's lease).
 import { AckPolicy, connect, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
 import type { BrokerSource, ReadWindow, SourceContext } from './broker-source.js';
 import { natsHeaders } from './nats-headers.js';
 
-const ACK_WAIT_MS = 60_000;
-const IN_PROGRESS_EVERY_MS = 20_000;
 const FETCH_EXPIRES_MS = 5000;
 
 export class JetStreamSource implements BrokerSource<JsMsg> {
@@ -26,7 +24,7 @@ export class JetStreamSource implements BrokerSource<JsMsg> {
     this.nc = await connect({ servers: this.ctx.spec.urls, reconnect: false, timeout: 5000, name: this.ctx.consumer });
     void this.nc.closed().then((err) => (this.lost ??= err instanceof Error ? err : new Error('the NATS connection closed')));
     const jsm = await this.nc.jetstreamManager();
-    const config = { ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: this.ctx.batchSize };
+    const config = { ack_wait: nanos(this.ctx.redeliverAfterMs), max_ack_pending: this.ctx.batchSize };
     const existing = await jsm.consumers.info(this.stream, this.ctx.group).catch(() => undefined);
     if (existing) await jsm.consumers.update(this.stream, this.ctx.group, config);
     else {
@@ -62,6 +60,8 @@ export class JetStreamSource implements BrokerSource<JsMsg> {
   }
 
   private keepInProgress(batch: JsMsg[]) {
+    // Three marks per ack wait: one delayed mark must not let JetStream hand a live batch to another node.
+    const IN_PROGRESS_EVERY_MS = Math.max(200, Math.floor(this.ctx.redeliverAfterMs / 3));
     const tick = () => {
       for (const m of batch) m.working();
       this.inProgress = this.ctx.clock.setTimeout(tick, IN_PROGRESS_EVERY_MS);

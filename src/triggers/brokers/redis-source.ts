@@ -1,7 +1,8 @@
 // A Redis stream read through a consumer group (one per mapping; each Gust node a consumer in it,
 // so that two nodes never both take an entry). Entries are acknowledged (XACK) once their batch is
 // dealt with; at connect, this node's own pending entries come first (a crash mid-batch), and
-// entries left pending by a consumer idle for a minute (a dead node) are claimed (XAUTOCLAIM).
+// entries left pending by a consumer idle for the cluster's lease (a dead node) are claimed (XAUTOCLAIM),
+// at connect and then every half lease.
 import { Redis } from 'ioredis';
 import type { BrokerSource, ReadWindow, SourceContext } from './broker-source.js';
 
@@ -11,13 +12,14 @@ interface StreamEntry {
 }
 
 const BLOCK_MS = 2000;
-const CLAIM_IDLE_MS = 60_000;
 
 export class RedisStreamSource implements BrokerSource<StreamEntry> {
   private redis?: Redis;
   private readonly stream: string;
   private pendingFirst = true;
+  private nextClaimAt = 0;
   private lost?: Error;
+  private inProgress?: { clear(): void };
 
   constructor(private readonly ctx: SourceContext) {
     this.stream = ctx.spec.topics[0];
@@ -41,15 +43,37 @@ export class RedisStreamSource implements BrokerSource<StreamEntry> {
     const redis = this.redis!;
     if (this.pendingFirst) {
       const mine = await this.readGroup(max, '0');
-      if (mine.length > 0) return mine;
+      if (mine.length > 0) return this.keepInProgress(mine);
       this.pendingFirst = false;
-      const [, claimed] = (await redis.xautoclaim(this.stream, this.ctx.group, this.ctx.consumer, CLAIM_IDLE_MS, '0', 'COUNT', max)) as [string, [string, string[]][]];
+    }
+    // A node that died mid-batch leaves its entries pending: whichever node looks first takes them.
+    if (this.ctx.clock.now() >= this.nextClaimAt) {
+      this.nextClaimAt = this.ctx.clock.now() + Math.max(500, this.ctx.redeliverAfterMs / 2);
+      const [, claimed] = (await redis.xautoclaim(this.stream, this.ctx.group, this.ctx.consumer, this.ctx.redeliverAfterMs, '0', 'COUNT', max)) as [string, [string, string[]][]];
       const entries = claimed.filter((e) => e && e[1]).map(toEntry);
-      if (entries.length > 0) return entries;
+      if (entries.length > 0) return this.keepInProgress(entries);
     }
     if (signal.aborted) return [];
     const batch = await this.readGroup(max, '>', BLOCK_MS);
     if (batch.length > 0 && batch.length < max && windowMs > 0 && !signal.aborted) batch.push(...(await this.readGroup(max - batch.length, '>', windowMs)));
+    return this.keepInProgress(batch);
+  }
+
+  /**
+   * While a batch is in the function, its entries are re-claimed by this node every third of the
+   * lease (XCLAIM ... JUSTID resets their idle time), so that a slow function on a live node does
+   * not look like a dead node's work to the others.
+   */
+  private keepInProgress(batch: StreamEntry[]): StreamEntry[] {
+    this.inProgress?.clear();
+    if (batch.length === 0) return batch;
+    const every = Math.max(200, Math.floor(this.ctx.redeliverAfterMs / 3));
+    const ids = batch.map((e) => e.id);
+    const tick = () => {
+      void this.redis?.xclaim(this.stream, this.ctx.group, this.ctx.consumer, 0, ...ids, 'JUSTID').catch(() => {});
+      this.inProgress = this.ctx.clock.setTimeout(tick, every);
+    };
+    this.inProgress = this.ctx.clock.setTimeout(tick, every);
     return batch;
   }
 
@@ -68,6 +92,7 @@ export class RedisStreamSource implements BrokerSource<StreamEntry> {
   }
 
   async ack(batch: StreamEntry[]): Promise<void> {
+    this.inProgress?.clear();
     if (batch.length > 0) await this.redis!.xack(this.stream, this.ctx.group, ...batch.map((e) => e.id));
   }
 
@@ -80,6 +105,7 @@ export class RedisStreamSource implements BrokerSource<StreamEntry> {
   }
 
   async close(): Promise<void> {
+    this.inProgress?.clear();
     this.redis?.disconnect();
   }
 }
