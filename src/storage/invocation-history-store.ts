@@ -104,15 +104,7 @@ export class SqliteInvocationHistoryStore {
 
   record(entry: Omit<HistoryEntry, 'payload' | 'payloadTruncated' | 'response' | 'responseTruncated'> & { payload: Buffer; response?: Buffer }): void {
     if (!this.enabled) return;
-    const payload = cutUtf8(entry.payload, this.limits.maxBytes);
-    const response = entry.response === undefined ? undefined : cutUtf8(entry.response, this.limits.maxBytes);
-    this.batches.add({
-      ...entry,
-      payload: payload.text,
-      payloadTruncated: payload.truncated,
-      response: response?.text,
-      responseTruncated: response?.truncated ?? false,
-    });
+    this.batches.add(cutHistoryEntry(entry, this.limits.maxBytes));
   }
 
   async flush(): Promise<void> {
@@ -145,4 +137,13 @@ export function fromRow(r: HistoryRow): HistoryEntry {
     responseTruncated: r.responseTruncated === 1,
     functionError: r.functionError ?? undefined,
   };
+}
+
+export type HistoryInput = Omit<HistoryEntry, 'payload' | 'payloadTruncated' | 'response' | 'responseTruncated'> & { payload: Buffer; response?: Buffer };
+
+/** The entry as both engines store it: payload and response cut to the history's byte cap. */
+export function cutHistoryEntry(entry: HistoryInput, maxBytes: number): HistoryEntry {
+  const payload = cutUtf8(entry.payload, maxBytes);
+  const response = entry.response === undefined ? undefined : cutUtf8(entry.response, maxBytes);
+  return { ...entry, payload: payload.text, payloadTruncated: payload.truncated, response: response?.text, responseTruncated: response?.truncated ?? false };
 }

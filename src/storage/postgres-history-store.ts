@@ -3,7 +3,7 @@
 // size, kept for a number of days and at most N per function; reads apply both limits themselves,
 // and each node prunes, in its batches, the functions it wrote a tenth of the limit for.
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { cutUtf8, EXPIRE_EVERY_MS, fromRow, type HistoryEntry, type HistoryLimits, type HistoryRow, type InvocationHistoryStore } from './invocation-history-store.js';
+import { cutHistoryEntry, EXPIRE_EVERY_MS, fromRow, type HistoryEntry, type HistoryLimits, type HistoryRow, type InvocationHistoryStore } from './invocation-history-store.js';
 import type { PostgresBatchGroup, PostgresBatchWriter } from './postgres-batch-writer.js';
 import { pgText } from './postgres-text.js';
 
@@ -30,9 +30,7 @@ export class PostgresInvocationHistoryStore implements InvocationHistoryStore {
 
   record(entry: Omit<HistoryEntry, 'payload' | 'payloadTruncated' | 'response' | 'responseTruncated'> & { payload: Buffer; response?: Buffer }): void {
     if (!this.enabled) return;
-    const payload = cutUtf8(entry.payload, this.limits.maxBytes);
-    const response = entry.response === undefined ? undefined : cutUtf8(entry.response, this.limits.maxBytes);
-    this.batches.add({ ...entry, payload: payload.text, payloadTruncated: payload.truncated, response: response?.text, responseTruncated: response?.truncated ?? false });
+    this.batches.add(cutHistoryEntry(entry, this.limits.maxBytes));
   }
 
   flush(): Promise<void> {
